@@ -2,9 +2,114 @@ package hyperdual
 
 import "math"
 
-// Tanh returns tanh(x).
+// Sinh returns the hyperbolic sine of x. The derivatives are cosh a and
+// sinh a; where they overflow they are evaluated like Exp's, so the
+// derivative parts stay finite whenever they are representable.
+//
+// Special cases are:
+//
+//	Sinh(±0) = ±0; f′ = 1, f″ = ±0
+//	Sinh(±Inf) = ±Inf; f′ = +Inf, f″ = ±Inf
+//	Sinh(NaN) = NaN
+func Sinh(x Number) Number {
+	a := x.Real
+	s, c := math.Sinh(a), math.Cosh(a)
+	if c > math.MaxFloat64 {
+		// |a| > 710.47, where cosh a = sinh |a| = e^|a|/2 to full precision.
+		return scaledChain(x, s, math.Exp(math.Abs(a)/2), 0.5, math.Copysign(0.5, a))
+	}
+	return chain(x, s, c, s)
+}
+
+// Cosh returns the hyperbolic cosine of x. The derivatives are sinh a and
+// cosh a, evaluated like Sinh's where they overflow.
+//
+// Special cases are:
+//
+//	Cosh(±0) = 1; f′ = ±0, f″ = 1
+//	Cosh(±Inf) = +Inf; f′ = ±Inf, f″ = +Inf
+//	Cosh(NaN) = NaN
+func Cosh(x Number) Number {
+	a := x.Real
+	s, c := math.Sinh(a), math.Cosh(a)
+	if c > math.MaxFloat64 {
+		return scaledChain(x, c, math.Exp(math.Abs(a)/2), math.Copysign(0.5, a), 0.5)
+	}
+	return chain(x, c, s, c)
+}
+
+// Tanh returns the hyperbolic tangent of x. The derivatives are sech²a and
+// −2·tanh a·sech²a, with sech²a = 4e/(1+e)² for e = e^(−2|a|), which keeps
+// full relative precision where 1 − tanh²a would cancel and goes to 0
+// without overflow for large |a|.
+//
+// Special cases are:
+//
+//	Tanh(±0) = ±0; f′ = 1, f″ = ∓0
+//	Tanh(±Inf) = ±1; f′ = 0, f″ = ∓0
+//	Tanh(NaN) = NaN
 func Tanh(x Number) Number {
-	t := math.Tanh(x.Real)
-	d1 := 1 - t*t
+	a := x.Real
+	t := math.Tanh(a)
+	e := math.Exp(-2 * math.Abs(a))
+	d1 := 4 * e / ((1 + e) * (1 + e))
 	return chain(x, t, d1, -2*t*d1)
+}
+
+// Asinh returns the inverse hyperbolic sine of x. The derivatives are
+// 1/√(1+a²) and −a/(1+a²)^(3/2), with √(1+a²) evaluated as math.Hypot(1, a)
+// so that neither overflows.
+//
+// Special cases are:
+//
+//	Asinh(±0) = ±0; f′ = 1, f″ = ∓0
+//	Asinh(±Inf) = ±Inf; f′ = 0, f″ = ∓0
+//	Asinh(NaN) = NaN
+func Asinh(x Number) Number {
+	a := x.Real
+	if math.IsInf(a, 0) {
+		return chain(x, math.Asinh(a), 0, math.Copysign(0, -a))
+	}
+	d1 := 1 / math.Hypot(1, a)
+	// f″/f′² = −a/√(1+a²), in [−1, 1].
+	return chainRatio(x, math.Asinh(a), d1, -a*d1)
+}
+
+// Acosh returns the inverse hyperbolic cosine of x. The derivatives are
+// 1/√(a²−1) and −a/(a²−1)^(3/2), with √(a²−1) evaluated as √(a−1)·√(a+1) so
+// that it neither cancels near 1 nor overflows.
+//
+// Special cases are:
+//
+//	Acosh(1) = 0; f′ = +Inf, f″ = −Inf
+//	Acosh(+Inf) = +Inf; f′ = 0, f″ = −0
+//	Acosh(x) = NaN; f′ = f″ = NaN for x < 1
+//	Acosh(NaN) = NaN
+func Acosh(x Number) Number {
+	a := x.Real
+	if math.IsInf(a, 1) {
+		return chain(x, math.Acosh(a), 0, math.Copysign(0, -1))
+	}
+	d1 := 1 / (math.Sqrt(a-1) * math.Sqrt(a+1))
+	// f″/f′² = −a/√(a²−1), near −1 for large a.
+	return chainRatio(x, math.Acosh(a), d1, -a*d1)
+}
+
+// Atanh returns the inverse hyperbolic tangent of x. The derivatives are
+// 1/(1−a²) and 2a/(1−a²)², with 1−a² evaluated as (1−a)(1+a).
+//
+// Special cases are:
+//
+//	Atanh(±0) = ±0; f′ = 1, f″ = ±0
+//	Atanh(±1) = ±Inf; f′ = +Inf, f″ = ±Inf
+//	Atanh(x) = NaN; f′ = f″ = NaN for |x| > 1
+//	Atanh(NaN) = NaN
+func Atanh(x Number) Number {
+	a := x.Real
+	d1 := math.NaN()
+	if math.Abs(a) <= 1 {
+		d1 = 1 / ((1 - a) * (1 + a))
+	}
+	// f″/f′² = 2a.
+	return chainRatio(x, math.Atanh(a), d1, 2*a)
 }

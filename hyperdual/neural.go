@@ -2,6 +2,46 @@ package hyperdual
 
 import "math"
 
+// Sigmoid returns the logistic function σ(x) = 1/(1+e⁻ˣ). It never overflows:
+// σ and 1−σ are each evaluated from e^(−|a|) ≤ 1. The derivatives are
+// σ(1−σ) and σ(1−σ)(1−2σ), with 1−2σ = −tanh(a/2) near 0, where the
+// difference of σ and 1−σ would cancel.
+//
+// Special cases are:
+//
+//	Sigmoid(±0) = 0.5; f′ = 0.25, f″ = ∓0
+//	Sigmoid(+Inf) = 1; f′ = 0, f″ = −0
+//	Sigmoid(−Inf) = 0; f′ = 0, f″ = 0
+//	Sigmoid(NaN) = NaN
+func Sigmoid(x Number) Number {
+	a := x.Real
+	s, sc := logistic(a)
+	d1 := s * sc
+	return chain(x, s, d1, d1*oneMinus2Sigma(a, s, sc))
+}
+
+// Softplus returns log(1+eˣ), evaluated as a + log1p(e⁻ᵃ) for a > 0 so that
+// it never overflows and keeps full precision in both tails. The derivatives
+// are σ(a) and σ(a)(1−σ(a)).
+//
+// Special cases are:
+//
+//	Softplus(±0) = ln 2; f′ = 0.5, f″ = 0.25
+//	Softplus(+Inf) = +Inf; f′ = 1, f″ = 0
+//	Softplus(−Inf) = 0; f′ = 0, f″ = 0
+//	Softplus(NaN) = NaN
+func Softplus(x Number) Number {
+	a := x.Real
+	var f float64
+	if a > 0 {
+		f = a + math.Log1p(math.Exp(-a))
+	} else {
+		f = math.Log1p(math.Exp(a))
+	}
+	s, sc := logistic(a)
+	return chain(x, f, s, s*sc)
+}
+
 // logistic returns σ(a) = 1/(1+e⁻ᵃ) and its complement 1−σ(a) = σ(−a), each
 // computed without cancellation or overflow.
 func logistic(a float64) (s, sc float64) {
@@ -13,22 +53,13 @@ func logistic(a float64) (s, sc float64) {
 	return e / (1 + e), 1 / (1 + e)
 }
 
-// Sigmoid returns the logistic function σ(x) = 1/(1+e⁻ˣ).
-func Sigmoid(x Number) Number {
-	s, sc := logistic(x.Real)
-	d1 := s * sc
-	return chain(x, s, d1, d1*(sc-s))
-}
-
-// Softplus returns log(1+eˣ).
-func Softplus(x Number) Number {
-	a := x.Real
-	var f float64
-	if a > 0 {
-		f = a + math.Log1p(math.Exp(-a))
-	} else {
-		f = math.Log1p(math.Exp(a))
+// oneMinus2Sigma returns 1 − 2σ(a) = (1−σ) − σ. For |a| < ½ the two terms
+// are close to ½ and their difference cancels, so it uses the identity
+// 1 − 2σ(a) = −tanh(a/2) there; elsewhere the difference exceeds tanh(¼) and
+// loses at most a few ulps.
+func oneMinus2Sigma(a, s, sc float64) float64 {
+	if math.Abs(a) < 0.5 {
+		return -math.Tanh(a / 2)
 	}
-	s, sc := logistic(a)
-	return chain(x, f, s, s*sc)
+	return sc - s
 }

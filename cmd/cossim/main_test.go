@@ -1,0 +1,263 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// postNets is the forum post's Φ and D in the layers JSON format.
+const postNets = `"phi": {"layers": [{"weight": [[1, 2, 3, 4]], "bias": [0]}]},
+ "d": {"layers": [{"weight": [[1, 0], [0, 5], [1, 0], [1, 0]], "bias": [0, 0, 0, 0]}]}`
+
+func runCmd(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// TestDefaultReport runs the command with no arguments, the README's main job.
+func TestDefaultReport(t *testing.T) {
+	code, out, errs := runCmd(t, "")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	// Golden values derived by hand in docs/math.md: s = [64/90, 100/750],
+	// ∂s₁/∂W[0,0] = −8/27 = −0.296296…, ∂s₂/∂W[3,1] = 8/75 = 0.106667.
+	for _, want := range []string{
+		"0.711111111111111", "0.133333333333333",
+		"|g|² = 30", "-0.296296", "0.355556", "0.106667",
+		"z        = [1, 0.5]", "g = ∇Φ(x) = [1, 2, 3, 4]",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestDefaultJSONMatchesHandDerivation(t *testing.T) {
+	for _, engine := range []string{"auto", "forward", "adjoint", "looped"} {
+		t.Run(engine, func(t *testing.T) {
+			code, out, errs := runCmd(t, "", "-json", "-wrt", "both", "-engine", engine)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			var r jsonResult
+			if err := json.Unmarshal([]byte(out), &r); err != nil {
+				t.Fatalf("output is not one JSON object: %v\n%s", err, out)
+			}
+			// docs/math.md, "The post's example, by hand".
+			wantS := []float64{64.0 / 90, 100.0 / 750}
+			wantD := [][]float64{
+				{-8.0 / 27, 0, 16.0 / 45, 0, 8.0 / 135, 0, 32.0 / 135, 0, 0, 0, 0, 0},
+				{0, 2.0 / 75, 0, 0, 0, 6.0 / 75, 0, 8.0 / 75, 0, 0, 0, 0},
+			}
+			// ∂sᵢ/∂w_r = 2cᵢuᵢᵣ/(G·Uᵢ) − cᵢ²·2w_r/(G²·Uᵢ), bias derivative 0.
+			w := []float64{1, 2, 3, 4}
+			u := [][]float64{{1, 0, 1, 1}, {0, 5, 0, 0}}
+			c, U, G := []float64{8, 10}, []float64{3, 25}, 30.0
+			wantPhi := make([][]float64, 2)
+			for i := range wantPhi {
+				for r := 0; r < 4; r++ {
+					wantPhi[i] = append(wantPhi[i], 2*c[i]*u[i][r]/(G*U[i])-c[i]*c[i]*2*w[r]/(G*G*U[i]))
+				}
+				wantPhi[i] = append(wantPhi[i], 0)
+			}
+			close := func(what string, got, want []float64) {
+				t.Helper()
+				if len(got) != len(want) {
+					t.Fatalf("%s: length %d, want %d", what, len(got), len(want))
+				}
+				for k := range got {
+					if math.Abs(got[k]-want[k]) > 1e-14 {
+						t.Errorf("%s[%d] = %.17g, want %.17g", what, k, got[k], want[k])
+					}
+				}
+			}
+			close("s", r.S, wantS)
+			close("dot", r.Dot, []float64{8, 10})
+			close("col_norm_sq", r.ColNormSq, []float64{3, 25})
+			close("grad_norm_sq", []float64{r.GradNormSq}, []float64{30})
+			for i := range wantD {
+				close("grad_d row", r.GradD[i], wantD[i])
+				close("grad_phi row", r.GradPhi[i], wantPhi[i])
+			}
+		})
+	}
+}
+
+func TestCheckFlag(t *testing.T) {
+	code, out, errs := runCmd(t, "", "-json", "-check", "-wrt", "both")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r jsonResult
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	// Central differences on this quadratic-over-quadratic function have
+	// truncation and round-off error far below 1e-6.
+	if r.FDMaxRel == nil || *r.FDMaxRel > 1e-6 {
+		t.Fatalf("fd_max_rel_diff = %v, want ≤ 1e-6", r.FDMaxRel)
+	}
+	code, out, _ = runCmd(t, "", "-check")
+	if code != 0 || !strings.Contains(out, "largest relative difference") {
+		t.Fatalf("report -check: exit %d\n%s", code, out)
+	}
+}
+
+func TestProblemFileAndBatch(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "p.json")
+	src := `{` + postNets + `, "z": [[1, 0.5], [2, -1], [1, 0.5]]}`
+	if err := os.WriteFile(file, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"-problem", file}, {"-problem", "-"}} {
+		code, out, errs := runCmd(t, src, append(args, "-json")...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+		var rs []jsonResult
+		if err := json.Unmarshal([]byte(out), &rs); err != nil {
+			t.Fatalf("batch output is not a JSON array: %v\n%s", err, out)
+		}
+		if len(rs) != 3 {
+			t.Fatalf("%d results, want 3", len(rs))
+		}
+		// Samples 0 and 2 are the same latent; D is linear, so s does not
+		// depend on z at all and every sample gives s = [64/90, 100/750].
+		for b, r := range rs {
+			if math.Abs(r.S[0]-64.0/90) > 1e-15 || math.Abs(r.S[1]-100.0/750) > 1e-15 {
+				t.Errorf("sample %d: s = %v", b, r.S)
+			}
+			for k := range r.GradD[0] {
+				if r.GradD[0][k] != rs[0].GradD[0][k] {
+					t.Errorf("sample %d differs from sample 0 at %d", b, k)
+				}
+			}
+		}
+	}
+	code, out, _ := runCmd(t, src, "-problem", "-")
+	if code != 0 || !strings.Contains(out, "== sample 2 ==") {
+		t.Fatalf("batch report: exit %d\n%s", code, out)
+	}
+}
+
+// TestInvalidInput covers every invalid input of issue 4: one line on
+// stderr starting with "cossim:", naming the problem, exit status 2.
+func TestInvalidInput(t *testing.T) {
+	phi4 := `"phi": {"layers": [{"weight": [[1, 2, 3, 4]], "bias": [0]}]}`
+	d := `"d": {"layers": [{"weight": [[1, 0], [0, 5], [1, 0], [1, 0]], "bias": [0, 0, 0, 0]}]}`
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		want  string // a substring of the message
+	}{
+		{"missing file", "", []string{"-problem", "/nonexistent/p.json"}, "no such file"},
+		{"malformed JSON", `{"phi": `, nil, "malformed"},
+		{"not an object", `[1, 2]`, nil, "malformed"},
+		{"unknown field", `{` + postNets + `, "z": [1, 0.5], "zz": 1}`, nil, "zz"},
+		{"trailing data", `{` + postNets + `, "z": [1, 0.5]} {}`, nil, "trailing"},
+		{"missing phi", `{` + d + `, "z": [1, 0.5]}`, nil, `"phi"`},
+		{"missing z", `{` + postNets + `}`, nil, `"z"`},
+		{"shape mismatch", `{"phi": {"layers": [{"weight": [[1, 2, 3]], "bias": [0]}]}, ` + d + `, "z": [1, 0.5]}`, nil, "does not match"},
+		{"phi two outputs", `{"phi": {"layers": [{"weight": [[1, 2, 3, 4], [1, 1, 1, 1]], "bias": [0, 0]}]}, ` + d + `, "z": [1, 0.5]}`, nil, "2 outputs"},
+		{"z too short", `{` + postNets + `, "z": [1]}`, nil, "length 1"},
+		{"z too long in batch", `{` + postNets + `, "z": [[1, 2], [1, 2, 3]]}`, nil, "sample 1"},
+		{"ragged batch", `{` + postNets + `, "z": [[1, 2], 3]}`, nil, `"z"`},
+		{"empty batch", `{` + postNets + `, "z": []}`, nil, "empty"},
+		{"non-finite weight", `{"phi": {"layers": [{"weight": [[1, 2, 3, 1e999]], "bias": [0]}]}, ` + d + `, "z": [1, 0.5]}`, nil, "phi"},
+		{"non-finite z", `{` + postNets + `, "z": [1, 1e400]}`, nil, `"z"`},
+		{"NaN literal", `{` + postNets + `, "z": [1, NaN]}`, nil, "no NaN"},
+		{"NaN position", "{\n\"z\": [NaN]}", nil, "line 2, column"},
+		{"ragged weight", `{` + phi4 + `, "d": {"layers": [{"weight": [[1, 0], [0], [1, 0], [1, 0]], "bias": [0, 0, 0, 0]}]}, "z": [1, 0.5]}`, nil, `"d"`},
+		{"bias length", `{` + phi4 + `, "d": {"layers": [{"weight": [[1, 0], [0, 5], [1, 0], [1, 0]], "bias": [0, 0]}]}, "z": [1, 0.5]}`, nil, "bias"},
+		{"unknown activation", `{` + phi4 + `, "d": {"layers": [{"weight": [[1, 0], [0, 5], [1, 0], [1, 0]], "bias": [0, 0, 0, 0], "activation": "swish"}]}, "z": [1, 0.5]}`, nil, "swish"},
+		{"empty network", `{"phi": {"layers": []}, ` + d + `, "z": [1, 0.5]}`, nil, `"phi"`},
+		{"unknown flag", "", []string{"-frobnicate"}, "frobnicate"},
+		{"unknown engine", "", []string{"-engine", "magic"}, "magic"},
+		{"unknown wrt", "", []string{"-wrt", "z"}, "-wrt"},
+		{"negative eps", "", []string{"-eps", "-1"}, "-eps"},
+		{"NaN eps", "", []string{"-eps", "NaN"}, "-eps"},
+		{"bad eps", "", []string{"-eps", "abc"}, "eps"},
+		{"stray argument", "", []string{"extra"}, "extra"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := tt.args
+			if args == nil {
+				args = []string{"-problem", "-"}
+			}
+			code, out, errs := runCmd(t, tt.stdin, args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2 (stderr %q)", code, errs)
+			}
+			if out != "" {
+				t.Errorf("stdout not empty: %q", out)
+			}
+			checkOneLine(t, errs, tt.want)
+		})
+	}
+}
+
+func checkOneLine(t *testing.T, errs, want string) {
+	t.Helper()
+	if !strings.HasPrefix(errs, "cossim: ") || strings.Count(errs, "\n") != 1 {
+		t.Errorf("stderr is not one line starting with \"cossim: \": %q", errs)
+	}
+	if !strings.Contains(errs, want) {
+		t.Errorf("stderr %q does not name %q", errs, want)
+	}
+	if strings.Contains(errs, "goroutine") || strings.Contains(errs, "panic") {
+		t.Errorf("stderr has a panic trace: %q", errs)
+	}
+}
+
+func TestUndefinedCosine(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		// Φ's weight is zero, so g = 0 for every direction.
+		{"zero gradient", `{"phi": {"layers": [{"weight": [[0, 0, 0, 0]], "bias": [1]}]},
+		  "d": {"layers": [{"weight": [[1, 0], [0, 5], [1, 0], [1, 0]], "bias": [0, 0, 0, 0]}]}, "z": [1, 0.5]}`, "gradient"},
+		// D's second column is zero, so u₂ = 0: direction 1 counting from 0.
+		{"zero column", `{"phi": {"layers": [{"weight": [[1, 2, 3, 4]], "bias": [0]}]},
+		  "d": {"layers": [{"weight": [[1, 0], [0, 0], [1, 0], [1, 0]], "bias": [0, 0, 0, 0]}]}, "z": [[1, 0.5], [2, 2]]}`, "direction 1"},
+	}
+	for _, tt := range tests {
+		for _, engine := range []string{"forward", "adjoint", "looped"} {
+			t.Run(tt.name+"/"+engine, func(t *testing.T) {
+				code, _, errs := runCmd(t, tt.src, "-problem", "-", "-engine", engine)
+				if code != 3 {
+					t.Fatalf("exit %d, want 3 (stderr %q)", code, errs)
+				}
+				checkOneLine(t, errs, tt.want)
+				if !strings.Contains(errs, "sample 0") {
+					t.Errorf("stderr %q does not name the sample", errs)
+				}
+				// With -eps the cosine is regularized and the command succeeds.
+				code, out, errs := runCmd(t, tt.src, "-problem", "-", "-engine", engine, "-eps", "1e-12", "-json")
+				if code != 0 {
+					t.Fatalf("-eps: exit %d: %s", code, errs)
+				}
+				if strings.Contains(out, "NaN") || strings.Contains(out, "Inf") {
+					t.Errorf("-eps output not finite: %s", out)
+				}
+			})
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	code, out, _ := runCmd(t, "", "-h")
+	if code != 0 || !strings.Contains(out, "usage: cossim") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/dualgrad/dualgrad/cossim"
+	"github.com/dualgrad/dualgrad/layers"
+	"gonum.org/v1/gonum/mat"
+)
+
+// solution is what the command computed for every latent.
+type solution struct {
+	kind    cossim.Kind      // the engine that ran (auto resolved)
+	results []*cossim.Result // one per latent
+	fdDiff  []float64        // largest relative difference to finite differences, per latent, with -check
+}
+
+func solve(p *problem, cfg *config) (*solution, error) {
+	opt := cossim.Options{Wrt: cfg.wrt, Eps: cfg.eps}
+	kind := cfg.kind
+	if kind == cossim.EngineAuto {
+		kind = cossim.ChooseKind(p.Problem, opt)
+	}
+	sol := &solution{kind: kind, results: make([]*cossim.Result, len(p.Z))}
+	for b := range sol.results {
+		sol.results[b] = cossim.NewResult(p.Problem, cfg.wrt)
+	}
+	if len(p.Z) == 1 {
+		eng, err := cossim.New(p.Problem, opt, kind)
+		if err != nil {
+			return nil, err
+		}
+		if err := eng.Eval(sol.results[0], p.Z[0]); err != nil {
+			return nil, err
+		}
+	} else {
+		Z := mat.NewDense(len(p.Z), p.M(), nil)
+		for b, z := range p.Z {
+			Z.SetRow(b, z)
+		}
+		if err := cossim.EvalBatch(p.Problem, opt, kind, Z, sol.results); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.check && cfg.wrt != cossim.WrtNone {
+		for b, res := range sol.results {
+			est := cossim.NewResult(p.Problem, cfg.wrt)
+			cossim.FiniteDifference(est, p.Problem, opt, p.Z[b])
+			d := 0.0
+			if res.GradD != nil {
+				d = max(d, cossim.MaxRelDiff(res.GradD, est.GradD, 1e-6))
+			}
+			if res.GradPhi != nil {
+				d = max(d, cossim.MaxRelDiff(res.GradPhi, est.GradPhi, 1e-6))
+			}
+			sol.fdDiff = append(sol.fdDiff, d)
+		}
+	}
+	return sol, nil
+}
+
+// jsonResult is the -json form of one latent's result.
+type jsonResult struct {
+	S          []float64   `json:"s"`
+	Dot        []float64   `json:"dot"`
+	GradNormSq float64     `json:"grad_norm_sq"`
+	ColNormSq  []float64   `json:"col_norm_sq"`
+	GradD      [][]float64 `json:"grad_d,omitempty"`
+	GradPhi    [][]float64 `json:"grad_phi,omitempty"`
+	FDMaxRel   *float64    `json:"fd_max_rel_diff,omitempty"`
+}
+
+func rows(m *mat.Dense) [][]float64 {
+	if m == nil {
+		return nil
+	}
+	r, _ := m.Dims()
+	out := make([][]float64, r)
+	for i := range out {
+		out[i] = m.RawRowView(i)
+	}
+	return out
+}
+
+func writeJSON(w io.Writer, p *problem, sol *solution) error {
+	out := make([]jsonResult, len(sol.results))
+	for b, r := range sol.results {
+		out[b] = jsonResult{S: r.S, Dot: r.Dot, GradNormSq: r.GradNormSq, ColNormSq: r.ColNormSq,
+			GradD: rows(r.GradD), GradPhi: rows(r.GradPhi)}
+		if sol.fdDiff != nil {
+			out[b].FDMaxRel = &sol.fdDiff[b]
+		}
+	}
+	enc := json.NewEncoder(w)
+	if p.Batch {
+		return enc.Encode(out)
+	}
+	return enc.Encode(out[0])
+}
+
+// maxPrinted is the largest parameter count whose Jacobian the report prints
+// in full; beyond it the report points to -json.
+const maxPrinted = 400
+
+func writeReport(w io.Writer, p *problem, cfg *config, sol *solution) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "dualgrad cossim: sᵢ = (g·uᵢ)²/(|g|²|uᵢ|²), g = ∇Φ(D(z)), uᵢ = ∂D/∂zᵢ(z)\n\n")
+	fmt.Fprintf(&b, "problem: %s\n", p.Name)
+	fmt.Fprintf(&b, "  Φ: %s (%d parameters)\n", shape(p.Phi), p.Phi.NumParams())
+	fmt.Fprintf(&b, "  D: %s (%d parameters)\n", shape(p.D), p.D.NumParams())
+	how := "chosen with -engine"
+	if cfg.kind == cossim.EngineAuto {
+		how = "chosen by -engine auto"
+	}
+	fmt.Fprintf(&b, "engine: %v (%s)\n", sol.kind, how)
+	if cfg.eps > 0 {
+		fmt.Fprintf(&b, "denominators regularized: |g|²|uᵢ|² + %g\n", cfg.eps)
+	}
+	for s, res := range sol.results {
+		z := p.Z[s]
+		if p.Batch {
+			fmt.Fprintf(&b, "\n== sample %d ==\n", s)
+		}
+		x, g, _ := cossim.Pieces(p.Problem, z)
+		fmt.Fprintf(&b, "\nz        = %s\n", vec(z))
+		fmt.Fprintf(&b, "x = D(z) = %s\n", vec(x))
+		fmt.Fprintf(&b, "g = ∇Φ(x) = %s,  |g|² = %.10g\n\n", vec(g), res.GradNormSq)
+		tw := tabwriter.NewWriter(&b, 2, 8, 2, ' ', 0)
+		fmt.Fprintln(tw, "  i\tcᵢ = g·uᵢ\t|uᵢ|²\tsᵢ\t")
+		for i := range res.S {
+			fmt.Fprintf(tw, "  %d\t%.10g\t%.10g\t%.15g\t\n", i+1, res.Dot[i], res.ColNormSq[i], res.S[i])
+		}
+		tw.Flush()
+		if res.GradD != nil {
+			jacobian(&b, "θ_D", "D", p.D, res.GradD)
+		}
+		if res.GradPhi != nil {
+			jacobian(&b, "φ", "Φ", p.Phi, res.GradPhi)
+		}
+		if sol.fdDiff != nil {
+			fmt.Fprintf(&b, "\nfinite-difference check (gonum diff/fd, central differences of s in float64):\n")
+			fmt.Fprintf(&b, "  largest relative difference from the exact Jacobian: %.2g\n", sol.fdDiff[s])
+		}
+	}
+	if !cfg.check && cfg.wrt != cossim.WrtNone {
+		fmt.Fprintf(&b, "\n(add -check for a finite-difference cross-check, -json for machine-readable output)\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func shape(n *layers.Network) string {
+	var parts []string
+	parts = append(parts, fmt.Sprint(n.In()))
+	for _, l := range n.Layers {
+		parts = append(parts, fmt.Sprintf("%d %v", l.Out(), l.Act))
+	}
+	return strings.Join(parts, " → ")
+}
+
+func vec(v []float64) string {
+	parts := make([]string, len(v))
+	for i, x := range v {
+		parts[i] = fmt.Sprintf("%.6g", x)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// jacobian prints each row of an m × P parameter Jacobian as the networks'
+// weight matrices and bias vectors.
+func jacobian(b *strings.Builder, sym, name string, net *layers.Network, J *mat.Dense) {
+	m, P := J.Dims()
+	if P > maxPrinted {
+		fmt.Fprintf(b, "\n∂s/∂%s: %d × %d matrix (too large to print; use -json)\n", sym, m, P)
+		return
+	}
+	for i := 0; i < m; i++ {
+		row := J.RawRowView(i)
+		fmt.Fprintf(b, "\n∂s%d/∂%s:\n", i+1, sym)
+		for l := range net.Layers {
+			lay := &net.Layers[l]
+			off := net.ParamOffset(l)
+			r, c := lay.Out(), lay.In()
+			fmt.Fprintf(b, "  %s layer %d weight (%d×%d):\n", name, l+1, r, c)
+			tw := tabwriter.NewWriter(b, 2, 8, 2, ' ', tabwriter.AlignRight)
+			for a := 0; a < r; a++ {
+				fmt.Fprint(tw, "    \t")
+				for k := 0; k < c; k++ {
+					fmt.Fprintf(tw, "%.6g\t", row[off+a*c+k])
+				}
+				fmt.Fprintln(tw)
+			}
+			tw.Flush()
+			fmt.Fprintf(b, "  %s layer %d bias: %s\n", name, l+1, vec(row[off+r*c:off+r*c+r]))
+		}
+	}
+}

@@ -1,0 +1,134 @@
+package cossim
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/dualgrad/dualgrad/layers"
+	"gonum.org/v1/gonum/mat"
+)
+
+// adjBenchCase is one of bench/torch_bench.py's shapes: every layer uses the
+// same activation, weights and biases are N(0, 1/fan_in).
+type adjBenchCase struct {
+	name   string
+	d, phi []int
+	act    layers.Activation
+	large  bool // skipped under -short
+}
+
+var adjBenchCases = []adjBenchCase{
+	{name: "toy", d: []int{2, 4}, phi: []int{4, 1}, act: layers.Identity},
+	{name: "small", d: []int{4, 32, 16}, phi: []int{16, 32, 1}, act: layers.Tanh},
+	{name: "medium", d: []int{8, 64, 64, 64}, phi: []int{64, 64, 1}, act: layers.Tanh},
+	{name: "large", d: []int{16, 256, 256, 784}, phi: []int{784, 256, 1}, act: layers.Tanh, large: true},
+}
+
+func adjBenchNet(rng *rand.Rand, widths []int, act layers.Activation) *layers.Network {
+	net := &layers.Network{}
+	for l := 0; l+1 < len(widths); l++ {
+		in, out := widths[l], widths[l+1]
+		s := 1 / math.Sqrt(float64(in))
+		w := mat.NewDense(out, in, nil)
+		b := make([]float64, out)
+		for i := 0; i < out; i++ {
+			for j := 0; j < in; j++ {
+				w.Set(i, j, s*rng.NormFloat64())
+			}
+			b[i] = s * rng.NormFloat64()
+		}
+		net.Layers = append(net.Layers, layers.Layer{W: w, B: b, Act: act})
+	}
+	return net
+}
+
+// adjBenchProblem returns the case's problem and a batch of nb latents;
+// the toy case is the post's example, its first latent the post's z.
+func adjBenchProblem(c adjBenchCase, nb int) (Problem, *mat.Dense) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	var p Problem
+	if c.name == "toy" {
+		p, _ = adjPost()
+	} else {
+		p = Problem{D: adjBenchNet(rng, c.d, c.act), Phi: adjBenchNet(rng, c.phi, c.act)}
+	}
+	Z := mat.NewDense(nb, p.M(), nil)
+	for b := 0; b < nb; b++ {
+		for i := 0; i < p.M(); i++ {
+			Z.Set(b, i, rng.NormFloat64())
+		}
+	}
+	if c.name == "toy" {
+		Z.SetRow(0, []float64{1, 0.5})
+	}
+	return p, Z
+}
+
+// BenchmarkAdjoint times one latent: "full" is s with the m × P_D Jacobian
+// ∂s/∂θ, "sumgrad" is Σᵢsᵢ with its gradient wrt θ.
+func BenchmarkAdjoint(b *testing.B) {
+	for _, c := range adjBenchCases {
+		p, Z := adjBenchProblem(c, 1)
+		z := Z.RawRowView(0)
+		b.Run(c.name+"/full", func(b *testing.B) {
+			if c.large && testing.Short() {
+				b.Skip("large case under -short")
+			}
+			a, err := NewAdjoint(p, Options{Wrt: WrtD})
+			if err != nil {
+				b.Fatal(err)
+			}
+			res := NewResult(p, WrtD)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := a.Eval(res, z); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"/sumgrad", func(b *testing.B) {
+			if c.large && testing.Short() {
+				b.Skip("large case under -short")
+			}
+			a, err := NewAdjoint(p, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			grad := make([]float64, p.D.NumParams())
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := a.SumGrad(grad, nil, z, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkEngines times Eval with ∂s/∂θ on the forward and adjoint engines
+// for the shapes where both fit, the data behind ChooseKind's cost model.
+func BenchmarkEngines(b *testing.B) {
+	for _, c := range adjBenchCases {
+		p, Z := adjBenchProblem(c, 1)
+		z := Z.RawRowView(0)
+		for _, k := range []Kind{EngineForward, EngineAdjoint} {
+			b.Run(c.name+"/"+k.String(), func(b *testing.B) {
+				if c.large && testing.Short() {
+					b.Skip("large case under -short")
+				}
+				e, err := New(p, Options{Wrt: WrtD}, k)
+				if err != nil {
+					b.Skip(err)
+				}
+				res := NewResult(p, WrtD)
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := e.Eval(res, z); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -1,0 +1,325 @@
+package cossim
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// SampleError reports an error at one latent of a batch. Undefined cosines
+// are reported as *UndefinedError with its Sample set instead.
+type SampleError struct {
+	Sample int   // index of the latent, a row of the batch
+	Err    error // the engine's error
+}
+
+func (e *SampleError) Error() string {
+	return fmt.Sprintf("cossim: sample %d: %s", e.Sample, strings.TrimPrefix(e.Err.Error(), "cossim: "))
+}
+
+// Unwrap returns the engine's error.
+func (e *SampleError) Unwrap() error { return e.Err }
+
+// Batch evaluates many latents at once. The latents are the rows of a
+// B × m matrix; they are shared out among worker goroutines, each with its
+// own engine and workspace. Every result is computed by the same
+// deterministic code whatever worker takes it, so results are bit-for-bit
+// independent of the number of workers. A Batch is not safe for concurrent
+// use; after the first call with a given shape, its methods make no
+// allocations.
+type Batch struct {
+	p       Problem
+	opt     Options
+	kind    Kind
+	workers int
+	engines []Engine
+	adj     []*Adjoint  // SumGrad's engines, made on first use
+	gd, gp  [][]float64 // per-worker SumGrad gradients, made on first use
+	run     []func()    // per-worker goroutine bodies, made once
+
+	// The current call, read by the workers.
+	sum            bool
+	z              *mat.Dense
+	res            []*Result
+	w              []float64
+	gradD, gradPhi []float64
+	n              int
+	next           atomic.Int64
+	stop           atomic.Int64 // Eval: lowest failing sample so far
+	errAt          []int        // Eval: each worker's first failing sample
+	errs           []error
+	wg             sync.WaitGroup
+
+	// SumGrad's ordered fold: sample s is added when turn == s.
+	mu    sync.Mutex
+	cond  sync.Cond
+	turn  int
+	total float64
+	err   error
+}
+
+// NewBatch returns a batch evaluator with engines of kind k (EngineAuto
+// resolved once by ChooseKind) and the given number of workers; workers ≤ 0
+// means runtime.GOMAXPROCS(0). A call uses at most as many workers as there
+// are latents. Each worker owns an engine, so a Forward batch needs up to
+// workers × ForwardBytes of memory.
+func NewBatch(p Problem, opt Options, k Kind, workers int) (*Batch, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if k == EngineAuto {
+		k = ChooseKind(p, opt)
+	}
+	b := &Batch{p: p, opt: opt, kind: k, workers: workers}
+	b.engines = make([]Engine, workers)
+	for w := range b.engines {
+		e, err := New(p, opt, k)
+		if err != nil {
+			return nil, err
+		}
+		b.engines[w] = e
+	}
+	b.run = make([]func(), workers)
+	for w := range b.run {
+		b.run[w] = func() {
+			defer b.wg.Done()
+			b.work(w)
+		}
+	}
+	b.errAt = make([]int, workers)
+	b.errs = make([]error, workers)
+	b.cond.L = &b.mu
+	return b, nil
+}
+
+// Kind returns the kind of the batch's engines.
+func (b *Batch) Kind() Kind { return b.kind }
+
+// Workers returns the number of workers.
+func (b *Batch) Workers() int { return b.workers }
+
+// EvalBatch evaluates the latents in the rows of Z into res, one result per
+// row, with engines of kind k and runtime.GOMAXPROCS(0) workers. It is
+// NewBatch followed by Batch.Eval; reuse a Batch to avoid allocating
+// engines on every call.
+func EvalBatch(p Problem, opt Options, k Kind, Z *mat.Dense, res []*Result) error {
+	if Z != nil {
+		if r, _ := Z.Dims(); r < runtime.GOMAXPROCS(0) {
+			b, err := NewBatch(p, opt, k, max(r, 1))
+			if err != nil {
+				return err
+			}
+			return b.Eval(Z, res)
+		}
+	}
+	b, err := NewBatch(p, opt, k, 0)
+	if err != nil {
+		return err
+	}
+	return b.Eval(Z, res)
+}
+
+func (b *Batch) checkLatents(Z *mat.Dense) (int, error) {
+	if Z == nil {
+		return 0, errors.New("cossim: no latents")
+	}
+	r, c := Z.Dims()
+	if c != b.p.M() {
+		return 0, fmt.Errorf("cossim: latents have %d columns, want m = %d", c, b.p.M())
+	}
+	return r, nil
+}
+
+// Eval evaluates the latent in row s of Z into res[s] for every s. If some
+// samples fail, it returns the error of the lowest-indexed one, an
+// *UndefinedError or a *SampleError naming it; the other results are then
+// unspecified.
+func (b *Batch) Eval(Z *mat.Dense, res []*Result) error {
+	n, err := b.checkLatents(Z)
+	if err != nil {
+		return err
+	}
+	if len(res) != n {
+		return fmt.Errorf("cossim: %d results for %d latents", len(res), n)
+	}
+	b.sum, b.z, b.res, b.n = false, Z, res, n
+	b.next.Store(0)
+	b.stop.Store(int64(n))
+	for w := range b.errs {
+		b.errAt[w], b.errs[w] = n, nil
+	}
+	b.start(n)
+	at, err := n, error(nil)
+	for w, e := range b.errs {
+		if e != nil && b.errAt[w] < at {
+			at, err = b.errAt[w], e
+		}
+	}
+	b.z, b.res = nil, nil
+	return err
+}
+
+// SumGrad returns Σ_s Σᵢ wᵢ sᵢ(z_s) over the latents z_s in the rows of Z,
+// and writes its gradient with respect to θ into gradD and with respect to
+// φ into gradPhi, as Adjoint.SumGrad does for one latent (w nil means all
+// ones; a nil gradient is skipped). It always uses Adjoint engines, whatever
+// the batch's kind. The per-sample gradients are added in sample order, so
+// the result is bit-for-bit independent of the number of workers. Errors
+// are as for Eval.
+func (b *Batch) SumGrad(gradD, gradPhi []float64, Z *mat.Dense, w []float64) (float64, error) {
+	n, err := b.checkLatents(Z)
+	if err != nil {
+		return 0, err
+	}
+	switch m := b.p.M(); {
+	case w != nil && len(w) != m:
+		return 0, fmt.Errorf("cossim: weights have length %d, want %d", len(w), m)
+	case gradD != nil && len(gradD) != b.p.D.NumParams():
+		return 0, fmt.Errorf("cossim: gradD has length %d, want %d", len(gradD), b.p.D.NumParams())
+	case gradPhi != nil && len(gradPhi) != b.p.Phi.NumParams():
+		return 0, fmt.Errorf("cossim: gradPhi has length %d, want %d", len(gradPhi), b.p.Phi.NumParams())
+	}
+	if err := b.prepareSum(gradD != nil, gradPhi != nil); err != nil {
+		return 0, err
+	}
+	clear(gradD)
+	clear(gradPhi)
+	b.sum, b.z, b.w, b.gradD, b.gradPhi, b.n = true, Z, w, gradD, gradPhi, n
+	b.next.Store(0)
+	b.stop.Store(int64(n))
+	b.turn, b.total, b.err = 0, 0, nil
+	b.start(n)
+	total, err := b.total, b.err
+	b.z, b.w, b.gradD, b.gradPhi = nil, nil, nil, nil
+	if err != nil {
+		return 0, err
+	}
+	return total, nil
+}
+
+// prepareSum makes SumGrad's per-worker engines and gradient buffers.
+func (b *Batch) prepareSum(wantD, wantPhi bool) error {
+	if b.adj == nil {
+		b.adj = make([]*Adjoint, b.workers)
+		for w := range b.adj {
+			if a, ok := b.engines[w].(*Adjoint); ok {
+				b.adj[w] = a
+				continue
+			}
+			a, err := NewAdjoint(b.p, b.opt)
+			if err != nil {
+				b.adj = nil
+				return err
+			}
+			b.adj[w] = a
+		}
+		b.gd = make([][]float64, b.workers)
+		b.gp = make([][]float64, b.workers)
+	}
+	for w := 0; w < b.workers; w++ {
+		if wantD && b.gd[w] == nil {
+			b.gd[w] = make([]float64, b.p.D.NumParams())
+		}
+		if wantPhi && b.gp[w] == nil {
+			b.gp[w] = make([]float64, b.p.Phi.NumParams())
+		}
+	}
+	return nil
+}
+
+// start runs the current call on min(workers, n) workers, the first on the
+// calling goroutine, and waits for them.
+func (b *Batch) start(n int) {
+	nw := min(b.workers, n)
+	if nw <= 1 {
+		b.work(0)
+		return
+	}
+	b.wg.Add(nw - 1)
+	for w := 1; w < nw; w++ {
+		go b.run[w]()
+	}
+	b.work(0)
+	b.wg.Wait()
+}
+
+// work takes samples in increasing order until none is left.
+func (b *Batch) work(w int) {
+	for {
+		s := int(b.next.Add(1) - 1)
+		if s >= b.n {
+			return
+		}
+		stopped := int64(s) > b.stop.Load()
+		if !b.sum {
+			if stopped {
+				return
+			}
+			if err := b.engines[w].Eval(b.res[s], b.z.RawRowView(s)); err != nil {
+				b.errAt[w], b.errs[w] = s, sampleError(s, err)
+				for cur := b.stop.Load(); int64(s) < cur && !b.stop.CompareAndSwap(cur, int64(s)); cur = b.stop.Load() {
+				}
+				return // this worker's later samples are all above s
+			}
+			continue
+		}
+		if stopped {
+			// An earlier sample failed; pass the turn so that the
+			// workers holding later samples do not wait for this one.
+			b.fold(s, 0, nil, nil, nil)
+			return
+		}
+		var gd, gp []float64
+		if b.gradD != nil {
+			gd = b.gd[w]
+		}
+		if b.gradPhi != nil {
+			gp = b.gp[w]
+		}
+		v, err := b.adj[w].SumGrad(gd, gp, b.z.RawRowView(s), b.w)
+		b.fold(s, v, gd, gp, err)
+	}
+}
+
+// fold adds sample s's contribution once every earlier sample's is in.
+// After a failure it only passes the turn on.
+func (b *Batch) fold(s int, v float64, gd, gp []float64, err error) {
+	b.mu.Lock()
+	for b.turn != s {
+		b.cond.Wait()
+	}
+	if b.err == nil {
+		if err != nil {
+			b.err = sampleError(s, err)
+			b.stop.Store(int64(s))
+		} else {
+			b.total += v
+			if gd != nil {
+				floats.Add(b.gradD, gd)
+			}
+			if gp != nil {
+				floats.Add(b.gradPhi, gp)
+			}
+		}
+	}
+	b.turn++
+	b.cond.Broadcast()
+	b.mu.Unlock()
+}
+
+// sampleError names sample s in an engine's error.
+func sampleError(s int, err error) error {
+	var ue *UndefinedError
+	if errors.As(err, &ue) {
+		e := *ue
+		e.Sample = s
+		return &e
+	}
+	return &SampleError{Sample: s, Err: err}
+}

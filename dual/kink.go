@@ -1,0 +1,77 @@
+package dual
+
+import "math"
+
+// Abs returns the absolute value of x. The derivative is sign(a), and 0 at
+// a = ±0, PyTorch's convention for the kink.
+//
+// Special cases are:
+//
+//	Abs(±0) = +0; f′ = 0
+//	Abs(±Inf) = +Inf; f′ = ±1
+//	Abs(NaN) = NaN; f′ = NaN
+func Abs(x Number) Number {
+	a := x.Real
+	d1 := math.NaN()
+	switch {
+	case a > 0:
+		d1 = 1
+	case a < 0:
+		d1 = -1
+	case a == 0:
+		d1 = 0
+	}
+	return chain(x, math.Abs(a), d1)
+}
+
+// Max returns the larger of x and y, comparing real parts only. At a tie the
+// derivative is split evenly, ½ to each argument, as in PyTorch's maximum.
+//
+// Special cases are:
+//
+//	Max(x, y) = ½(x+y) in the ε part where x.Real == y.Real, including ±0 and ±Inf ties
+//	Max(x, y) = x where x.Real = +Inf and y.Real is NaN, and likewise with x and y exchanged
+//	Max(x, y) = NaN; partials NaN, where either real part is NaN and neither is +Inf
+func Max(x, y Number) Number {
+	a, c := x.Real, y.Real
+	m := math.Max(a, c)
+	switch {
+	case a > c:
+		return Number{m, x.Eps}
+	case a < c:
+		return Number{m, y.Eps}
+	case a == c:
+		return Number{m, x.Eps/2 + y.Eps/2}
+	case math.IsInf(a, 1):
+		return Number{m, x.Eps}
+	case math.IsInf(c, 1):
+		return Number{m, y.Eps}
+	}
+	return Number{m, tangent(math.NaN(), x.Eps) + tangent(math.NaN(), y.Eps)}
+}
+
+// Min returns the smaller of x and y, comparing real parts only. At a tie the
+// derivative is split evenly, ½ to each argument, as in PyTorch's minimum.
+//
+// Special cases are:
+//
+//	Min(x, y) = ½(x+y) in the ε part where x.Real == y.Real, including ±0 and ±Inf ties
+//	Min(x, y) = x where x.Real = −Inf and y.Real is NaN, and likewise with x and y exchanged
+//	Min(x, y) = NaN; partials NaN, where either real part is NaN and neither is −Inf
+func Min(x, y Number) Number {
+	a, c := x.Real, y.Real
+	m := math.Min(a, c)
+	switch {
+	case a < c:
+		return Number{m, x.Eps}
+	case a > c:
+		return Number{m, y.Eps}
+	case a == c:
+		return Number{m, x.Eps/2 + y.Eps/2}
+	case math.IsInf(a, -1):
+		return Number{m, x.Eps}
+	case math.IsInf(c, -1):
+		return Number{m, y.Eps}
+	}
+	return Number{m, tangent(math.NaN(), x.Eps) + tangent(math.NaN(), y.Eps)}
+}

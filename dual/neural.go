@@ -1,0 +1,50 @@
+package dual
+
+import "math"
+
+// logistic returns σ(a) = 1/(1+e⁻ᵃ) and its complement 1−σ(a) = σ(−a), each
+// computed without cancellation or overflow.
+func logistic(a float64) (s, sc float64) {
+	if a >= 0 {
+		e := math.Exp(-a)
+		return 1 / (1 + e), e / (1 + e)
+	}
+	e := math.Exp(a)
+	return e / (1 + e), 1 / (1 + e)
+}
+
+// Sigmoid returns the logistic function σ(x) = 1/(1+e⁻ˣ). The derivative is
+// σ(a)·σ(−a), with both factors computed without cancellation, so it keeps
+// full relative precision in both tails and never overflows.
+//
+// Special cases are:
+//
+//	Sigmoid(±0) = 0.5; f′ = 0.25
+//	Sigmoid(+Inf) = 1; f′ = 0
+//	Sigmoid(−Inf) = 0; f′ = 0
+//	Sigmoid(NaN) = NaN
+func Sigmoid(x Number) Number {
+	s, sc := logistic(x.Real)
+	return chain(x, s, s*sc)
+}
+
+// Softplus returns log(1+eˣ), evaluated as max(a, 0) + log1p(e^−|a|) so it
+// neither overflows for large a nor loses precision for very negative a. The
+// derivative is σ(a).
+//
+// Special cases are:
+//
+//	Softplus(±0) = ln 2; f′ = 0.5
+//	Softplus(+Inf) = +Inf; f′ = 1
+//	Softplus(−Inf) = 0; f′ = 0
+//	Softplus(NaN) = NaN
+func Softplus(x Number) Number {
+	a := x.Real
+	// One e^−|a| ≤ 1 serves both the value and σ(a), as in logistic.
+	e := math.Exp(-math.Abs(a))
+	f, s := math.Log1p(e), e/(1+e)
+	if a > 0 {
+		f, s = a+f, 1/(1+e)
+	}
+	return chain(x, f, s)
+}

@@ -1,0 +1,124 @@
+package dual
+
+import "math"
+
+// Sqrt returns the square root of x. The derivative is 1/(2√a).
+//
+// Special cases are:
+//
+//	Sqrt(+Inf) = +Inf; f′ = 0
+//	Sqrt(±0) = ±0; f′ = +Inf (the one-sided limit, also for −0)
+//	Sqrt(x) = NaN; f′ = NaN for x < 0
+//	Sqrt(NaN) = NaN
+func Sqrt(x Number) Number {
+	s := math.Sqrt(x.Real)
+	// Abs maps math.Sqrt(-0) = -0 to a derivative of +Inf, the one-sided
+	// derivative at zero, like +0.
+	return chain(x, s, 0.5/math.Abs(s))
+}
+
+// Cbrt returns the cube root of x. The derivative is 1/(3∛a²).
+//
+// Special cases are:
+//
+//	Cbrt(±0) = ±0; f′ = +Inf
+//	Cbrt(±Inf) = ±Inf; f′ = 0
+//	Cbrt(NaN) = NaN
+func Cbrt(x Number) Number {
+	c := math.Cbrt(x.Real)
+	return chain(x, c, 1/(3*c*c))
+}
+
+// PowReal returns x**p for a constant real exponent p. The derivative is
+// p·a**(p−1), evaluated without clamping small bases, so PowReal(1e-16+ε, 3)
+// has ε part 3e-32, and for a negative base wherever math.Pow(a, p) is
+// defined, that is for integer p.
+//
+// Special cases are:
+//
+//	PowReal(x, ±0) = 1 with a zero ε part, for any x including NaN (PyTorch)
+//	PowReal(x, 1) = x for any x including NaN
+//	PowReal(±0, p) = math.Pow(±0, p); f′ = p·math.Pow(±0, p−1), 0 for p > 1 and infinite for p < 1, p ≠ 0
+//	PowReal(x, ±Inf) = math.Pow(a, ±Inf); f′ = 0 where that is 0, infinite or NaN otherwise
+//	PowReal(x, p) = NaN; f′ = NaN for finite a < 0 and non-integer p
+func PowReal(x Number, p float64) Number {
+	a := x.Real
+	f := math.Pow(a, p)
+	var d1 float64
+	switch {
+	case p == 0:
+		// x**0 = 1 is constant, even at a = 0 or NaN.
+	case math.Abs(f) >= 0x1p-1022 && math.Abs(f) <= math.MaxFloat64 && a != 0 && !math.IsInf(a, 0):
+		// aᵖ⁻¹ = aᵖ/a to within an ulp, saving a second math.Pow.
+		d1 = p * (f / a)
+	default:
+		// aᵖ is 0, subnormal, infinite or NaN, or a is 0 or infinite;
+		// aᵖ⁻¹ may still be finite. tangent, not a product: where aᵖ⁻¹ is
+		// 0 the derivative is 0 even for infinite p, as aᵖ is then
+		// constant near a.
+		d1 = tangent(p, math.Pow(a, p-1))
+	}
+	return chain(x, f, d1)
+}
+
+// Pow returns x**y. For x = a+bε and y = c+dε the ε part is
+// c·a**(c−1)·b + a**c·log(a)·d. The partial with respect to y comes from
+// exp(y·log x) and is used only where that is defined: its term vanishes when
+// d = 0, so a constant exponent gives exactly PowReal(x, c), and a negative
+// base with a constant integer exponent works: Pow(−2+ε, 2) = 4−4ε.
+//
+// Special cases are:
+//
+//	Pow(x, y) = PowReal(x, y.Real) when y has a zero tangent
+//	Pow(±0, y): the partial a**c·log a is 0 for c ≥ 0 (PyTorch's convention)
+//	Pow(x, y): the partial with respect to y is 0 where a**c is 0 (locally constant in c)
+//	Pow(x, y): the partial with respect to y is NaN for a < 0
+func Pow(x, y Number) Number {
+	r := PowReal(x, y.Real)
+	if y.Eps == 0 {
+		return r
+	}
+	a := x.Real
+	var dy float64
+	if !(a == 0 && y.Real >= 0) {
+		// tangent: where a**c is 0 it is locally constant in c (a = +Inf
+		// with c < 0, |a| < 1 with c = +Inf, underflow), so the term is 0.
+		dy = tangent(math.Log(a), r.Real)
+	}
+	r.Eps += dy * y.Eps
+	return r
+}
+
+// Hypot returns √(x²+y²) without overflow or underflow. For x = a+bε and
+// y = c+dε with h = math.Hypot(a, c) the partials are a/h and c/h, which stay
+// finite where a² would overflow.
+//
+// Special cases are:
+//
+//	Hypot(±0, ±0) = 0 with both partials 0 (a kink: like Abs and PyTorch's vector_norm)
+//	Hypot(±Inf, q) = +Inf; ∂/∂x = ±1, ∂/∂y = 0, for q finite or NaN
+//	Hypot(±Inf, ±Inf) = +Inf; partials NaN
+//	Hypot(NaN, q) = NaN, partials NaN, for q not ±Inf
+func Hypot(x, y Number) Number {
+	a, c := x.Real, y.Real
+	h := math.Hypot(a, c)
+	var da, dc float64
+	switch {
+	case h == 0:
+		// Kink at the origin: leave the subgradient 0.
+	case !math.IsInf(h, 1):
+		da, dc = a/h, c/h
+	case math.IsInf(a, 0) && math.IsInf(c, 0):
+		// The direction of approach is undefined.
+		da, dc = math.NaN(), math.NaN()
+	case math.IsInf(a, 0):
+		da = math.Copysign(1, a)
+	case math.IsInf(c, 0):
+		dc = math.Copysign(1, c)
+	default:
+		// Finite arguments whose hypotenuse overflows: halve both.
+		h2 := math.Hypot(a/2, c/2)
+		da, dc = a/2/h2, c/2/h2
+	}
+	return Number{h, tangent(da, x.Eps) + tangent(dc, y.Eps)}
+}
