@@ -2,9 +2,11 @@ package bench
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/dualgrad/dualgrad/cossim"
+	"gonum.org/v1/gonum/mat"
 )
 
 // engines are benchmarked in this order; the report reads the names.
@@ -75,6 +77,60 @@ func BenchmarkCossimSumGrad(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BatchSize is the number of latents in BenchmarkCossimBatch, as in
+// bench/torch_bench.py's batch64.
+const BatchSize = 64
+
+// batchLatents returns c's BatchSize × m latents: row 0 is c's latent and
+// the others are standard normal from a fixed seed, like torch_bench.py's.
+func batchLatents(c Case, z []float64) *mat.Dense {
+	rng := rand.New(rand.NewPCG(2, uint64(c.M)))
+	Z := mat.NewDense(BatchSize, c.M, nil)
+	Z.SetRow(0, z)
+	for r := 1; r < BatchSize; r++ {
+		Z.SetRow(r, Latent(rng, c.M))
+	}
+	return Z
+}
+
+// BenchmarkCossimBatch computes, for BatchSize latents, s and the gradient
+// of Σ_b Σᵢ sᵢ(z_b) with respect to θ_D through one cossim.Batch with
+// GOMAXPROCS workers: Eval for the values, then SumGrad, as
+// torch_bench.py's batch64 does.
+func BenchmarkCossimBatch(b *testing.B) {
+	for _, c := range Cases {
+		b.Run(c.Name, func(b *testing.B) {
+			p, z := c.Problem()
+			Z := batchLatents(c, z)
+			opt := cossim.Options{Wrt: cossim.WrtNone} // values only; SumGrad does θ_D
+			bt, err := cossim.NewBatch(p, opt, cossim.EngineAdjoint, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			res := make([]*cossim.Result, BatchSize)
+			for i := range res {
+				res[i] = cossim.NewResult(p, opt.Wrt)
+			}
+			grad := make([]float64, p.D.NumParams())
+			step := func() {
+				if err := bt.Eval(Z, res); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := bt.SumGrad(grad, nil, Z, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			step() // warm-up: SumGrad's per-worker buffers
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				step()
+			}
+			b.ReportMetric(float64(bt.Workers()), "workers")
 		})
 	}
 }

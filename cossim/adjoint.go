@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/dualgrad/dualgrad/layers"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	gonumblas "gonum.org/v1/gonum/blas/gonum"
 	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Adjoint is the reverse-over-forward engine. It runs one tangent pass
@@ -24,6 +27,10 @@ import (
 // For the full Jacobian the m cotangents travel together as the rows of one
 // block, so every step is one matrix product per layer for all of them.
 // SumGrad needs a single cotangent and costs about three tangent passes.
+//
+// Large matrix products and Jacobian writes are split across goroutines
+// (see SetThreads), without changing the results. Products go through blas64
+// when it has been pointed at another implementation such as OpenBLAS.
 //
 // An Adjoint reads the networks' weights at every call, so parameters may be
 // updated in place (layers.Network.SetParams) between calls; their shapes
@@ -60,6 +67,12 @@ type Adjoint struct {
 	ac, bg, bu []float64 // ∂sᵢ/∂cᵢ, ∂sᵢ/∂G, ∂sᵢ/∂Uᵢ
 	c, u2      []float64 // cᵢ, Uᵢ
 	g2         float64   // G
+	s          []float64 // sᵢ, for SumGrad
+
+	threads int
+	runs    []func() // runs[w] executes part w of job; made by SetThreads
+	wg      sync.WaitGroup
+	job     adjJob
 }
 
 // NewAdjoint returns an adjoint engine for p with the options opt. Only
@@ -134,6 +147,8 @@ func NewAdjoint(p Problem, opt Options) (*Adjoint, error) {
 	a.bu = make([]float64, m)
 	a.c = make([]float64, m)
 	a.u2 = make([]float64, m)
+	a.s = make([]float64, m)
+	a.SetThreads(0)
 	return a, nil
 }
 
@@ -246,7 +261,7 @@ func (a *Adjoint) values(z []float64) error {
 		w := ly.W.RawMatrix()
 		nout, nin := w.Rows, w.Cols
 		pre, post := a.pre[l], a.post[l]
-		adjGemmNT(m+1, nout, nin, a.post[l-1], nin, w.Data, w.Stride, pre, nout)
+		a.gemmNT(m+1, nout, nin, a.post[l-1], nin, w.Data, w.Stride, pre, nout)
 		av, hv := pre[m*nout:], post[m*nout:]
 		d1, d2 := a.d1[l], a.d2[l]
 		for r, b := range ly.B {
@@ -263,7 +278,7 @@ func (a *Adjoint) values(z []float64) error {
 	for k := 1; k <= K; k++ {
 		ly := &a.p.Phi.Layers[k-1]
 		v := ly.W.RawMatrix()
-		adjGemmNT(1, v.Rows, v.Cols, a.y[k-1], v.Cols, v.Data, v.Stride, a.y[k], v.Rows)
+		a.gemmNT(1, v.Rows, v.Cols, a.y[k-1], v.Cols, v.Data, v.Stride, a.y[k], v.Rows)
 		yk, f1, f2 := a.y[k], a.f1[k], a.f2[k]
 		for r, b := range ly.B {
 			yk[r], f1[r], f2[r] = ly.Act.Eval(yk[r] + b)
@@ -273,7 +288,7 @@ func (a *Adjoint) values(z []float64) error {
 	for k := K; k >= 1; k-- {
 		v := a.p.Phi.Layers[k-1].W.RawMatrix()
 		floats.MulTo(a.da[k], a.f1[k], a.dy[k])
-		adjGemmNN(1, v.Cols, v.Rows, a.da[k], v.Rows, v.Data, v.Stride, a.dy[k-1], v.Cols)
+		a.gemmNN(1, v.Cols, v.Rows, a.da[k], v.Rows, v.Data, v.Stride, a.dy[k-1], v.Cols)
 	}
 
 	n := a.p.N()
@@ -312,7 +327,7 @@ func (a *Adjoint) phiHVP(rows int, res *Result, wantX bool) {
 	for k := 1; k <= K; k++ {
 		v := a.p.Phi.Layers[k-1].W.RawMatrix()
 		nu := v.Rows
-		adjGemmNT(rows, nu, v.Cols, a.ydot[k-1], v.Cols, v.Data, v.Stride, a.adot[k], nu)
+		a.gemmNT(rows, nu, v.Cols, a.ydot[k-1], v.Cols, v.Data, v.Stride, a.adot[k], nu)
 		if k < K {
 			for i := 0; i < rows; i++ {
 				floats.MulTo(a.ydot[k][i*nu:(i+1)*nu], a.f1[k], a.adot[k][i*nu:(i+1)*nu])
@@ -339,21 +354,10 @@ func (a *Adjoint) phiHVP(rows int, res *Result, wantX bool) {
 			}
 		}
 		if wantPhi {
-			// Row i of ∂s/∂V_k = δα̇_k[i] ⊗ y_{k−1} + δα_k ⊗ Ẏ_{k−1}[i].
-			off := a.fOff[k-1]
-			yin, da := a.y[k-1], a.da[k]
-			for i := 0; i < rows; i++ {
-				row := res.GradPhi.RawRowView(i)[off : off+nu*nin+nu]
-				dad := a.dadot[k][i*nu : (i+1)*nu]
-				yd := a.ydot[k-1][i*nin : (i+1)*nin]
-				for r, x := range dad {
-					adjAxpby(row[r*nin:(r+1)*nin], x, yin, da[r], yd)
-				}
-				copy(row[nu*nin:], dad)
-			}
+			a.run(adjJob{op: adjWritePhi, n: rows, l: k, dst: res.GradPhi}, rows*(nu*nin+nu))
 		}
 		if k > 1 || wantX {
-			adjGemmNN(rows, nin, nu, a.dadot[k], nu, v.Data, v.Stride, a.dydot[k-1], nin)
+			a.gemmNN(rows, nin, nu, a.dadot[k], nu, v.Data, v.Stride, a.dydot[k-1], nin)
 		}
 	}
 }
@@ -379,22 +383,9 @@ func (a *Adjoint) dReverseFull(res *Result) {
 				aab[r] = d2[r]*tau[r]*at[r] + d1[r]*hb[r]
 			}
 		}
-		// Row i of ∂s/∂W_l = Ā[i] ⊗ T_{l−1}[i] + ā[i] ⊗ h_{l−1}.
-		off := a.dOff[l-1]
-		in := a.post[l-1]
-		h := in[m*nin : (m+1)*nin]
-		for i := 0; i < m; i++ {
-			row := res.GradD.RawRowView(i)[off : off+nout*nin+nout]
-			t := in[i*nin : (i+1)*nin]
-			ab := rev[i*nout : (i+1)*nout]
-			aab := rev[(m+i)*nout : (m+i+1)*nout]
-			for r, x := range ab {
-				adjAxpby(row[r*nin:(r+1)*nin], x, t, aab[r], h)
-			}
-			copy(row[nout*nin:], aab)
-		}
+		a.run(adjJob{op: adjWriteD, n: m, l: l, dst: res.GradD}, m*(nout*nin+nout))
 		if l > 1 {
-			adjGemmNN(2*m, nin, nout, rev, nout, w.Data, w.Stride, a.cot[l-1], nin)
+			a.gemmNN(2*m, nin, nout, rev, nout, w.Data, w.Stride, a.cot[l-1], nin)
 		}
 	}
 }
@@ -421,10 +412,9 @@ func (a *Adjoint) SumGrad(gradD, gradPhi, z, w []float64) (float64, error) {
 	if err := checkDefined(a.g2, a.u2, a.opt.Eps); err != nil {
 		return 0, err
 	}
-	s := a.ydot[0][:m] // scratch, overwritten below
-	a.coefficients(s)
+	a.coefficients(a.s)
 	sum := 0.0
-	for i, v := range s {
+	for i, v := range a.s {
 		if w != nil {
 			v *= w[i]
 		}
@@ -510,18 +500,184 @@ func (a *Adjoint) dReverseSingle(grad []float64) {
 		}
 		off := a.dOff[l-1]
 		dst := grad[off : off+nout*nin+nout]
-		adjGemmTN(nout, nin, m+1, rev, nout, a.post[l-1], nin, dst, nin)
+		a.gemmTN(nout, nin, m+1, rev, nout, a.post[l-1], nin, dst, nin)
 		copy(dst[nout*nin:], aab)
 		if l > 1 {
-			adjGemmNN(m+1, nin, nout, rev, nout, w.Data, w.Stride, a.cot[l-1], nin)
+			a.gemmNN(m+1, nin, nout, rev, nout, w.Data, w.Stride, a.cot[l-1], nin)
 		}
 	}
+}
+
+// writeD writes rows lo..hi−1 of ∂s/∂W_l and ∂s/∂b_l into dst (GradD):
+// row i of ∂s/∂W_l = Ā[i] ⊗ T_{l−1}[i] + ā[i] ⊗ h_{l−1}, ∂s/∂b_l = ā[i].
+func (a *Adjoint) writeD(l, lo, hi int, dst *mat.Dense) {
+	m := a.m
+	w := a.p.D.Layers[l-1].W
+	nout, nin := w.Dims()
+	off, in, rev := a.dOff[l-1], a.post[l-1], a.rev[l]
+	h := in[m*nin : (m+1)*nin]
+	for i := lo; i < hi; i++ {
+		row := dst.RawRowView(i)[off : off+nout*nin+nout]
+		t := in[i*nin : (i+1)*nin]
+		ab := rev[i*nout : (i+1)*nout]
+		aab := rev[(m+i)*nout : (m+i+1)*nout]
+		for r, x := range ab {
+			adjAxpby(row[r*nin:(r+1)*nin], x, t, aab[r], h)
+		}
+		copy(row[nout*nin:], aab)
+	}
+}
+
+// writePhi writes rows lo..hi−1 of ∂s/∂V_k and ∂s/∂β_k into dst (GradPhi):
+// row i of ∂s/∂V_k = δα̇_k[i] ⊗ y_{k−1} + δα_k ⊗ Ẏ_{k−1}[i], ∂s/∂β_k = δα̇_k[i].
+func (a *Adjoint) writePhi(k, lo, hi int, dst *mat.Dense) {
+	v := a.p.Phi.Layers[k-1].W
+	nu, nin := v.Dims()
+	off, yin, da := a.fOff[k-1], a.y[k-1], a.da[k]
+	for i := lo; i < hi; i++ {
+		row := dst.RawRowView(i)[off : off+nu*nin+nu]
+		dad := a.dadot[k][i*nu : (i+1)*nu]
+		yd := a.ydot[k-1][i*nin : (i+1)*nin]
+		for r, x := range dad {
+			adjAxpby(row[r*nin:(r+1)*nin], x, yin, da[r], yd)
+		}
+		copy(row[nu*nin:], dad)
+	}
+}
+
+// SetThreads sets the number of goroutines that one Eval or SumGrad call
+// splits its large matrix products and Jacobian writes across; n ≤ 0 means
+// runtime.GOMAXPROCS(0), the default. Results do not depend on it: every
+// element is computed by the same operations in the same order whichever
+// goroutine computes it. Batch sets it to 1 for its engines, which already
+// run in parallel.
+func (a *Adjoint) SetThreads(n int) {
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	a.threads = n
+	a.runs = make([]func(), n)
+	for w := 1; w < n; w++ {
+		a.runs[w] = func() {
+			defer a.wg.Done()
+			a.part(w)
+		}
+	}
+}
+
+// adjParMin is the least work, in multiply-adds or elements written, that
+// is split across goroutines; smaller steps run on the caller.
+const adjParMin = 1 << 15
+
+// adjOp is a step that Adjoint.run can split.
+type adjOp int
+
+const (
+	adjNT       adjOp = iota // C = A·Bᵀ, split over C's columns
+	adjNN                    // C = A·B, split over C's columns
+	adjTN                    // C = Aᵀ·B, split over C's rows
+	adjWriteD                // writeD, split over Jacobian rows
+	adjWritePhi              // writePhi, split over Jacobian rows
+)
+
+// adjJob is one step and its operands; [0, n) is the range that is split.
+type adjJob struct {
+	op            adjOp
+	n, parts      int
+	M, N, K       int
+	A, B, C       []float64
+	lda, ldb, ldc int
+	l             int        // layer, for the writes
+	dst           *mat.Dense // Jacobian, for the writes
+}
+
+// run executes job, split across the engine's threads if work is large
+// enough, and returns when it is done.
+func (a *Adjoint) run(job adjJob, work int) {
+	job.parts = 1
+	if work >= adjParMin {
+		job.parts = min(a.threads, job.n)
+	}
+	if job.parts == 1 {
+		switch job.op { // the common small case, without the copy into a.job
+		case adjWriteD:
+			a.writeD(job.l, 0, job.n, job.dst)
+			return
+		case adjWritePhi:
+			a.writePhi(job.l, 0, job.n, job.dst)
+			return
+		}
+	}
+	a.job = job
+	if job.parts > 1 {
+		a.wg.Add(job.parts - 1)
+		for w := 1; w < job.parts; w++ {
+			go a.runs[w]()
+		}
+	}
+	a.part(0)
+	if job.parts > 1 {
+		a.wg.Wait()
+	}
+	a.job = adjJob{} // drop the references to the caller's buffers
+}
+
+// part executes the w-th of a.job.parts pieces of a.job.
+func (a *Adjoint) part(w int) {
+	j := &a.job
+	lo, hi := j.n*w/j.parts, j.n*(w+1)/j.parts
+	switch j.op {
+	case adjNT:
+		adjGemmNT(j.M, hi-lo, j.K, j.A, j.lda, j.B[lo*j.ldb:], j.ldb, j.C[lo:], j.ldc)
+	case adjNN:
+		adjGemmNN(j.M, hi-lo, j.K, j.A, j.lda, j.B[lo:], j.ldb, j.C[lo:], j.ldc)
+	case adjTN:
+		adjGemmTN(hi-lo, j.N, j.K, j.A[lo:], j.lda, j.B, j.ldb, j.C[lo*j.ldc:], j.ldc)
+	case adjWriteD:
+		a.writeD(j.l, lo, hi, j.dst)
+	case adjWritePhi:
+		a.writePhi(j.l, lo, hi, j.dst)
+	}
+}
+
+// gemmNT sets C = A·Bᵀ (see adjGemmNT), in parallel when large.
+func (a *Adjoint) gemmNT(M, N, K int, A []float64, lda int, B []float64, ldb int, C []float64, ldc int) {
+	if M*N*K < adjParMin || a.threads == 1 || adjBLAS() {
+		adjGemmNT(M, N, K, A, lda, B, ldb, C, ldc)
+		return
+	}
+	a.run(adjJob{op: adjNT, n: N, M: M, N: N, K: K, A: A, lda: lda, B: B, ldb: ldb, C: C, ldc: ldc}, M*N*K)
+}
+
+// gemmNN sets C = A·B (see adjGemmNN), in parallel when large.
+func (a *Adjoint) gemmNN(M, N, K int, A []float64, lda int, B []float64, ldb int, C []float64, ldc int) {
+	if M*N*K < adjParMin || a.threads == 1 || adjBLAS() {
+		adjGemmNN(M, N, K, A, lda, B, ldb, C, ldc)
+		return
+	}
+	a.run(adjJob{op: adjNN, n: N, M: M, N: N, K: K, A: A, lda: lda, B: B, ldb: ldb, C: C, ldc: ldc}, M*N*K)
+}
+
+// gemmTN sets C = Aᵀ·B (see adjGemmTN), in parallel when large.
+func (a *Adjoint) gemmTN(M, N, K int, A []float64, lda int, B []float64, ldb int, C []float64, ldc int) {
+	if M*N*K < adjParMin || a.threads == 1 || adjBLAS() {
+		adjGemmTN(M, N, K, A, lda, B, ldb, C, ldc)
+		return
+	}
+	a.run(adjJob{op: adjTN, n: M, M: M, N: N, K: K, A: A, lda: lda, B: B, ldb: ldb, C: C, ldc: ldc}, M*N*K)
 }
 
 // adjAxpby sets dst = α·x + β·y. It makes two passes with gonum's vector
 // kernels, the second while dst is in L1: on the m × P output this is twice
 // as fast as a one-pass scalar loop.
 func adjAxpby(dst []float64, alpha float64, x []float64, beta float64, y []float64) {
+	if len(dst) < 16 { // shorter than the calls' overhead
+		x, y = x[:len(dst)], y[:len(dst)]
+		for j := range dst {
+			dst[j] = alpha*x[j] + beta*y[j]
+		}
+		return
+	}
 	floats.ScaleTo(dst, beta, y[:len(dst)])
 	floats.AddScaled(dst, alpha, x[:len(dst)])
 }

@@ -66,43 +66,63 @@ func adjBenchProblem(c adjBenchCase, nb int) (Problem, *mat.Dense) {
 }
 
 // BenchmarkAdjoint times one latent: "full" is s with the m × P_D Jacobian
-// ∂s/∂θ, "sumgrad" is Σᵢsᵢ with its gradient wrt θ.
+// ∂s/∂θ, "sumgrad" is Σᵢsᵢ with its gradient wrt θ. The engine splits large
+// steps across GOMAXPROCS goroutines; the "/1thread" variants of the large
+// case do not.
 func BenchmarkAdjoint(b *testing.B) {
 	for _, c := range adjBenchCases {
 		p, Z := adjBenchProblem(c, 1)
 		z := Z.RawRowView(0)
-		b.Run(c.name+"/full", func(b *testing.B) {
-			if c.large && testing.Short() {
-				b.Skip("large case under -short")
+		threads := []int{0}
+		if c.large {
+			threads = append(threads, 1)
+		}
+		for _, th := range threads {
+			suffix := ""
+			if th == 1 {
+				suffix = "/1thread"
 			}
-			a, err := NewAdjoint(p, Options{Wrt: WrtD})
-			if err != nil {
-				b.Fatal(err)
-			}
-			res := NewResult(p, WrtD)
-			b.ReportAllocs()
-			for b.Loop() {
+			b.Run(c.name+"/full"+suffix, func(b *testing.B) {
+				if c.large && testing.Short() {
+					b.Skip("large case under -short")
+				}
+				a, err := NewAdjoint(p, Options{Wrt: WrtD})
+				if err != nil {
+					b.Fatal(err)
+				}
+				a.SetThreads(th)
+				res := NewResult(p, WrtD)
 				if err := a.Eval(res, z); err != nil {
 					b.Fatal(err)
 				}
-			}
-		})
-		b.Run(c.name+"/sumgrad", func(b *testing.B) {
-			if c.large && testing.Short() {
-				b.Skip("large case under -short")
-			}
-			a, err := NewAdjoint(p, Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			grad := make([]float64, p.D.NumParams())
-			b.ReportAllocs()
-			for b.Loop() {
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := a.Eval(res, z); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run(c.name+"/sumgrad"+suffix, func(b *testing.B) {
+				if c.large && testing.Short() {
+					b.Skip("large case under -short")
+				}
+				a, err := NewAdjoint(p, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				a.SetThreads(th)
+				grad := make([]float64, p.D.NumParams())
 				if _, err := a.SumGrad(grad, nil, z, nil); err != nil {
 					b.Fatal(err)
 				}
-			}
-		})
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := a.SumGrad(grad, nil, z, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 

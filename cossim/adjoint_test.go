@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/dualgrad/dualgrad/layers"
+	"gonum.org/v1/gonum/blas/blas64"
+	gonumblas "gonum.org/v1/gonum/blas/gonum"
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
 )
@@ -544,25 +546,36 @@ func TestAdjointBadInput(t *testing.T) {
 }
 
 // TestAdjointAllocs proves that Eval and SumGrad do not allocate after the
-// first call.
+// first call, on a small problem and on one whose steps run on 2 goroutines.
 func TestAdjointAllocs(t *testing.T) {
-	p, z := adjProblem(t, adjCases()[9], 5)
-	a, err := NewAdjoint(p, Options{Wrt: WrtBoth})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := NewResult(p, WrtBoth)
-	gd, gp := make([]float64, p.D.NumParams()), make([]float64, p.Phi.NumParams())
-	w := adjVec(rand.New(rand.NewPCG(1, 1)), p.M())
+	small, zs := adjProblem(t, adjCases()[9], 5)
+	medium, zm := adjMedium(t)
 	for _, c := range []struct {
-		name string
-		f    func()
-	}{
-		{"Eval", func() { _ = a.Eval(res, z) }},
-		{"SumGrad", func() { _, _ = a.SumGrad(gd, gp, z, w) }},
-	} {
-		if n := testing.AllocsPerRun(20, c.f); n != 0 {
-			t.Errorf("%s: %v allocations per call", c.name, n)
+		name    string
+		p       Problem
+		z       []float64
+		threads int
+	}{{"small", small, zs, 1}, {"medium", medium, zm, 2}} {
+		p, z := c.p, c.z
+		a, err := NewAdjoint(p, Options{Wrt: WrtBoth})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.SetThreads(c.threads)
+		res := NewResult(p, WrtBoth)
+		gd, gp := make([]float64, p.D.NumParams()), make([]float64, p.Phi.NumParams())
+		w := adjVec(rand.New(rand.NewPCG(1, 1)), p.M())
+		for _, f := range []struct {
+			name string
+			f    func()
+		}{
+			{"Eval", func() { _ = a.Eval(res, z) }},
+			{"SumGrad", func() { _, _ = a.SumGrad(gd, gp, z, w) }},
+		} {
+			f.f()
+			if n := testing.AllocsPerRun(20, f.f); n != 0 {
+				t.Errorf("%s, %d threads: %s makes %v allocations per call", c.name, c.threads, f.name, n)
+			}
 		}
 	}
 }
@@ -622,4 +635,89 @@ func TestAdjointAgreesWithEngines(t *testing.T) {
 		})
 	}
 	t.Logf("largest normwise relative difference from the adjoint engine: forward %.3g, looped %.3g", worst["forward"], worst["looped"])
+}
+
+// adjMedium is a problem large enough for Adjoint to split its steps across
+// goroutines (work ≥ adjParMin).
+func adjMedium(t *testing.T) (Problem, []float64) {
+	return adjProblem(t, adjCase{
+		name: "medium",
+		dW:   []int{6, 64, 96}, dAct: []layers.Activation{layers.Tanh, layers.SiLU},
+		phiW: []int{96, 64, 1}, fAct: []layers.Activation{layers.Softplus, layers.Sin},
+	}, 77)
+}
+
+// TestAdjointThreads checks that splitting steps across goroutines leaves
+// every bit of the results unchanged.
+func TestAdjointThreads(t *testing.T) {
+	p, z := adjMedium(t)
+	w := adjVec(rand.New(rand.NewPCG(2, 9)), p.M())
+	var want *Result
+	var wantD, wantPhi []float64
+	for _, threads := range []int{1, 2, 3, 7} {
+		a, err := NewAdjoint(p, Options{Wrt: WrtBoth})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.SetThreads(threads)
+		res := NewResult(p, WrtBoth)
+		if err := a.Eval(res, z); err != nil {
+			t.Fatal(err)
+		}
+		gd, gp := make([]float64, p.D.NumParams()), make([]float64, p.Phi.NumParams())
+		if _, err := a.SumGrad(gd, gp, z, w); err != nil {
+			t.Fatal(err)
+		}
+		if want == nil {
+			want, wantD, wantPhi = res, gd, gp
+			continue
+		}
+		if !adjSameResult(res, want) || !adjSameBits(gd, wantD) || !adjSameBits(gp, wantPhi) {
+			t.Errorf("%d threads: results differ from 1 thread's", threads)
+		}
+	}
+}
+
+// adjWrapBLAS is gonum's native BLAS under another type, so that the engine
+// takes its blas64 route, as it would with OpenBLAS.
+type adjWrapBLAS struct{ gonumblas.Implementation }
+
+// TestAdjointBLAS checks the blas64 route against the engine's own kernels.
+func TestAdjointBLAS(t *testing.T) {
+	p, z := adjMedium(t)
+	eval := func() (*Result, []float64) {
+		a, err := NewAdjoint(p, Options{Wrt: WrtBoth})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := NewResult(p, WrtBoth)
+		if err := a.Eval(res, z); err != nil {
+			t.Fatal(err)
+		}
+		gd := make([]float64, p.D.NumParams())
+		if _, err := a.SumGrad(gd, nil, z, nil); err != nil {
+			t.Fatal(err)
+		}
+		return res, gd
+	}
+	own, ownD := eval()
+	blas64.Use(adjWrapBLAS{})
+	defer blas64.Use(gonumblas.Implementation{})
+	if !adjBLAS() {
+		t.Fatal("the wrapped implementation is not taken for another BLAS")
+	}
+	viaBLAS, viaD := eval()
+	for _, q := range []struct {
+		what      string
+		got, want []float64
+	}{
+		{"s", viaBLAS.S, own.S},
+		{"∂s/∂θ", viaBLAS.GradD.RawMatrix().Data, own.GradD.RawMatrix().Data},
+		{"∂s/∂φ", viaBLAS.GradPhi.RawMatrix().Data, own.GradPhi.RawMatrix().Data},
+		{"SumGrad", viaD, ownD},
+	} {
+		if d := adjNormRel(q.got, q.want); d > 1e-13 {
+			t.Errorf("%s: blas64 route differs by %.3g", q.what, d)
+		}
+	}
 }

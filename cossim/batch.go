@@ -19,6 +19,7 @@ type SampleError struct {
 	Err    error // the engine's error
 }
 
+// Error returns the engine's message prefixed with the sample.
 func (e *SampleError) Error() string {
 	return fmt.Sprintf("cossim: sample %d: %s", e.Sample, strings.TrimPrefix(e.Err.Error(), "cossim: "))
 }
@@ -27,12 +28,12 @@ func (e *SampleError) Error() string {
 func (e *SampleError) Unwrap() error { return e.Err }
 
 // Batch evaluates many latents at once. The latents are the rows of a
-// B × m matrix; they are shared out among worker goroutines, each with its
-// own engine and workspace. Every result is computed by the same
-// deterministic code whatever worker takes it, so results are bit-for-bit
-// independent of the number of workers. A Batch is not safe for concurrent
-// use; after the first call with a given shape, its methods make no
-// allocations.
+// B × m *mat.Dense; they are shared out among worker goroutines, each with
+// its own engine and workspace. Every result is computed by the same
+// deterministic code whatever worker takes it, and sums over samples are
+// added in sample order, so results are bit-for-bit independent of the
+// number of workers. A Batch is not safe for concurrent use; after the
+// first call of each method, its methods make no allocations.
 type Batch struct {
 	p       Problem
 	opt     Options
@@ -51,7 +52,7 @@ type Batch struct {
 	gradD, gradPhi []float64
 	n              int
 	next           atomic.Int64
-	stop           atomic.Int64 // Eval: lowest failing sample so far
+	stop           atomic.Int64 // lowest failing sample so far
 	errAt          []int        // Eval: each worker's first failing sample
 	errs           []error
 	wg             sync.WaitGroup
@@ -82,6 +83,9 @@ func NewBatch(p Problem, opt Options, k Kind, workers int) (*Batch, error) {
 		e, err := New(p, opt, k)
 		if err != nil {
 			return nil, err
+		}
+		if a, ok := e.(*Adjoint); ok {
+			a.SetThreads(1) // the batch's workers are the parallelism
 		}
 		b.engines[w] = e
 	}
@@ -217,6 +221,7 @@ func (b *Batch) prepareSum(wantD, wantPhi bool) error {
 				b.adj = nil
 				return err
 			}
+			a.SetThreads(1)
 			b.adj[w] = a
 		}
 		b.gd = make([][]float64, b.workers)

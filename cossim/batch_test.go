@@ -312,3 +312,55 @@ func TestBatchAllocs(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBatch times 64 latents on GOMAXPROCS workers: "sumgrad" is
+// Σ_b Σᵢ sᵢ(z_b) with its gradient wrt θ (bench/torch_bench.py's batch64),
+// "eval" the 64 full Jacobians (not for the large case, whose 64 results
+// would take 2.2 GB).
+func BenchmarkBatch(b *testing.B) {
+	const nb = 64
+	for _, c := range adjBenchCases {
+		p, Z := adjBenchProblem(c, nb)
+		b.Run(c.name+"/sumgrad", func(b *testing.B) {
+			if c.large && testing.Short() {
+				b.Skip("large case under -short")
+			}
+			bt, err := NewBatch(p, Options{Wrt: WrtD}, EngineAdjoint, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			grad := make([]float64, p.D.NumParams())
+			if _, err := bt.SumGrad(grad, nil, Z, nil); err != nil { // allocates the workspaces
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := bt.SumGrad(grad, nil, Z, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		if c.large {
+			continue
+		}
+		b.Run(c.name+"/eval", func(b *testing.B) {
+			bt, err := NewBatch(p, Options{Wrt: WrtD}, EngineAdjoint, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			res := make([]*Result, nb)
+			for i := range res {
+				res[i] = NewResult(p, WrtD)
+			}
+			if err := bt.Eval(Z, res); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := bt.Eval(Z, res); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

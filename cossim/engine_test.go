@@ -66,7 +66,7 @@ func adjLarge() Problem {
 
 // TestChooseKind checks the engine choice on the post's toy and the large
 // case. The adjoint engine is the faster on both: BenchmarkEngines measured
-// 2.0 µs (forward) against 0.32 µs (adjoint) per Eval on the toy, and on
+// 2.0–2.5 µs (forward) against 0.32–0.39 µs (adjoint) per Eval on the toy, and on
 // the large case the forward engine would need 67 GiB.
 func TestChooseKind(t *testing.T) {
 	toy, _ := adjPost()

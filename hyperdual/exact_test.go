@@ -100,3 +100,23 @@ func TestGonumRegressions(t *testing.T) {
 		})
 	}
 }
+
+// TestGaussianTail checks Erf′ and Erfc′ far in the tail, where the
+// rounding error of a² alone would cost a relative a²·2⁻⁵³ ≈ 1e-13. The
+// reference splits a = p + q with p = a rounded to 2⁻¹⁰, so that p² is exact
+// and e^(−a²) = e^(−p²)·e^(−2pq)·e^(−q²) loses only a few ulps.
+func TestGaussianTail(t *testing.T) {
+	for _, a := range []float64{-25.3, 17.77, 20.000001, 26.1} {
+		p := math.Round(a*1024) / 1024
+		q := a - p
+		g := math.Exp(-p*p) * math.Exp(-2*p*q) * math.Exp(-q*q)
+		d1 := 2 / math.Sqrt(math.Pi) * g
+		x := Number{a, 1, 0, 0}
+		if got := Erf(x).E1; math.Abs(got-d1) > 1e-15*d1 {
+			t.Errorf("Erf′(%v) = %v, want %v (rel err %.2g)", a, got, d1, math.Abs(got-d1)/d1)
+		}
+		if got := Erfc(x).E1; math.Abs(got+d1) > 1e-15*d1 {
+			t.Errorf("Erfc′(%v) = %v, want %v (rel err %.2g)", a, got, -d1, math.Abs(got+d1)/d1)
+		}
+	}
+}

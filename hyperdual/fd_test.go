@@ -69,19 +69,27 @@ func TestFiniteDifferencesBinary(t *testing.T) {
 // TestFDStepErrorTable measures what exactness buys: the error of the central
 // second difference (f(x+h) − 2f(x) + f(x−h))/h² of Fike's function at 1.5
 // against the exact hyper-dual f″, for h = 1e-1 … 1e-8. Truncation error
-// falls as h² until round-off, growing as ε/h², takes over. Run with -v to
-// see the table reproduced in docs/hyperdual.md.
+// falls as h² until round-off, growing as ε/h², takes over. For contrast,
+// the last column seeds the hyper-dual number with the "step" as its
+// tangents, x + hε₁ + hε₂, and reads f″ = E12/h²: the error stays at
+// rounding level whatever h is. Run with -v to see the table reproduced in
+// docs/hyperdual.md.
 func TestFDStepErrorTable(t *testing.T) {
 	const x = 1.5
 	_, _, exact := Derivative2(fike, x)
 	var b strings.Builder
-	b.WriteString("\n   h      central 2nd difference   |error|    relative error\n")
+	b.WriteString("\n     h    central difference f″    |error|   rel. error   hyper-dual E12/h² rel. error\n")
 	errs := make([]float64, 8)
 	for k := range errs {
 		h := math.Pow(10, -float64(k+1))
 		fd2 := (fikeFloat(x+h) - 2*fikeFloat(x) + fikeFloat(x-h)) / (h * h)
 		errs[k] = math.Abs(fd2 - exact)
-		b.WriteString(sprintf("  1e-%d  %.16f  %9.2e  %9.2e\n", k+1, fd2, errs[k], errs[k]/math.Abs(exact)))
+		hd := fike(Number{x, h, h, 0}).E12 / (h * h)
+		hdErr := math.Abs(hd-exact) / exact
+		b.WriteString(sprintf("  1e-%d  %.16f  %9.2e  %9.2e    %9.2e\n", k+1, fd2, errs[k], errs[k]/exact, hdErr))
+		if hdErr > 1e-14 {
+			t.Errorf("hyper-dual f″ with seeds h = 1e-%d has relative error %.2g, want rounding level", k+1, hdErr)
+		}
 	}
 	t.Logf("exact hyper-dual f″(1.5) = %.16f%s", exact, b.String())
 	// Truncation regime: each tenfold smaller step cuts the error about a

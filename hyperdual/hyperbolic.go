@@ -67,11 +67,9 @@ func Tanh(x Number) Number {
 //	Asinh(NaN) = NaN
 func Asinh(x Number) Number {
 	a := x.Real
-	if math.IsInf(a, 0) {
-		return chain(x, math.Asinh(a), 0, math.Copysign(0, -a))
-	}
 	d1 := 1 / math.Hypot(1, a)
-	// f″/f′² = −a/√(1+a²), in [−1, 1].
+	// f″/f′² = −a/√(1+a²), in [−1, 1]. At ±Inf it is NaN, but it multiplies
+	// first-order parts that are zero there.
 	return chainRatio(x, math.Asinh(a), d1, -a*d1)
 }
 
@@ -87,11 +85,9 @@ func Asinh(x Number) Number {
 //	Acosh(NaN) = NaN
 func Acosh(x Number) Number {
 	a := x.Real
-	if math.IsInf(a, 1) {
-		return chain(x, math.Acosh(a), 0, math.Copysign(0, -1))
-	}
 	d1 := 1 / (math.Sqrt(a-1) * math.Sqrt(a+1))
-	// f″/f′² = −a/√(a²−1), near −1 for large a.
+	// f″/f′² = −a/√(a²−1), near −1 for large a; at +Inf it is NaN, but it
+	// multiplies first-order parts that are zero there.
 	return chainRatio(x, math.Acosh(a), d1, -a*d1)
 }
 

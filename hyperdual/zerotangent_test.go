@@ -62,6 +62,8 @@ func TestZeroTangentCases(t *testing.T) {
 		{"Log(-1)", Log(Const(-1)), Number{nan, 0, 0, 0}},
 		// One tangent: the infinite derivative reaches only its own part.
 		{"Sqrt(0+ε₁)", Sqrt(Number{0, 1, 0, 0}), Number{0, inf, 0, 0}},
+		// The one-sided derivative from the right, also at −0.
+		{"Sqrt(−0+ε₁)", Sqrt(Number{negZero, 1, 0, 0}), Number{negZero, inf, 0, 0}},
 		{"Sqrt(0+ε₂)", Sqrt(Number{0, 0, 1, 0}), Number{0, 0, inf, 0}},
 		{"Sqrt(0+ε₁ε₂)", Sqrt(Number{0, 0, 0, 1}), Number{0, 0, 0, inf}},
 		{"Log(0+ε₁)", Log(Number{0, 1, 0, 0}), Number{-inf, inf, 0, 0}},
@@ -70,6 +72,10 @@ func TestZeroTangentCases(t *testing.T) {
 		{"PowReal(0+ε₁, 0.5)", PowReal(Number{0, 1, 0, 0}, 0.5), Number{0, inf, 0, 0}},
 		// Both first-order tangents: f″ = −Inf reaches E12.
 		{"Sqrt(0+ε₁+ε₂)", Sqrt(Var(0)), Number{0, inf, inf, -inf}},
+		{"Sqrt(−0+ε₁+ε₂)", Sqrt(Var(negZero)), Number{negZero, inf, inf, -inf}},
+		// 1/x at +0: −1/x² = −Inf, 2/x³ = +Inf, by both routes.
+		{"Inv(0+ε₁+ε₂)", Inv(Var(0)), Number{inf, -inf, -inf, inf}},
+		{"Div(1, 0+ε₁+ε₂)", Div(Const(1), Var(0)), Number{inf, -inf, -inf, inf}},
 		// Binary functions of constants.
 		{"Mul(Inf, 2)", Mul(Const(inf), Const(2)), Number{inf, 0, 0, 0}},
 		{"Mul(Inf, 0)", Mul(Const(inf), Const(0)), Number{nan, 0, 0, 0}},
@@ -96,4 +102,35 @@ func TestZeroTangentCases(t *testing.T) {
 func sameParts(x, y Number) bool {
 	eq := func(a, b float64) bool { return (a == 0 && b == 0) || same(a, b) }
 	return same(x.Real, y.Real) && eq(x.E1, y.E1) && eq(x.E2, y.E2) && eq(x.E12, y.E12)
+}
+
+// TestOutsideDomain checks that outside a function's domain, where the real
+// part is NaN, nonzero tangents give NaN derivative parts rather than finite
+// values of a formula that no longer applies, and zero tangents give 0.
+func TestOutsideDomain(t *testing.T) {
+	tests := []struct {
+		name string
+		f    func(Number) Number
+		a    float64
+	}{
+		{"Sqrt", Sqrt, -1},
+		{"Log", Log, -1},
+		{"Log2", Log2, -1},
+		{"Log10", Log10, -1},
+		{"Log1p", Log1p, -2},
+		{"Asin", Asin, 2},
+		{"Acos", Acos, -2},
+		{"Acosh", Acosh, 0.5},
+		{"Atanh", Atanh, 2},
+		{"Atanh", Atanh, -1.5},
+		{"PowReal(·, 0.5)", func(x Number) Number { return PowReal(x, 0.5) }, -2},
+		{"Pow(·, 0.5)", func(x Number) Number { return Pow(x, Const(0.5)) }, -2},
+		{"Pow(-2, ·)", func(y Number) Number { return Pow(Const(-2), y) }, 0.5},
+	}
+	for _, tt := range tests {
+		got := tt.f(Number{tt.a, 1, 0, 0})
+		if !math.IsNaN(got.Real) || !math.IsNaN(got.E1) || got.E2 != 0 || got.E12 != 0 {
+			t.Errorf("%s(%v+ε₁) = %v, want (NaN+NaNε₁+0ε₂+0ε₁ε₂)", tt.name, tt.a, got)
+		}
+	}
 }

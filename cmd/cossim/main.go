@@ -20,8 +20,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/dualgrad/dualgrad/cossim"
@@ -40,6 +42,8 @@ type config struct {
 	kind    cossim.Kind
 	check   bool
 	eps     float64
+	sum     bool      // the gradient of Σ_b Σᵢ wᵢ sᵢ(z_b) instead of Jacobians
+	weights []float64 // wᵢ; nil means all ones
 }
 
 const usage = `usage: cossim [flags]
@@ -56,6 +60,9 @@ flags:
                   engine (default auto: chosen by a cost model)
   -check          add a finite-difference cross-check (gonum diff/fd)
   -eps E          add E ≥ 0 to the denominator |g|²|uᵢ|²
+  -sum            print Σ over latents and i of wᵢsᵢ and its gradient (one
+                  adjoint cotangent: what a training loop needs)
+  -weights W      comma-separated wᵢ for -sum (default all ones)
 
 exit status: 0 ok, 1 internal failure, 2 invalid input, 3 undefined cosine
 `
@@ -94,6 +101,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		if p, err = readProblem(r, name); err != nil {
 			return fail(stderr, err)
 		}
+	}
+	if cfg.sum {
+		if err := sumMode(stdout, p, cfg); err != nil {
+			return fail(stderr, err)
+		}
+		return 0
 	}
 	out, err := solve(p, cfg)
 	if err != nil {
@@ -139,6 +152,9 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.StringVar(&engine, "engine", "auto", "")
 	fs.BoolVar(&cfg.check, "check", false, "")
 	fs.Float64Var(&cfg.eps, "eps", 0, "")
+	fs.BoolVar(&cfg.sum, "sum", false, "")
+	var weights string
+	fs.StringVar(&weights, "weights", "", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, usage)
@@ -165,6 +181,18 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 		return nil, invalid("-engine %q: want auto, forward, adjoint or looped", engine)
 	}
 	cfg.kind = k
+	if weights != "" {
+		if !cfg.sum {
+			return nil, invalid("-weights needs -sum")
+		}
+		for _, f := range strings.Split(weights, ",") {
+			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, invalid("-weights: %q is not a finite number", f)
+			}
+			cfg.weights = append(cfg.weights, v)
+		}
+	}
 	if !(cfg.eps >= 0) || cfg.eps > 1e300 {
 		return nil, invalid("-eps %v: want a finite number ≥ 0", cfg.eps)
 	}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+)
+
+// TorchFile is the JSON that bench/torch_bench.py writes.
+type TorchFile struct {
+	Generator    string `json:"generator"`
+	TorchVersion string `json:"torch_version"`
+	API          string `json:"api"`
+	Dtype        string `json:"dtype"`
+	// MeasuredAt is when the timings were taken (RFC 3339), if the file
+	// records it.
+	MeasuredAt string `json:"measured_at"`
+	Machine    struct {
+		Uname  string `json:"uname"`
+		CPU    string `json:"cpu"`
+		Nproc  int    `json:"nproc"`
+		Python string `json:"python"`
+	} `json:"machine"`
+	Threads struct {
+		Measured []int  `json:"measured"`
+		Interop  int    `json:"interop"`
+		Note     string `json:"note"`
+	} `json:"threads"`
+	Protocol struct {
+		WarmupRuns int     `json:"warmup_runs"`
+		MinRepeats int     `json:"min_repeats"`
+		MinTotalS  float64 `json:"min_total_s"`
+		MaxTotalS  float64 `json:"max_total_s"`
+		Statistic  string  `json:"statistic"`
+	} `json:"protocol"`
+	Cases   map[string]TorchCase `json:"cases"`
+	Results []TorchResult        `json:"results"`
+}
+
+// TorchCase describes one case's shapes as the script built them.
+type TorchCase struct {
+	M          int    `json:"m"`
+	N          int    `json:"n"`
+	D          []int  `json:"d"`
+	Phi        []int  `json:"phi"`
+	Activation string `json:"activation"`
+	PD         int    `json:"p_d"`
+	PPhi       int    `json:"p_phi"`
+	Weights    string `json:"weights"`
+}
+
+// TorchResult is one timing: a method on a case with a thread count.
+type TorchResult struct {
+	Case    string    `json:"case"`
+	Method  string    `json:"method"`
+	Threads int       `json:"threads"`
+	MedianS *float64  `json:"median_s"`
+	Runs    []float64 `json:"runs"`
+	Skipped string    `json:"skipped"`
+	Variant string    `json:"variant"` // for functorch and best_torch: the method that won
+}
+
+// ReadTorch decodes torch_bench.py's JSON and checks its records.
+func ReadTorch(r io.Reader) (*TorchFile, error) {
+	var t TorchFile
+	if err := json.NewDecoder(r).Decode(&t); err != nil {
+		return nil, fmt.Errorf("torch timings: %v", err)
+	}
+	for i, res := range t.Results {
+		switch {
+		case res.Case == "" || res.Method == "":
+			return nil, fmt.Errorf("torch timings: result %d has no case or method", i)
+		case res.MedianS == nil && res.Skipped == "":
+			return nil, fmt.Errorf("torch timings: result %d (%s/%s, %d threads) has neither median_s nor skipped", i, res.Case, res.Method, res.Threads)
+		case res.MedianS != nil && !(*res.MedianS > 0 && !math.IsInf(*res.MedianS, 1)):
+			return nil, fmt.Errorf("torch timings: result %d (%s/%s, %d threads) has median_s %v", i, res.Case, res.Method, res.Threads, *res.MedianS)
+		}
+	}
+	return &t, nil
+}
+
+// Best returns the fastest record of method on the case over the thread
+// counts measured, or, if every record was skipped, one of them. ok is false
+// if there is no record at all.
+func (t *TorchFile) Best(caseName, method string) (best TorchResult, ok bool) {
+	var recs []TorchResult
+	for _, r := range t.Results {
+		if r.Case == caseName && r.Method == method {
+			recs = append(recs, r)
+		}
+	}
+	if len(recs) == 0 {
+		return TorchResult{}, false
+	}
+	// Timed records first, fastest first; ties go to fewer threads.
+	slices.SortStableFunc(recs, func(a, b TorchResult) int {
+		switch {
+		case a.MedianS == nil && b.MedianS == nil:
+			return a.Threads - b.Threads
+		case a.MedianS == nil:
+			return 1
+		case b.MedianS == nil:
+			return -1
+		case *a.MedianS != *b.MedianS:
+			if *a.MedianS < *b.MedianS {
+				return -1
+			}
+			return 1
+		}
+		return a.Threads - b.Threads
+	})
+	return recs[0], true
+}
