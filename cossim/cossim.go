@@ -117,11 +117,12 @@ type UndefinedError struct {
 	Cause     string // "zero gradient of Φ" or "zero Jacobian column of D"
 }
 
+// Error names the sample and the direction, both counted from 0.
 func (e *UndefinedError) Error() string {
 	if e.Direction < 0 {
-		return fmt.Sprintf("cossim: cosine undefined at sample %d: %s", e.Sample, e.Cause)
+		return fmt.Sprintf("cossim: cosine undefined at sample %d (from 0): %s; add Options.Eps (-eps) to regularize", e.Sample, e.Cause)
 	}
-	return fmt.Sprintf("cossim: cosine undefined at sample %d, direction %d: %s", e.Sample, e.Direction, e.Cause)
+	return fmt.Sprintf("cossim: cosine undefined at sample %d, direction %d (both from 0): %s; add Options.Eps (-eps) to regularize", e.Sample, e.Direction, e.Cause)
 }
 
 // checkDefined returns an *UndefinedError if a denominator is zero and eps

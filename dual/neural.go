@@ -1,17 +1,10 @@
 package dual
 
-import "math"
+import (
+	"math"
 
-// logistic returns σ(a) = 1/(1+e⁻ᵃ) and its complement 1−σ(a) = σ(−a), each
-// computed without cancellation or overflow.
-func logistic(a float64) (s, sc float64) {
-	if a >= 0 {
-		e := math.Exp(-a)
-		return 1 / (1 + e), e / (1 + e)
-	}
-	e := math.Exp(a)
-	return e / (1 + e), 1 / (1 + e)
-}
+	"github.com/dualgrad/dualgrad/internal/realfn"
+)
 
 // Sigmoid returns the logistic function σ(x) = 1/(1+e⁻ˣ). The derivative is
 // σ(a)·σ(−a), with both factors computed without cancellation, so it keeps
@@ -24,7 +17,7 @@ func logistic(a float64) (s, sc float64) {
 //	Sigmoid(−Inf) = 0; f′ = 0
 //	Sigmoid(NaN) = NaN
 func Sigmoid(x Number) Number {
-	s, sc := logistic(x.Real)
+	s, sc := realfn.Logistic(x.Real)
 	return chain(x, s, s*sc)
 }
 
@@ -40,7 +33,7 @@ func Sigmoid(x Number) Number {
 //	Softplus(NaN) = NaN
 func Softplus(x Number) Number {
 	a := x.Real
-	// One e^−|a| ≤ 1 serves both the value and σ(a), as in logistic.
+	// One e^−|a| ≤ 1 serves both the value and σ(a), as in realfn.Logistic.
 	e := math.Exp(-math.Abs(a))
 	f, s := math.Log1p(e), e/(1+e)
 	if a > 0 {

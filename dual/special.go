@@ -1,6 +1,10 @@
 package dual
 
-import "math"
+import (
+	"math"
+
+	"github.com/dualgrad/dualgrad/internal/realfn"
+)
 
 // Erf returns the error function of x. The derivative is 2/√π·exp(−a²).
 //
@@ -10,7 +14,7 @@ import "math"
 //	Erf(±Inf) = ±1; f′ = 0
 //	Erf(NaN) = NaN
 func Erf(x Number) Number {
-	return chain(x, math.Erf(x.Real), gauss(x.Real))
+	return chain(x, math.Erf(x.Real), 2/math.SqrtPi*realfn.Gauss(x.Real))
 }
 
 // Erfc returns the complementary error function of x. The derivative is
@@ -23,18 +27,5 @@ func Erf(x Number) Number {
 //	Erfc(−Inf) = 2; f′ = −0
 //	Erfc(NaN) = NaN
 func Erfc(x Number) Number {
-	return chain(x, math.Erfc(x.Real), -gauss(x.Real))
-}
-
-// gauss returns 2/√π·exp(−a²). The square is split exactly into hi + lo
-// with an FMA, so the result keeps full relative precision even where a²
-// is large and its rounding error would be magnified by exp.
-func gauss(a float64) float64 {
-	hi := a * a
-	if math.IsInf(hi, 1) {
-		return 0
-	}
-	lo := math.FMA(a, a, -hi)
-	// exp(−hi−lo) = exp(−hi)·(1 − lo) to within lo², and |lo| ≤ 2⁻⁵³·hi.
-	return 2 / math.SqrtPi * math.Exp(-hi) * (1 - lo)
+	return chain(x, math.Erfc(x.Real), -2/math.SqrtPi*realfn.Gauss(x.Real))
 }

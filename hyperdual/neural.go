@@ -1,6 +1,10 @@
 package hyperdual
 
-import "math"
+import (
+	"math"
+
+	"github.com/dualgrad/dualgrad/internal/realfn"
+)
 
 // Sigmoid returns the logistic function σ(x) = 1/(1+e⁻ˣ). It never overflows:
 // σ and 1−σ are each evaluated from e^(−|a|) ≤ 1. The derivatives are
@@ -15,7 +19,7 @@ import "math"
 //	Sigmoid(NaN) = NaN
 func Sigmoid(x Number) Number {
 	a := x.Real
-	s, sc := logistic(a)
+	s, sc := realfn.Logistic(a)
 	d1 := s * sc
 	return chain(x, s, d1, d1*oneMinus2Sigma(a, s, sc))
 }
@@ -38,19 +42,8 @@ func Softplus(x Number) Number {
 	} else {
 		f = math.Log1p(math.Exp(a))
 	}
-	s, sc := logistic(a)
+	s, sc := realfn.Logistic(a)
 	return chain(x, f, s, s*sc)
-}
-
-// logistic returns σ(a) = 1/(1+e⁻ᵃ) and its complement 1−σ(a) = σ(−a), each
-// computed without cancellation or overflow.
-func logistic(a float64) (s, sc float64) {
-	if a >= 0 {
-		e := math.Exp(-a)
-		return 1 / (1 + e), e / (1 + e)
-	}
-	e := math.Exp(a)
-	return e / (1 + e), 1 / (1 + e)
 }
 
 // oneMinus2Sigma returns 1 − 2σ(a) = (1−σ) − σ. For |a| < ½ the two terms

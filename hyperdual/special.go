@@ -1,6 +1,10 @@
 package hyperdual
 
-import "math"
+import (
+	"math"
+
+	"github.com/dualgrad/dualgrad/internal/realfn"
+)
 
 // Erf returns the error function of x. The derivatives are (2/√π)·e^(−a²)
 // and −2a·(2/√π)·e^(−a²).
@@ -12,7 +16,7 @@ import "math"
 //	Erf(NaN) = NaN
 func Erf(x Number) Number {
 	a := x.Real
-	d1 := 2 / math.SqrtPi * gauss(a)
+	d1 := 2 / math.SqrtPi * realfn.Gauss(a)
 	return chain(x, math.Erf(a), d1, -2*a*d1)
 }
 
@@ -28,19 +32,6 @@ func Erf(x Number) Number {
 //	Erfc(NaN) = NaN
 func Erfc(x Number) Number {
 	a := x.Real
-	d1 := -2 / math.SqrtPi * gauss(a)
+	d1 := -2 / math.SqrtPi * realfn.Gauss(a)
 	return chain(x, math.Erfc(a), d1, -2*a*d1)
-}
-
-// gauss returns e^(−a²). The rounding error of a² would cost a relative
-// a²·2⁻⁵³ in the result, so the low part lo = a² − fl(a²), recovered exactly
-// with a fused multiply-add, is folded back in as e^(−lo) ≈ 1 − lo.
-func gauss(a float64) float64 {
-	hi := a * a
-	g := math.Exp(-hi)
-	if g == 0 {
-		return 0
-	}
-	lo := math.FMA(a, a, -hi)
-	return g * (1 - lo)
 }

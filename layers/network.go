@@ -39,6 +39,7 @@ type LayerError struct {
 	Msg   string // what is wrong
 }
 
+// Error names the layer, counted from 0, and the field.
 func (e *LayerError) Error() string {
 	if e.Field == "" {
 		return fmt.Sprintf("layers: layer %d: %s", e.Layer, e.Msg)

@@ -41,11 +41,11 @@ func plotSeries() []series {
 		{"dualgrad forward", false, goT("forward"), blue, draw.CircleGlyph{}},
 		{"dualgrad adjoint", false, goT("adjoint"), green, draw.SquareGlyph{}},
 		{"dualgrad looped", false, goT("looped"), orange, draw.TriangleGlyph{}},
-		{"dualgrad SumGrad (∇Σs)", false, goT("sumgrad"), purple, draw.PyramidGlyph{}},
+		{"dualgrad SumGrad (gradient of Σs)", false, goT("sumgrad"), purple, draw.PyramidGlyph{}},
 		{"PyTorch functorch", true, torchT("functorch"), vermilion, draw.RingGlyph{}},
 		{"PyTorch looped", true, torchT("looped"), orange, draw.BoxGlyph{}},
 		{"PyTorch best", true, torchT("best_torch"), black, draw.CrossGlyph{}},
-		{"PyTorch sumgrad (∇Σs)", true, torchT("sumgrad"), purple, draw.PlusGlyph{}},
+		{"PyTorch sumgrad (gradient of Σs)", true, torchT("sumgrad"), purple, draw.PlusGlyph{}},
 	}
 }
 
@@ -64,7 +64,7 @@ func (r *Report) Points(s series) plotter.XYs {
 // WritePlot draws time against P_D on log-log axes as SVG.
 func WritePlot(w io.Writer, r *Report) error {
 	p := plot.New()
-	p.Title.Text = "s and ∂s/∂θ_D for one latent (∇Σs: the gradient of the sum), float64"
+	p.Title.Text = "Median time per call: s and ∂s/∂θ_D for one latent, or the gradient of Σs; float64"
 	p.X.Label.Text = "P_D, the number of D's parameters (case)"
 	p.Y.Label.Text = "median time per call"
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
@@ -113,7 +113,7 @@ func WritePlot(w io.Writer, r *Report) error {
 	if len(r.Cases) > 0 {
 		p.X.Min, p.X.Max = float64(r.Cases[0].PD)/2, float64(r.Cases[len(r.Cases)-1].PD)*2
 	}
-	wt, err := p.WriterTo(8*vg.Inch, 6*vg.Inch, "svg")
+	wt, err := p.WriterTo(8*vg.Inch, 6*vg.Inch, plotFormat)
 	if err != nil {
 		return err
 	}
@@ -149,3 +149,6 @@ func fmtPow(e int) string {
 	}
 	return ""
 }
+
+// plotFormat is the image format WritePlot writes; tests may change it.
+var plotFormat = "svg"
