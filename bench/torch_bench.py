@@ -25,11 +25,13 @@ Run from the repository root (about 6 minutes; uses 1 then 2 threads):
 """
 
 import argparse
+import math
 import os
 import platform
 import statistics
 import sys
 import time
+from datetime import datetime, timezone
 
 import torch
 
@@ -59,6 +61,18 @@ CASES = {
 }
 
 
+def uniform_theta(spec, gen):
+    """Weights and biases uniform in +-1/sqrt(fan_in), as bench/cases.go draws
+    them (torch.nn.Linear's default). Go's RNG differs, so the values do not
+    match Go's; the shapes, and so the arithmetic timed, do."""
+    parts = []
+    for (_, _, fo, fi) in spec.slices:
+        bound = 1.0 / math.sqrt(fi)
+        parts.append((2 * torch.rand(fo * fi, generator=gen) - 1) * bound)
+        parts.append((2 * torch.rand(fo, generator=gen) - 1) * bound)
+    return torch.cat(parts)
+
+
 def build(name):
     ddims, pdims, act = CASES[name]
     dspec = tn.Spec(ddims, [act] * (len(ddims) - 1))
@@ -70,8 +84,8 @@ def build(name):
         z = torch.tensor([1.0, 0.5])
         Z = torch.cat([z.unsqueeze(0), torch.randn(BATCH - 1, 2, generator=gen)])
     else:
-        theta_d = tn.random_theta(dspec, gen)  # N(0, 1/fan_in)
-        theta_phi = tn.random_theta(pspec, gen)
+        theta_d = uniform_theta(dspec, gen)
+        theta_phi = uniform_theta(pspec, gen)
         Z = torch.randn(BATCH, dspec.n_in, generator=gen)
         z = Z[0].clone()
     return dspec, pspec, theta_d, theta_phi, z, Z
@@ -247,6 +261,7 @@ def main():
     ap.add_argument("-o", default=os.path.join(HERE, "testdata", "torch_timings.json"))
     ap.add_argument("-quick", action="store_true", help="1 thread only, 1 repeat (smoke test; not for the JSON)")
     args = ap.parse_args()
+    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     global MIN_REPEATS, MIN_TOTAL_S
     if args.quick:
         MIN_REPEATS, MIN_TOTAL_S = 1, 0.0
@@ -263,7 +278,7 @@ def main():
         case_info[name] = {
             "m": m, "n": dspec.n_out, "d": dspec.dims, "phi": pspec.dims,
             "activation": CASES[name][2], "p_d": dspec.nparams, "p_phi": pspec.nparams,
-            "weights": "post's example" if name == "toy" else "N(0, 1/fan_in), seed %d" % SEED,
+            "weights": "post's example" if name == "toy" else "uniform in +-1/sqrt(fan_in), seed %d" % SEED,
         }
         fns = {"looped": looped_factory(dspec, pspec, theta_d, theta_phi)}
         fns.update(functorch_factories(dspec, pspec, theta_d, theta_phi))
@@ -333,6 +348,7 @@ def main():
 
     out = {
         "generator": "bench/torch_bench.py",
+        "measured_at": started_at,
         "torch_version": torch.__version__,
         "api": tn.FUNC_API,
         "dtype": "float64",

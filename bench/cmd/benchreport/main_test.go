@@ -236,7 +236,7 @@ func TestBuild(t *testing.T) {
 		{"toy", "adjoint", 500e-9}, {"small", "adjoint", 20e-6}, {"medium", "adjoint", 200e-6}, {"large", "adjoint", 5e-3},
 	} {
 		cr := rep.Case(c.cs)
-		if cr.Best != c.best || !close(cr.BestTiming().Sec, c.bestSec) {
+		if cr.Best != c.best || !approxEq(cr.BestTiming().Sec, c.bestSec) {
 			t.Errorf("%s: best %s %v s, want %s %v s", c.cs, cr.Best, cr.BestTiming().Sec, c.best, c.bestSec)
 		}
 	}
@@ -253,7 +253,7 @@ func TestBuild(t *testing.T) {
 	if tm := rep.Case("small").Torch["sumgrad"]; tm.OK() || tm.Skip != "not in the PyTorch timings" {
 		t.Errorf("small torch sumgrad: %+v", tm)
 	}
-	if tm := rep.Case("toy").Go["batch"]; !close(tm.Sec, 55e-6) || tm.Bytes != 8 || tm.Samples != 2 {
+	if tm := rep.Case("toy").Go["batch"]; !approxEq(tm.Sec, 55e-6) || tm.Bytes != 8 || tm.Samples != 2 {
 		t.Errorf("toy/batch: %+v", tm)
 	}
 
@@ -374,7 +374,7 @@ func TestWritePlot(t *testing.T) {
 	}
 	// Points leave out what was not measured: forward has no large point.
 	fw := rep.Points(plotSeries()[0])
-	if len(fw) != 3 || fw[2].X != 8896 || !close(fw[2].Y, 0.16) {
+	if len(fw) != 3 || fw[2].X != 8896 || !approxEq(fw[2].Y, 0.16) {
 		t.Errorf("forward points %v", fw)
 	}
 	var buf bytes.Buffer
@@ -448,10 +448,32 @@ func TestRunFlags(t *testing.T) {
 	}
 }
 
-func close(a, b float64) bool {
+// approxEq reports whether a and b agree to 1e-12 relative.
+func approxEq(a, b float64) bool {
 	d := a - b
 	if d < 0 {
 		d = -d
 	}
 	return d <= 1e-12*max(1, b)
+}
+
+func TestSpeedTarget(t *testing.T) {
+	ms := func(v float64) Timing { return Timing{Sec: v} } // exact ratios: 20 ÷ 1 is 20
+	for _, c := range []struct {
+		a, b       Timing
+		need       float64
+		got, state string
+	}{
+		{ms(20), ms(1), 20, "20.0×", "PASS"},    // exactly the target passes
+		{ms(19.98), ms(1), 20, "20.0×", "FAIL"}, // rounds to 20.0× but is short of it
+		{ms(400), ms(1), 4, "400×", "PASS"},
+		{ms(3.9), ms(1), 4, "3.90×", "FAIL"},
+		{Timing{Skip: "x"}, ms(1), 4, "–", "NOT MEASURED"},
+		{ms(1), Timing{Skip: "x"}, 4, "–", "NOT MEASURED"},
+	} {
+		v := speedTarget(5, "c", "t", c.need, ratio("A", c.a, "B", c.b), c.a, c.b)
+		if v.Got != c.got || v.Status != c.state {
+			t.Errorf("%v ÷ %v, need %v: got %s %s, want %s %s", c.a.Sec, c.b.Sec, c.need, v.Got, v.Status, c.got, c.state)
+		}
+	}
 }

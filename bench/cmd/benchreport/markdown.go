@@ -164,7 +164,7 @@ func WriteMarkdown(w io.Writer, r *Report, m Meta) error {
 				ws = append(ws, c.Name+": "+tc.Weights)
 			}
 		}
-		p("%s. The values differ between the two sides; the shapes, and so the arithmetic timed, are the same.\n", strings.Join(ws, "; "))
+		p("%s. Beyond the toy the values differ between the two sides; the shapes, and so the arithmetic timed, are the same.\n", strings.Join(ws, "; "))
 	}
 	p("\n")
 

@@ -64,12 +64,12 @@ func (r *Report) Points(s series) plotter.XYs {
 // WritePlot draws time against P_D on log-log axes as SVG.
 func WritePlot(w io.Writer, r *Report) error {
 	p := plot.New()
-	p.Title.Text = "Median time per call: s and ∂s/∂θ_D for one latent, or the gradient of Σs; float64"
+	p.Title.Text = "Median time per call (float64): s with ∂s/∂θ_D, or ∇Σs"
 	p.X.Label.Text = "P_D, the number of D's parameters (case)"
 	p.Y.Label.Text = "median time per call"
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.Legend.Top, p.Legend.Left = true, true
-	p.Legend.XOffs = vg.Points(8)
+	p.Legend.Top, p.Legend.Left = true, false
+	p.Legend.XOffs = -vg.Points(8)
 	p.Add(plotter.NewGrid())
 
 	var xt plot.ConstantTicks
