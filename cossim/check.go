@@ -3,63 +3,57 @@ package cossim
 import (
 	"math"
 
-	"github.com/dualgrad/dualgrad/dual"
 	"github.com/dualgrad/dualgrad/layers"
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
 )
 
-// Pieces returns x = D(z), g = ∇Φ(x) and J = ∂D/∂z (n × m), computed by
-// scalar dual-number passes, one per direction. It is simple and slow: a
-// reference for reports and finite-difference checks, not an engine.
+// Pieces returns x = D(z), g = ∇Φ(x) and J = ∂D/∂z (n × m), from two
+// tangent passes of package layers with identity seeds: one through D with
+// the m latent directions and one through Φ with the n data directions. It
+// shares no code with the engines, so it serves the command's report and
+// the finite-difference checks as a reference.
 func Pieces(p Problem, z []float64) (x, g []float64, J *mat.Dense) {
-	m, n := p.M(), p.N()
-	J = mat.NewDense(n, m, nil)
-	zd := make([]dual.Number, m)
-	var out []dual.Number
-	for i := 0; i < m; i++ {
-		for j := range zd {
-			zd[j] = dual.Number{Real: z[j]}
-		}
-		zd[i].Eps = 1
-		out = p.D.EvalDual(out, zd, nil)
-		for r, v := range out {
-			J.Set(r, i, v.Eps)
-		}
-	}
-	x = make([]float64, n)
-	for r, v := range out {
-		x[r] = v.Real
-	}
-	if m == 0 {
-		for j := range zd {
-			zd[j] = dual.Number{Real: z[j]}
-		}
-		for r, v := range p.D.EvalDual(nil, zd, nil) {
-			x[r] = v.Real
-		}
-	}
-	g = make([]float64, n)
-	xd := make([]dual.Number, n)
-	var y []dual.Number
-	for j := 0; j < n; j++ {
-		for k := range xd {
-			xd[k] = dual.Number{Real: x[k]}
-		}
-		xd[j].Eps = 1
-		y = p.Phi.EvalDual(y, xd, nil)
-		g[j] = y[0].Eps
-	}
-	return x, g, J
+	var pc pieces
+	pc.eval(p, z)
+	return pc.x, pc.g, pc.J
 }
 
-// values writes sᵢ = cᵢ²/(|g|²|uᵢ|² + eps) into s from the plain pieces.
-func values(s []float64, p Problem, z []float64, eps float64) {
-	_, g, J := Pieces(p, z)
-	g2 := dot(g, g)
+// pieces holds the reference quantities and the workspace that computes
+// them, for repeated evaluation.
+type pieces struct {
+	ws   layers.Workspace
+	x, g []float64
+	J    *mat.Dense
+}
+
+func (pc *pieces) eval(p Problem, z []float64) {
+	m, n := p.M(), p.N()
+	x, J := p.D.Tangent(&pc.ws, z, eye(m))
+	pc.x = append(pc.x[:0], x...)
+	pc.J = mat.DenseCopyOf(J)
+	_, G := p.Phi.Tangent(&pc.ws, pc.x, eye(n))
+	if len(pc.g) != n {
+		pc.g = make([]float64, n)
+	}
+	mat.Row(pc.g, 0, G)
+}
+
+func eye(k int) *mat.DiagDense {
+	d := make([]float64, k)
+	for i := range d {
+		d[i] = 1
+	}
+	return mat.NewDiagDense(k, d)
+}
+
+// values writes sᵢ = cᵢ²/(|g|²|uᵢ|² + eps) into s from the reference pieces.
+func (pc *pieces) values(s []float64, p Problem, z []float64, eps float64) {
+	pc.eval(p, z)
+	g2 := dot(pc.g, pc.g)
 	for i := range s {
-		u := mat.Col(nil, i, J)
-		c := dot(g, u)
+		u := mat.Col(nil, i, pc.J)
+		c := dot(pc.g, u)
 		s[i] = c * c / (g2*dot(u, u) + eps)
 	}
 }
@@ -73,27 +67,46 @@ func dot(a, b []float64) float64 {
 }
 
 // FiniteDifference estimates the Jacobians that opt.Wrt selects by central
-// differences (gonum diff/fd) of s computed in plain float64, and stores them
-// in res.GradD and res.GradPhi, which must be sized as by NewResult. It is an
-// independent check of the engines: it shares none of their derivative code.
-// The networks in p are perturbed during the call and restored before it
-// returns.
+// differences (gonum diff/fd) of s computed from Pieces, and stores them in
+// res.GradD and res.GradPhi, which must be sized as by NewResult. It is an
+// independent check of the engines: it shares none of their derivative
+// code. It costs 2·P evaluations of Pieces; see FiniteDifferenceColumns for
+// large networks. The networks in p are perturbed during the call and
+// restored before it returns, so p must not be in use elsewhere meanwhile.
 func FiniteDifference(res *Result, p Problem, opt Options, z []float64) {
-	perturb := func(net *layers.Network, dst *mat.Dense) {
-		theta := net.Params(nil)
-		orig := append([]float64(nil), theta...)
-		defer net.SetParams(orig)
-		fd.Jacobian(dst, func(s, th []float64) {
-			net.SetParams(th)
-			values(s, p, z, opt.Eps)
-		}, theta, &fd.JacobianSettings{Formula: fd.Central})
-	}
 	if opt.Wrt&WrtD != 0 {
-		perturb(p.D, res.GradD)
+		FiniteDifferenceColumns(res.GradD, p, opt, z, p.D, nil)
 	}
 	if opt.Wrt&WrtPhi != 0 {
-		perturb(p.Phi, res.GradPhi)
+		FiniteDifferenceColumns(res.GradPhi, p, opt, z, p.Phi, nil)
 	}
+}
+
+// FiniteDifferenceColumns estimates the columns cols of ∂s/∂θ for the
+// parameters θ of net, which must be p.D or p.Phi, by central differences,
+// and stores them in dst (m × len(cols)). cols nil means every parameter.
+func FiniteDifferenceColumns(dst *mat.Dense, p Problem, opt Options, z []float64, net *layers.Network, cols []int) {
+	theta := net.Params(nil)
+	orig := append([]float64(nil), theta...)
+	defer net.SetParams(orig)
+	if cols == nil {
+		cols = make([]int, len(theta))
+		for k := range cols {
+			cols[k] = k
+		}
+	}
+	sub := make([]float64, len(cols))
+	for k, c := range cols {
+		sub[k] = theta[c]
+	}
+	var pc pieces
+	fd.Jacobian(dst, func(s, th []float64) {
+		for k, c := range cols {
+			theta[c] = th[k]
+		}
+		net.SetParams(theta)
+		pc.values(s, p, z, opt.Eps)
+	}, sub, &fd.JacobianSettings{Formula: fd.Central})
 }
 
 // MaxRelDiff returns max|aᵢⱼ − bᵢⱼ| / max|bᵢⱼ|, the largest difference

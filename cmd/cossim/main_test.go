@@ -344,3 +344,50 @@ func TestSum(t *testing.T) {
 		t.Errorf("-sum report: exit %d\n%s", code, out)
 	}
 }
+
+// TestCheckSampledColumns: a D with more than maxChecked parameters is
+// checked on evenly spaced columns, and they still agree.
+func TestCheckSampledColumns(t *testing.T) {
+	layer := func(out, in int, act string, seed float64) map[string]any {
+		w := make([][]float64, out)
+		for r := range w {
+			w[r] = make([]float64, in)
+			for c := range w[r] {
+				// A deterministic spread of weights in (−0.6, 0.6).
+				w[r][c] = 0.6 * math.Sin(seed+float64(7*r+3*c))
+			}
+		}
+		b := make([]float64, out)
+		for r := range b {
+			b[r] = 0.1 * math.Cos(seed+float64(r))
+		}
+		return map[string]any{"weight": w, "bias": b, "activation": act}
+	}
+	prob := map[string]any{
+		"d":   map[string]any{"layers": []any{layer(24, 3, "tanh", 1), layer(10, 24, "softplus", 2)}},
+		"phi": map[string]any{"layers": []any{layer(6, 10, "tanh", 3), layer(1, 6, "identity", 4)}},
+		"z":   []float64{0.3, -0.8, 0.5},
+	}
+	src, err := json.Marshal(prob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCmd(t, string(src), "-problem", "-", "-json", "-check")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r jsonResult
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.GradD[0]) != 24*3+24+10*24+10 || len(r.GradD[0]) <= maxChecked {
+		t.Fatalf("P_D = %d, want > maxChecked = %d", len(r.GradD[0]), maxChecked)
+	}
+	if r.FDMaxRel == nil || *r.FDMaxRel > 1e-6 {
+		t.Fatalf("fd_max_rel_diff = %v, want ≤ 1e-6", r.FDMaxRel)
+	}
+	code, out, _ = runCmd(t, string(src), "-problem", "-", "-check")
+	if code != 0 || !strings.Contains(out, "evenly spaced parameters") {
+		t.Fatalf("report: exit %d\n%s", code, out)
+	}
+}
