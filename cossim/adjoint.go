@@ -1,13 +1,9 @@
 package cossim
 
 import (
-	"errors"
-	"fmt"
-	"math"
 	"runtime"
 	"sync"
 
-	"github.com/dualgrad/dualgrad/layers"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	gonumblas "gonum.org/v1/gonum/blas/gonum"
@@ -37,11 +33,7 @@ import (
 // must not change. It is not safe for concurrent use. After the first call,
 // Eval and SumGrad make no allocations.
 type Adjoint struct {
-	p   Problem
-	opt Options
-	m   int
-	pd  int // P_D
-	pf  int // P_Φ
+	engine
 
 	// D, layers l = 1..L; index 0 is the input block.
 	dOff []int       // parameter offset of layer l (index l-1)
@@ -78,17 +70,12 @@ type Adjoint struct {
 // NewAdjoint returns an adjoint engine for p with the options opt. Only
 // opt.Wrt, which Jacobians Eval computes, and opt.Eps are used.
 func NewAdjoint(p Problem, opt Options) (*Adjoint, error) {
-	if err := adjCheckProblem(p); err != nil {
+	base, err := newEngine(p, opt)
+	if err != nil {
 		return nil, err
 	}
-	if opt.Wrt&^WrtBoth != 0 {
-		return nil, fmt.Errorf("cossim: unknown Wrt value %d", opt.Wrt)
-	}
-	if !(opt.Eps >= 0) || math.IsInf(opt.Eps, 1) {
-		return nil, fmt.Errorf("cossim: Eps = %v, want a finite number ≥ 0", opt.Eps)
-	}
-	m := p.M()
-	a := &Adjoint{p: p, opt: opt, m: m, pd: p.D.NumParams(), pf: p.Phi.NumParams()}
+	m := base.m
+	a := &Adjoint{engine: base}
 	L, K := len(p.D.Layers), len(p.Phi.Layers)
 	rows := max(2*m, m+1)
 
@@ -152,38 +139,24 @@ func NewAdjoint(p Problem, opt Options) (*Adjoint, error) {
 	return a, nil
 }
 
-// adjCheckProblem validates p, including every layer's shapes, numbers
-// and activation, so that the engines can index without further checks.
-func adjCheckProblem(p Problem) error {
-	for _, c := range [...]struct {
-		name string
-		net  *layers.Network
-	}{{"Φ", p.Phi}, {"D", p.D}} {
-		if c.net == nil {
-			return fmt.Errorf("cossim: %s network is missing", c.name)
-		}
-		if err := c.net.Validate(); err != nil {
-			return fmt.Errorf("cossim: %s: %w", c.name, err)
-		}
-	}
-	return p.Validate()
-}
-
 // Eval computes s, its pieces and the Jacobians that the engine's Wrt
 // selects, writing them into res. Jacobians that Wrt does not select are
-// left unchanged. It returns an *UndefinedError if a denominator is zero and
-// Eps is not positive; the pieces Dot, GradNormSq and ColNormSq are then
-// still written.
+// left unchanged. It returns an error if z has the wrong length or a
+// non-finite entry, if res does not fit, if a network's shapes changed
+// since NewAdjoint or a piece of s is not finite, and an *UndefinedError if
+// a denominator is zero and Eps is not positive; the pieces Dot, GradNormSq
+// and ColNormSq are still written in the last two cases.
 func (a *Adjoint) Eval(res *Result, z []float64) error {
-	if err := a.checkResult(res); err != nil {
+	if err := a.checkEval(res, z); err != nil {
 		return err
 	}
-	if err := a.values(z); err != nil {
-		return err
-	}
+	a.values(z)
 	copy(res.Dot, a.c)
 	copy(res.ColNormSq, a.u2)
 	res.GradNormSq = a.g2
+	if err := checkFinite(a.g2, a.u2); err != nil {
+		return err
+	}
 	if err := checkDefined(a.g2, a.u2, a.opt.Eps); err != nil {
 		return err
 	}
@@ -216,42 +189,10 @@ func (a *Adjoint) Eval(res *Result, z []float64) error {
 	return nil
 }
 
-func (a *Adjoint) checkResult(res *Result) error {
-	m := a.m
-	if res == nil || len(res.S) != m || len(res.Dot) != m || len(res.ColNormSq) != m {
-		return fmt.Errorf("cossim: result not sized for m = %d", m)
-	}
-	if a.opt.Wrt&WrtD != 0 {
-		if res.GradD == nil {
-			return errors.New("cossim: result has no GradD")
-		}
-		if r, c := res.GradD.Dims(); r != m || c != a.pd {
-			return fmt.Errorf("cossim: GradD is %d × %d, want %d × %d", r, c, m, a.pd)
-		}
-	}
-	if a.opt.Wrt&WrtPhi != 0 {
-		if res.GradPhi == nil {
-			return errors.New("cossim: result has no GradPhi")
-		}
-		if r, c := res.GradPhi.Dims(); r != m || c != a.pf {
-			return fmt.Errorf("cossim: GradPhi is %d × %d, want %d × %d", r, c, m, a.pf)
-		}
-	}
-	return nil
-}
-
 // values runs the forward part: D's tangent pass, Φ's value and reverse
-// sweep, then c = Jᵀg, G = |g|² and Uᵢ = |uᵢ|².
-func (a *Adjoint) values(z []float64) error {
+// sweep, then c = Jᵀg, G = |g|² and Uᵢ = |uᵢ|². z must have length m.
+func (a *Adjoint) values(z []float64) {
 	m := a.m
-	if len(z) != m {
-		return fmt.Errorf("cossim: z has length %d, want %d", len(z), m)
-	}
-	for i, v := range z {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("cossim: z[%d] = %v is not finite", i, v)
-		}
-	}
 	copy(a.post[0][m*m:], z)
 
 	// D: [A_lᵀ; a_lᵀ] = [T_{l−1}ᵀ; h_{l−1}ᵀ] W_lᵀ + [0; b_lᵀ], one product
@@ -300,7 +241,6 @@ func (a *Adjoint) values(z []float64) error {
 		a.c[i] = floats.Dot(u, g)
 		a.u2[i] = floats.Dot(u, u)
 	}
-	return nil
 }
 
 // coefficients writes sᵢ into s and the partial derivatives of sᵢ with
@@ -395,18 +335,20 @@ func (a *Adjoint) dReverseFull(res *Result) {
 // in PyTorch order. w nil means all ones; gradD or gradPhi nil skips that
 // gradient. It uses a single cotangent, costing about three tangent passes
 // however many parameters there are; the engine's Wrt is ignored. Errors
-// are as for Eval.
+// are as for Eval, and for weights of the wrong length or not finite.
 func (a *Adjoint) SumGrad(gradD, gradPhi, z, w []float64) (float64, error) {
 	m := a.m
-	switch {
-	case w != nil && len(w) != m:
-		return 0, fmt.Errorf("cossim: weights have length %d, want %d", len(w), m)
-	case gradD != nil && len(gradD) != a.pd:
-		return 0, fmt.Errorf("cossim: gradD has length %d, want %d", len(gradD), a.pd)
-	case gradPhi != nil && len(gradPhi) != a.pf:
-		return 0, fmt.Errorf("cossim: gradPhi has length %d, want %d", len(gradPhi), a.pf)
+	if err := a.shape.check(); err != nil {
+		return 0, err
 	}
-	if err := a.values(z); err != nil {
+	if err := checkSumArgs(gradD, gradPhi, w, m, a.pd, a.pf); err != nil {
+		return 0, err
+	}
+	if err := checkLatent(z, m); err != nil {
+		return 0, err
+	}
+	a.values(z)
+	if err := checkFinite(a.g2, a.u2); err != nil {
 		return 0, err
 	}
 	if err := checkDefined(a.g2, a.u2, a.opt.Eps); err != nil {

@@ -1,7 +1,6 @@
 package cossim
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -9,49 +8,40 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// adjBenchCase is one of bench/torch_bench.py's shapes: every layer uses the
+// benchCase is one of bench/torch_bench.py's shapes: every layer uses the
 // same activation, weights and biases are N(0, 1/fan_in).
-type adjBenchCase struct {
+type benchCase struct {
 	name   string
 	d, phi []int
 	act    layers.Activation
 	large  bool // skipped under -short
 }
 
-var adjBenchCases = []adjBenchCase{
+var benchCases = []benchCase{
 	{name: "toy", d: []int{2, 4}, phi: []int{4, 1}, act: layers.Identity},
 	{name: "small", d: []int{4, 32, 16}, phi: []int{16, 32, 1}, act: layers.Tanh},
 	{name: "medium", d: []int{8, 64, 64, 64}, phi: []int{64, 64, 1}, act: layers.Tanh},
 	{name: "large", d: []int{16, 256, 256, 784}, phi: []int{784, 256, 1}, act: layers.Tanh, large: true},
 }
 
-func adjBenchNet(rng *rand.Rand, widths []int, act layers.Activation) *layers.Network {
-	net := &layers.Network{}
-	for l := 0; l+1 < len(widths); l++ {
-		in, out := widths[l], widths[l+1]
-		s := 1 / math.Sqrt(float64(in))
-		w := mat.NewDense(out, in, nil)
-		b := make([]float64, out)
-		for i := 0; i < out; i++ {
-			for j := 0; j < in; j++ {
-				w.Set(i, j, s*rng.NormFloat64())
-			}
-			b[i] = s * rng.NormFloat64()
-		}
-		net.Layers = append(net.Layers, layers.Layer{W: w, B: b, Act: act})
+// acts returns n copies of a.
+func acts(a layers.Activation, n int) []layers.Activation {
+	s := make([]layers.Activation, n)
+	for i := range s {
+		s[i] = a
 	}
-	return net
+	return s
 }
 
-// adjBenchProblem returns the case's problem and a batch of nb latents;
+// benchProblem returns the case's problem and a batch of nb latents;
 // the toy case is the post's example, its first latent the post's z.
-func adjBenchProblem(c adjBenchCase, nb int) (Problem, *mat.Dense) {
+func benchProblem(c benchCase, nb int) (Problem, *mat.Dense) {
 	rng := rand.New(rand.NewPCG(6, 6))
 	var p Problem
 	if c.name == "toy" {
-		p, _ = adjPost()
+		p, _ = postExample()
 	} else {
-		p = Problem{D: adjBenchNet(rng, c.d, c.act), Phi: adjBenchNet(rng, c.phi, c.act)}
+		p = Problem{D: randNet(rng, c.d, acts(c.act, len(c.d)-1), 1), Phi: randNet(rng, c.phi, acts(c.act, len(c.phi)-1), 1)}
 	}
 	Z := mat.NewDense(nb, p.M(), nil)
 	for b := 0; b < nb; b++ {
@@ -70,8 +60,8 @@ func adjBenchProblem(c adjBenchCase, nb int) (Problem, *mat.Dense) {
 // steps across GOMAXPROCS goroutines; the "/1thread" variants of the large
 // case do not.
 func BenchmarkAdjoint(b *testing.B) {
-	for _, c := range adjBenchCases {
-		p, Z := adjBenchProblem(c, 1)
+	for _, c := range benchCases {
+		p, Z := benchProblem(c, 1)
 		z := Z.RawRowView(0)
 		threads := []int{0}
 		if c.large {
@@ -129,8 +119,8 @@ func BenchmarkAdjoint(b *testing.B) {
 // BenchmarkEngines times Eval with ∂s/∂θ on the forward and adjoint engines
 // for the shapes where both fit, the data behind ChooseKind's cost model.
 func BenchmarkEngines(b *testing.B) {
-	for _, c := range adjBenchCases {
-		p, Z := adjBenchProblem(c, 1)
+	for _, c := range benchCases {
+		p, Z := benchProblem(c, 1)
 		z := Z.RawRowView(0)
 		for _, k := range []Kind{EngineForward, EngineAdjoint} {
 			b.Run(c.name+"/"+k.String(), func(b *testing.B) {
@@ -142,6 +132,9 @@ func BenchmarkEngines(b *testing.B) {
 					b.Skip(err)
 				}
 				res := NewResult(p, WrtD)
+				if err := e.Eval(res, z); err != nil { // sizes the workspaces
+					b.Fatal(err)
+				}
 				b.ReportAllocs()
 				for b.Loop() {
 					if err := e.Eval(res, z); err != nil {

@@ -68,14 +68,23 @@ type Batch struct {
 // NewBatch returns a batch evaluator with engines of kind k (EngineAuto
 // resolved once by ChooseKind) and the given number of workers; workers ≤ 0
 // means runtime.GOMAXPROCS(0). A call uses at most as many workers as there
-// are latents. Each worker owns an engine, so a Forward batch needs up to
-// workers × ForwardBytes of memory.
+// are latents. Each worker owns an engine; for Forward engines the memory
+// budget opt.ForwardMemory bounds the whole batch, so NewBatch uses fewer
+// workers if their engines would exceed it together (results do not depend
+// on the number of workers), and fails as NewForward does if one would.
 func NewBatch(p Problem, opt Options, k Kind, workers int) (*Batch, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	if k == EngineAuto {
 		k = ChooseKind(p, opt)
+	}
+	if k == EngineForward && checkProblem(p) == nil && opt.ForwardMemory >= 0 {
+		budget := opt.ForwardMemory
+		if budget == 0 {
+			budget = DefaultForwardMemory
+		}
+		workers = int(max(1, min(int64(workers), budget/ForwardBytes(p, opt.Wrt))))
 	}
 	b := &Batch{p: p, opt: opt, kind: k, workers: workers}
 	b.engines = make([]Engine, workers)
@@ -105,7 +114,8 @@ func NewBatch(p Problem, opt Options, k Kind, workers int) (*Batch, error) {
 // Kind returns the kind of the batch's engines.
 func (b *Batch) Kind() Kind { return b.kind }
 
-// Workers returns the number of workers.
+// Workers returns the number of workers, after NewBatch's cap for Forward
+// engines.
 func (b *Batch) Workers() int { return b.workers }
 
 // EvalBatch evaluates the latents in the rows of Z into res, one result per
@@ -181,13 +191,8 @@ func (b *Batch) SumGrad(gradD, gradPhi []float64, Z *mat.Dense, w []float64) (fl
 	if err != nil {
 		return 0, err
 	}
-	switch m := b.p.M(); {
-	case w != nil && len(w) != m:
-		return 0, fmt.Errorf("cossim: weights have length %d, want %d", len(w), m)
-	case gradD != nil && len(gradD) != b.p.D.NumParams():
-		return 0, fmt.Errorf("cossim: gradD has length %d, want %d", len(gradD), b.p.D.NumParams())
-	case gradPhi != nil && len(gradPhi) != b.p.Phi.NumParams():
-		return 0, fmt.Errorf("cossim: gradPhi has length %d, want %d", len(gradPhi), b.p.Phi.NumParams())
+	if err := checkSumArgs(gradD, gradPhi, w, b.p.M(), b.p.D.NumParams(), b.p.Phi.NumParams()); err != nil {
+		return 0, err
 	}
 	if err := b.prepareSum(gradD != nil, gradPhi != nil); err != nil {
 		return 0, err

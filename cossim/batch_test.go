@@ -4,44 +4,20 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/dualgrad/dualgrad/layers"
 	"gonum.org/v1/gonum/mat"
 )
 
-// adjSameBits reports whether a and b hold identical float64 bit patterns.
-func adjSameBits(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func adjSameResult(a, b *Result) bool {
-	same := adjSameBits(a.S, b.S) && adjSameBits(a.Dot, b.Dot) && adjSameBits(a.ColNormSq, b.ColNormSq) &&
-		math.Float64bits(a.GradNormSq) == math.Float64bits(b.GradNormSq)
-	if a.GradD != nil {
-		same = same && adjSameBits(a.GradD.RawMatrix().Data, b.GradD.RawMatrix().Data)
-	}
-	if a.GradPhi != nil {
-		same = same && adjSameBits(a.GradPhi.RawMatrix().Data, b.GradPhi.RawMatrix().Data)
-	}
-	return same
-}
-
-// adjBatch returns the "mixed" random problem and nb latents.
-func adjBatch(t *testing.T, nb int) (Problem, *mat.Dense) {
-	p, _ := adjProblem(t, adjCases()[9], 31)
+// batchProblem returns the "mixed" random problem and nb latents.
+func batchProblem(t *testing.T, nb int) (Problem, *mat.Dense) {
+	p, _ := randProblem(t, caseByName(t, "mixed"), 31)
 	rng := rand.New(rand.NewPCG(4, 4))
 	Z := mat.NewDense(nb, p.M(), nil)
 	for b := 0; b < nb; b++ {
-		Z.SetRow(b, adjVec(rng, p.M()))
+		Z.SetRow(b, randVec(rng, p.M()))
 	}
 	return p, Z
 }
@@ -50,7 +26,7 @@ func adjBatch(t *testing.T, nb int) (Problem, *mat.Dense) {
 // engine evaluating the latents in turn, for any number of workers.
 func TestBatchWorkers(t *testing.T) {
 	const nb = 13
-	p, Z := adjBatch(t, nb)
+	p, Z := batchProblem(t, nb)
 	opt := Options{Wrt: WrtBoth}
 	for _, k := range []Kind{EngineAdjoint, EngineForward, EngineLooped} {
 		e, err := New(p, opt, k)
@@ -78,7 +54,7 @@ func TestBatchWorkers(t *testing.T) {
 					t.Fatal(err)
 				}
 				for b := range res {
-					if !adjSameResult(res[b], want[b]) {
+					if !sameResult(res[b], want[b]) {
 						t.Errorf("%v, %d workers, call %d: sample %d differs from a lone engine's", k, workers, rep, b)
 					}
 				}
@@ -99,15 +75,15 @@ func TestBatchWorkers(t *testing.T) {
 		if err := a.Eval(want, Z.RawRowView(b)); err != nil {
 			t.Fatal(err)
 		}
-		if !adjSameResult(res[b], want) {
+		if !sameResult(res[b], want) {
 			t.Errorf("EvalBatch: sample %d differs", b)
 		}
 	}
 }
 
-// adjReluProblem has g = 0 exactly when z₀ + z₁ < 0: D is the identity on
+// reluProblem has g = 0 exactly when z₀ + z₁ < 0: D is the identity on
 // R² and Φ = relu(z₀ + z₁).
-func adjReluProblem() Problem {
+func reluProblem() Problem {
 	return Problem{
 		D:   &layers.Network{Layers: []layers.Layer{{W: mat.NewDense(2, 2, []float64{1, 0, 0, 1}), B: []float64{0, 0}}}},
 		Phi: &layers.Network{Layers: []layers.Layer{{W: mat.NewDense(1, 2, []float64{1, 1}), B: []float64{0}, Act: layers.ReLU}}},
@@ -117,7 +93,7 @@ func adjReluProblem() Problem {
 // TestBatchErrors checks that a batch reports its lowest-indexed failing
 // sample whatever the number of workers.
 func TestBatchErrors(t *testing.T) {
-	p := adjReluProblem()
+	p := reluProblem()
 	good, zeroG := []float64{0.5, 0.25}, []float64{-1, 0.5}
 	nan := []float64{0.5, math.NaN()}
 	rows := func(zs ...[]float64) *mat.Dense {
@@ -178,9 +154,9 @@ func TestBatchErrors(t *testing.T) {
 // equal to the sum of wᵀ·(full Jacobian) over the samples.
 func TestBatchSumGrad(t *testing.T) {
 	const nb = 11
-	p, Z := adjBatch(t, nb)
+	p, Z := batchProblem(t, nb)
 	opt := Options{Wrt: WrtBoth}
-	w := adjVec(rand.New(rand.NewPCG(8, 8)), p.M())
+	w := randVec(rand.New(rand.NewPCG(8, 8)), p.M())
 	pd, pf := p.D.NumParams(), p.Phi.NumParams()
 
 	// The in-order fold of Adjoint.SumGrad, and Σ_b wᵀJ_b from Eval.
@@ -215,10 +191,10 @@ func TestBatchSumGrad(t *testing.T) {
 			}
 		}
 	}
-	if e := adjNormRel(wantD, jacD); e > 1e-12 {
+	if e := normRel(wantD, jacD); e > 1e-12 {
 		t.Errorf("Σ SumGrad differs from Σ wᵀJ by %.3g wrt θ", e)
 	}
-	if e := adjNormRel(wantPhi, jacPhi); e > 1e-12 {
+	if e := normRel(wantPhi, jacPhi); e > 1e-12 {
 		t.Errorf("Σ SumGrad differs from Σ wᵀJ by %.3g wrt φ", e)
 	}
 	if e := math.Abs(wantSum-jacSum) / math.Abs(jacSum); e > 1e-12 {
@@ -237,7 +213,7 @@ func TestBatchSumGrad(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if math.Float64bits(sum) != math.Float64bits(wantSum) || !adjSameBits(gotD, wantD) || !adjSameBits(gotPhi, wantPhi) {
+				if math.Float64bits(sum) != math.Float64bits(wantSum) || !sameBits(gotD, wantD) || !sameBits(gotPhi, wantPhi) {
 					t.Errorf("%v, %d workers, call %d: differs from the in-order sum", kind, workers, rep)
 				}
 			}
@@ -246,7 +222,7 @@ func TestBatchSumGrad(t *testing.T) {
 			if _, err := bt.SumGrad(onlyD, nil, Z, w); err != nil {
 				t.Fatal(err)
 			}
-			if !adjSameBits(onlyD, wantD) {
+			if !sameBits(onlyD, wantD) {
 				t.Errorf("%v, %d workers: θ gradient alone differs", kind, workers)
 			}
 		}
@@ -254,42 +230,80 @@ func TestBatchSumGrad(t *testing.T) {
 }
 
 func TestBatchBadInput(t *testing.T) {
-	p, Z := adjBatch(t, 3)
+	p, Z := batchProblem(t, 3)
 	bt, err := NewBatch(p, Options{Wrt: WrtD}, EngineAdjoint, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res := []*Result{NewResult(p, WrtD), NewResult(p, WrtD), NewResult(p, WrtD)}
+	nanRow := mat.DenseCopyOf(Z)
+	nanRow.Set(2, 1, math.NaN())
+	sumErr := func(gradD, gradPhi []float64, Z *mat.Dense, w []float64) error {
+		_, err := bt.SumGrad(gradD, gradPhi, Z, w)
+		return err
+	}
 	for _, c := range []struct {
 		name string
 		err  error
+		want string
 	}{
-		{"nil latents", bt.Eval(nil, res)},
-		{"wrong width", bt.Eval(mat.NewDense(3, p.M()+1, nil), res)},
-		{"too few results", bt.Eval(Z, res[:2])},
-		{"result without GradD", bt.Eval(Z, []*Result{res[0], NewResult(p, WrtNone), res[2]})},
-		{"SumGrad weights", func() error { _, err := bt.SumGrad(nil, nil, Z, []float64{1}); return err }()},
-		{"SumGrad gradD", func() error { _, err := bt.SumGrad(make([]float64, 1), nil, Z, nil); return err }()},
-		{"SumGrad gradPhi", func() error { _, err := bt.SumGrad(nil, make([]float64, 1), Z, nil); return err }()},
-		{"SumGrad width", func() error { _, err := bt.SumGrad(nil, nil, mat.NewDense(1, 1, nil), nil); return err }()},
+		{"nil latents", bt.Eval(nil, res), "cossim: no latents"},
+		{"wrong width", bt.Eval(mat.NewDense(3, p.M()+1, nil), res), "cossim: latents have 3 columns, want m = 2"},
+		{"too few results", bt.Eval(Z, res[:2]), "cossim: 2 results for 3 latents"},
+		{"result without GradD", bt.Eval(Z, []*Result{res[0], NewResult(p, WrtNone), res[2]}),
+			"cossim: sample 1: result has no GradD; make it with NewResult and the engine's Wrt"},
+		{"NaN latent", bt.Eval(nanRow, res), "cossim: sample 2: z[1] = NaN is not finite"},
+		{"SumGrad weights", sumErr(nil, nil, Z, []float64{1}), "cossim: weights have length 1, want 2"},
+		{"SumGrad NaN weight", sumErr(nil, nil, Z, []float64{1, math.Inf(1)}), "cossim: weights[1] = +Inf is not finite"},
+		{"SumGrad gradD", sumErr(make([]float64, 1), nil, Z, nil), "cossim: gradD has length 1, want P_D = 47"},
+		{"SumGrad gradPhi", sumErr(nil, make([]float64, 1), Z, nil), "cossim: gradPhi has length 1, want P_Φ = 39"},
+		{"SumGrad width", sumErr(nil, nil, mat.NewDense(1, 1, nil), nil), "cossim: latents have 1 columns, want m = 2"},
+		{"SumGrad NaN latent", sumErr(nil, nil, nanRow, nil), "cossim: sample 2: z[1] = NaN is not finite"},
 	} {
-		if c.err == nil {
-			t.Errorf("%s: no error", c.name)
-		} else {
-			t.Logf("%s: %v", c.name, c.err)
+		if c.err == nil || c.err.Error() != c.want {
+			t.Errorf("%s: error %v, want %s", c.name, c.err, c.want)
 		}
 	}
 	if _, err := NewBatch(Problem{}, Options{}, EngineAdjoint, 1); err == nil {
 		t.Error("NewBatch(invalid problem) gave no error")
 	}
-	if _, err := NewBatch(adjLarge(), Options{Wrt: WrtD}, EngineForward, 1); err == nil {
-		t.Error("NewBatch(large, forward) gave no error")
+	if _, err := NewBatch(largeProblem(), Options{Wrt: WrtD}, EngineForward, 1); err == nil || !strings.Contains(err.Error(), "budget") {
+		t.Errorf("NewBatch(large, forward): error %v, want the budget error", err)
+	}
+}
+
+// TestBatchForwardBudget checks that a Forward batch keeps all its engines
+// within the memory budget by using fewer workers.
+func TestBatchForwardBudget(t *testing.T) {
+	p, Z := batchProblem(t, 5)
+	need := ForwardBytes(p, WrtBoth)
+	res := make([]*Result, 5)
+	for b := range res {
+		res[b] = NewResult(p, WrtBoth)
+	}
+	for _, c := range []struct {
+		budget int64
+		want   int
+	}{{need, 1}, {3*need - 1, 2}, {7 * need, 7}, {100 * need, 7}, {0, 7}} {
+		bt, err := NewBatch(p, Options{Wrt: WrtBoth, ForwardMemory: c.budget}, EngineForward, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bt.Workers() != c.want {
+			t.Errorf("budget %d = %.2f × ForwardBytes: %d workers, want %d", c.budget, float64(c.budget)/float64(need), bt.Workers(), c.want)
+		}
+		if err := bt.Eval(Z, res); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := NewBatch(p, Options{Wrt: WrtBoth, ForwardMemory: need - 1}, EngineForward, 7); err == nil || !strings.Contains(err.Error(), "budget") {
+		t.Errorf("budget below one engine's: error %v, want the budget error", err)
 	}
 }
 
 // TestBatchAllocs checks that a reused Batch does not allocate.
 func TestBatchAllocs(t *testing.T) {
-	p, Z := adjBatch(t, 8)
+	p, Z := batchProblem(t, 8)
 	bt, err := NewBatch(p, Options{Wrt: WrtBoth}, EngineAdjoint, 2)
 	if err != nil {
 		t.Fatal(err)
@@ -319,8 +333,8 @@ func TestBatchAllocs(t *testing.T) {
 // would take 2.2 GB).
 func BenchmarkBatch(b *testing.B) {
 	const nb = 64
-	for _, c := range adjBenchCases {
-		p, Z := adjBenchProblem(c, nb)
+	for _, c := range benchCases {
+		p, Z := benchProblem(c, nb)
 		b.Run(c.name+"/sumgrad", func(b *testing.B) {
 			if c.large && testing.Short() {
 				b.Skip("large case under -short")

@@ -12,7 +12,8 @@ import (
 // tangent passes of package layers with identity seeds: one through D with
 // the m latent directions and one through Φ with the n data directions. It
 // shares no code with the engines, so it serves the command's report and
-// the finite-difference checks as a reference.
+// the finite-difference checks as a reference. It panics if len(z) is not
+// p.M() or p is invalid: validate user data first (Problem.Validate).
 func Pieces(p Problem, z []float64) (x, g []float64, J *mat.Dense) {
 	var pc pieces
 	pc.eval(p, z)
@@ -73,6 +74,7 @@ func dot(a, b []float64) float64 {
 // code. It costs 2·P evaluations of Pieces; see FiniteDifferenceColumns for
 // large networks. The networks in p are perturbed during the call and
 // restored before it returns, so p must not be in use elsewhere meanwhile.
+// Like Pieces, it panics on a z of the wrong length.
 func FiniteDifference(res *Result, p Problem, opt Options, z []float64) {
 	if opt.Wrt&WrtD != 0 {
 		FiniteDifferenceColumns(res.GradD, p, opt, z, p.D, nil)

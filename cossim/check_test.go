@@ -4,18 +4,11 @@ import (
 	"math"
 	"testing"
 
-	"github.com/dualgrad/dualgrad/layers"
 	"gonum.org/v1/gonum/mat"
 )
 
-func postProblem() Problem {
-	phi := &layers.Network{Layers: []layers.Layer{{W: mat.NewDense(1, 4, []float64{1, 2, 3, 4}), B: []float64{0}}}}
-	d := &layers.Network{Layers: []layers.Layer{{W: mat.NewDense(4, 2, []float64{1, 0, 0, 5, 1, 0, 1, 0}), B: make([]float64, 4)}}}
-	return Problem{Phi: phi, D: d}
-}
-
 func TestPieces(t *testing.T) {
-	p := postProblem()
+	p, _ := postExample()
 	x, g, J := Pieces(p, []float64{1, 0.5})
 	// x = Wz, g = Φ's weight, J = W: docs/math.md.
 	want := map[string][2][]float64{
@@ -34,7 +27,7 @@ func TestPieces(t *testing.T) {
 }
 
 func TestFiniteDifferencePostExample(t *testing.T) {
-	p := postProblem()
+	p, _ := postExample()
 	before := append(p.D.Params(nil), p.Phi.Params(nil)...)
 	res := NewResult(p, WrtBoth)
 	FiniteDifference(res, p, Options{Wrt: WrtBoth}, []float64{1, 0.5})

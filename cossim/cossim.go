@@ -13,7 +13,6 @@
 package cossim
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/dualgrad/dualgrad/layers"
@@ -50,7 +49,8 @@ const DefaultForwardMemory = 1 << 30
 
 // Problem is the pair of networks. Φ maps Rⁿ to R and D maps Rᵐ to Rⁿ.
 type Problem struct {
-	Phi, D *layers.Network
+	Phi *layers.Network // Φ: Rⁿ → R, whose input gradient is g
+	D   *layers.Network // D: Rᵐ → Rⁿ, whose latent Jacobian columns are uᵢ
 }
 
 // M returns the latent dimension m.
@@ -59,13 +59,21 @@ func (p Problem) M() int { return p.D.In() }
 // N returns the data dimension n.
 func (p Problem) N() int { return p.D.Out() }
 
-// Validate reports whether the networks fit together.
+// Validate reports whether both networks are present and valid
+// (layers.Network.Validate) and fit together.
 func (p Problem) Validate() error {
+	for _, c := range [...]struct {
+		name string
+		net  *layers.Network
+	}{{"Φ", p.Phi}, {"D", p.D}} {
+		if c.net == nil {
+			return fmt.Errorf("cossim: %s network is missing", c.name)
+		}
+		if err := c.net.Validate(); err != nil {
+			return fmt.Errorf("cossim: %s: %w", c.name, err)
+		}
+	}
 	switch {
-	case p.Phi == nil || len(p.Phi.Layers) == 0:
-		return errors.New("cossim: Φ network is empty")
-	case p.D == nil || len(p.D.Layers) == 0:
-		return errors.New("cossim: D network is empty")
 	case p.Phi.Out() != 1:
 		return fmt.Errorf("cossim: Φ has %d outputs, want 1", p.Phi.Out())
 	case p.D.Out() != p.Phi.In():
@@ -89,7 +97,7 @@ type Result struct {
 }
 
 // NewResult allocates a Result sized for p, with the Jacobians that wrt
-// selects.
+// selects. p must be valid (Problem.Validate); NewResult panics otherwise.
 func NewResult(p Problem, wrt Wrt) *Result {
 	m := p.M()
 	r := &Result{S: make([]float64, m), Dot: make([]float64, m), ColNormSq: make([]float64, m)}
@@ -137,6 +145,9 @@ func checkDefined(g2 float64, u2 []float64, eps float64) error {
 	for i, u := range u2 {
 		if u == 0 {
 			return &UndefinedError{Direction: i, Cause: "zero Jacobian column of D"}
+		}
+		if g2*u == 0 { // both tiny: the product underflows and s would be 0/0
+			return &UndefinedError{Direction: i, Cause: "|g|²·|uᵢ|² underflows to 0"}
 		}
 	}
 	return nil

@@ -50,13 +50,22 @@ func New(p Problem, opt Options, k Kind) (Engine, error) {
 	}
 	switch k {
 	case EngineForward:
-		return NewForward(p, opt)
+		return engineOf(NewForward(p, opt))
 	case EngineAdjoint:
-		return NewAdjoint(p, opt)
+		return engineOf(NewAdjoint(p, opt))
 	case EngineLooped:
-		return NewLooped(p, opt)
+		return engineOf(NewLooped(p, opt))
 	}
 	return nil, fmt.Errorf("cossim: unknown engine %v", k)
+}
+
+// engineOf returns e as an Engine, or a nil Engine with err: a nil *Forward
+// inside a non-nil Engine would defeat the caller's e != nil checks.
+func engineOf[E Engine](e E, err error) (Engine, error) {
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // ChooseKind returns the engine that New(p, opt, EngineAuto) uses: the one
@@ -115,7 +124,7 @@ func costNeurons(p Problem) float64 {
 }
 
 func (c costModel) choose(p Problem, opt Options) Kind {
-	if adjCheckProblem(p) != nil {
+	if checkProblem(p) != nil {
 		return EngineAdjoint // New reports the problem's error
 	}
 	budget := opt.ForwardMemory

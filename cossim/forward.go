@@ -2,9 +2,10 @@ package cossim
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/dualgrad/dualgrad/layers"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -52,10 +53,8 @@ import (
 // updated in place between calls; their shapes must not change. It is not
 // safe for concurrent use. After the first call, Eval makes no allocations.
 type Forward struct {
-	p              Problem
-	opt            Options
-	m, n           int
-	pd, pf         int // P_D and P_Φ
+	engine
+	n              int
 	k2D, k2        int // ε₂ directions through D and through Φ
 	phiOff         int // ε₂ direction of φ₀
 	seedD, seedPhi layers.ParamSeed
@@ -66,6 +65,17 @@ type Forward struct {
 	eye      *mat.DiagDense     // n × n identity, the seed for g
 	dc       []float64          // (m+1) × k2: dc[a·k2+b] = Φ's E12[0, b·(m+1)+a]
 	du       []float64          // m × P_D: ∂Uᵢ/∂θ_b
+
+	// Views for copying D's output block into Φ's input block: the first
+	// m ε₁ columns of phiIn, and phiIn's and D's ε₁ε₂ parts as (n·k2D) rows
+	// of k₁ numbers, one row per (neuron, ε₂ direction).
+	inE1U, inE12U *mat.Dense
+	outE12        mat.Dense // header, set at each call
+	// Views for reading Φ's output: its ε₁ε₂ row as k2 × (m+1), and dc as
+	// its transpose.
+	outE12Phi mat.Dense  // header, set at each call
+	outT      mat.Matrix // outE12Phi.T(), made once: boxing it allocates
+	dcT       *mat.Dense
 }
 
 // forwardShape returns the ε₂ widths and the parameter seeds of the Forward
@@ -113,25 +123,9 @@ func ForwardBytes(p Problem, wrt Wrt) int64 {
 // opt.ForwardMemory bytes (DefaultForwardMemory if zero); ForwardBytes gives
 // the figure.
 func NewForward(p Problem, opt Options) (*Forward, error) {
-	for _, c := range [...]struct {
-		name string
-		net  *layers.Network
-	}{{"Φ", p.Phi}, {"D", p.D}} {
-		if c.net == nil {
-			return nil, fmt.Errorf("cossim: %s network is missing", c.name)
-		}
-		if err := c.net.Validate(); err != nil {
-			return nil, fmt.Errorf("cossim: %s: %w", c.name, err)
-		}
-	}
-	if err := p.Validate(); err != nil {
+	base, err := newEngine(p, opt)
+	if err != nil {
 		return nil, err
-	}
-	if opt.Wrt&^WrtBoth != 0 {
-		return nil, fmt.Errorf("cossim: unknown Wrt value %d", opt.Wrt)
-	}
-	if !(opt.Eps >= 0) || math.IsInf(opt.Eps, 1) {
-		return nil, fmt.Errorf("cossim: Eps = %v, want a finite number ≥ 0", opt.Eps)
 	}
 	budget := opt.ForwardMemory
 	if budget < 0 {
@@ -146,7 +140,7 @@ func NewForward(p Problem, opt Options) (*Forward, error) {
 	}
 
 	m, n := p.M(), p.N()
-	f := &Forward{p: p, opt: opt, m: m, n: n, pd: p.D.NumParams(), pf: p.Phi.NumParams()}
+	f := &Forward{engine: base, n: n}
 	f.k2D, f.k2, f.phiOff, f.seedD, f.seedPhi = forwardShape(p, opt.Wrt)
 	f.dIn = layers.NewHyperBlock(m, m, 0)
 	for i := 0; i < m; i++ {
@@ -161,17 +155,30 @@ func NewForward(p Problem, opt Options) (*Forward, error) {
 	f.eye = mat.NewDiagDense(n, ones)
 	f.dc = make([]float64, (m+1)*f.k2)
 	f.du = make([]float64, m*f.k2D)
+	f.inE1U = f.phiIn.E1.Slice(0, n, 0, m).(*mat.Dense)
+	if f.k2D > 0 {
+		// Column m of these rows, the ε₁ε₂ part of the extra direction g,
+		// stays zero: nothing writes it after NewHyperBlock.
+		all := mat.NewDense(n*f.k2D, m+1, f.phiIn.E12.RawMatrix().Data)
+		f.inE12U = all.Slice(0, n*f.k2D, 0, m).(*mat.Dense)
+	}
+	if f.k2 > 0 {
+		f.dcT = mat.NewDense(m+1, f.k2, f.dc)
+		f.outT = f.outE12Phi.T()
+	}
 	return f, nil
 }
 
 // Eval computes s, its pieces and the Jacobians that the engine's Wrt
 // selects for the latent z, writing them into res; Jacobians that Wrt does
 // not select are left unchanged. It returns an error if z has the wrong
-// length or a non-finite entry, or if res does not fit, and an
+// length or a non-finite entry, if res does not fit, if a network's shapes
+// changed since NewForward or a piece of s is not finite, and an
 // *UndefinedError if a denominator is zero and Eps is not positive; the
-// pieces Dot, GradNormSq and ColNormSq are then still written.
+// pieces Dot, GradNormSq and ColNormSq are still written in the last two
+// cases.
 func (f *Forward) Eval(res *Result, z []float64) error {
-	if err := f.checkArgs(res, z); err != nil {
+	if err := f.checkEval(res, z); err != nil {
 		return err
 	}
 	m, n, k1 := f.m, f.n, f.m+1
@@ -183,23 +190,16 @@ func (f *Forward) Eval(res *Result, z []float64) error {
 	// 2. g = ∇Φ(x).
 	_, g := f.p.Phi.Tangent(&f.wphi, dOut.V, f.eye)
 
-	// 3. Φ's input: D's output with ε₁ column m = g (zero ε₁ε₂ part).
-	gr := g.RawRowView(0)
+	// 3. Φ's input: D's output with ε₁ column m = g (zero ε₁ε₂ part), as
+	// block copies.
 	in := f.phiIn
 	copy(in.V, dOut.V)
-	for r := 0; r < n; r++ {
-		e1 := in.E1.RawRowView(r)
-		copy(e1, dOut.E1.RawRowView(r))
-		e1[m] = gr[r]
-		if f.k2D == 0 {
-			continue
-		}
-		copy(in.E2.RawRowView(r), dOut.E2.RawRowView(r))
-		dst, src := in.E12.RawRowView(r), dOut.E12.RawRowView(r)
-		for b := 0; b < f.k2D; b++ {
-			copy(dst[b*k1:b*k1+m], src[b*m:(b+1)*m])
-			dst[b*k1+m] = 0
-		}
+	f.inE1U.Copy(dOut.E1)
+	in.E1.SetCol(m, g.RawRowView(0))
+	if f.k2D > 0 {
+		in.E2.Copy(dOut.E2)
+		f.outE12.SetRawMatrix(blas64.General{Rows: n * f.k2D, Cols: m, Stride: m, Data: dOut.E12.RawMatrix().Data})
+		f.inE12U.Copy(&f.outE12)
 	}
 	out := f.p.Phi.Hyper(&f.wphi, in, f.seedPhi)
 
@@ -216,6 +216,9 @@ func (f *Forward) Eval(res *Result, z []float64) error {
 			res.ColNormSq[i] += u * u
 		}
 	}
+	if err := checkFinite(G, res.ColNormSq); err != nil {
+		return err
+	}
 	if err := checkDefined(G, res.ColNormSq, f.opt.Eps); err != nil {
 		return err
 	}
@@ -227,21 +230,16 @@ func (f *Forward) Eval(res *Result, z []float64) error {
 		return nil
 	}
 
-	// dc = Φ's ε₁ε₂ row transposed to one row per ε₁ direction; its row m
-	// becomes ∂G/∂p.
-	e12 := out.E12.RawRowView(0)
-	for b := 0; b < f.k2; b++ {
-		for a, v := range e12[b*k1 : (b+1)*k1] {
-			f.dc[a*f.k2+b] = v
-		}
-	}
+	// dc = Φ's ε₁ε₂ row, k2 × (m+1), transposed to one row per ε₁
+	// direction; its row m becomes ∂G/∂p.
+	f.outE12Phi.SetRawMatrix(blas64.General{Rows: f.k2, Cols: k1, Stride: k1, Data: out.E12.RawRowView(0)})
+	f.dcT.Copy(f.outT)
 	dG := f.dc[m*f.k2 : (m+1)*f.k2]
-	for b := range dG {
-		dG[b] *= 2
-	}
+	floats.Scale(2, dG)
 
 	if f.k2D > 0 {
-		// ∂Uᵢ/∂θ_b = 2 Σ_r u_ri·∂u_ri/∂θ_b.
+		// ∂Uᵢ/∂θ_b = 2 Σ_r u_ri·∂u_ri/∂θ_b, the one contraction of D's
+		// blocks that is not a product with a weight matrix.
 		clear(f.du)
 		for r := 0; r < n; r++ {
 			u := dOut.E1.RawRowView(r)
@@ -264,39 +262,6 @@ func (f *Forward) Eval(res *Result, z []float64) error {
 		for i, c := range res.Dot {
 			quotientGrad(res.GradPhi.RawRowView(i), c, G, res.ColNormSq[i], eps,
 				f.dc[i*f.k2+lo:i*f.k2+hi], dG[lo:hi], nil)
-		}
-	}
-	return nil
-}
-
-// checkArgs reports whether z and res fit the engine.
-func (f *Forward) checkArgs(res *Result, z []float64) error {
-	m := f.m
-	if len(z) != m {
-		return fmt.Errorf("cossim: z has length %d, want %d", len(z), m)
-	}
-	for i, v := range z {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("cossim: z[%d] = %v is not finite", i, v)
-		}
-	}
-	if res == nil || len(res.S) != m || len(res.Dot) != m || len(res.ColNormSq) != m {
-		return fmt.Errorf("cossim: result not sized for m = %d", m)
-	}
-	for _, c := range [...]struct {
-		name string
-		want bool
-		g    *mat.Dense
-		cols int
-	}{{"GradD", f.opt.Wrt&WrtD != 0, res.GradD, f.pd}, {"GradPhi", f.opt.Wrt&WrtPhi != 0, res.GradPhi, f.pf}} {
-		if !c.want {
-			continue
-		}
-		if c.g == nil {
-			return fmt.Errorf("cossim: result has no %s", c.name)
-		}
-		if r, k := c.g.Dims(); r != m || k != c.cols {
-			return fmt.Errorf("cossim: %s is %d × %d, want %d × %d", c.name, r, k, m, c.cols)
 		}
 	}
 	return nil

@@ -1,14 +1,9 @@
 package cossim
 
 import (
-	"errors"
-	"fmt"
-	"math"
-
 	"github.com/dualgrad/dualgrad/dual"
 	"github.com/dualgrad/dualgrad/hyperdual"
 	"github.com/dualgrad/dualgrad/layers"
-	"gonum.org/v1/gonum/mat"
 )
 
 // Looped is the reference engine: the forum post's approach done right, one
@@ -31,9 +26,8 @@ import (
 // be updated in place between calls; their shapes must not change. It is not
 // safe for concurrent use. After the first call, Eval makes no allocations.
 type Looped struct {
-	p            Problem
-	opt          Options
-	m, n, pd, pf int
+	engine
+	n int
 
 	dw, fw     layers.ScalarWorkspace
 	theta, phi []float64 // the networks' current parameters
@@ -60,23 +54,12 @@ type Looped struct {
 // checks both networks completely (layers.Network.Validate) and that they
 // fit together.
 func NewLooped(p Problem, opt Options) (*Looped, error) {
-	if err := p.Phi.Validate(); err != nil {
-		return nil, fmt.Errorf("cossim: Φ network: %w", err)
-	}
-	if err := p.D.Validate(); err != nil {
-		return nil, fmt.Errorf("cossim: D network: %w", err)
-	}
-	if err := p.Validate(); err != nil {
+	base, err := newEngine(p, opt)
+	if err != nil {
 		return nil, err
 	}
-	if !(opt.Eps >= 0) || math.IsInf(opt.Eps, 1) {
-		return nil, fmt.Errorf("cossim: Eps = %v, want a finite number ≥ 0", opt.Eps)
-	}
-	if opt.Wrt&^WrtBoth != 0 {
-		return nil, fmt.Errorf("cossim: unknown Wrt value %d", int(opt.Wrt))
-	}
-	m, n := p.M(), p.N()
-	l := &Looped{p: p, opt: opt, m: m, n: n, pd: p.D.NumParams(), pf: p.Phi.NumParams()}
+	m, n := base.m, p.N()
+	l := &Looped{engine: base, n: n}
 	l.theta = make([]float64, l.pd)
 	l.phi = make([]float64, l.pf)
 	l.zd, l.xd, l.yd = make([]dual.Number, m), make([]dual.Number, n), make([]dual.Number, 1)
@@ -108,11 +91,12 @@ func loopedRows(r, c int) [][]float64 {
 // Eval computes s, its pieces and the Jacobians that the engine's Wrt
 // selects, writing them into res, which must be sized as by NewResult.
 // Jacobians that Wrt does not select are left unchanged. It returns an error
-// if z does not have length m or is not finite, and an *UndefinedError if a
-// denominator is zero and Eps is not positive; Dot, GradNormSq and ColNormSq
-// are then still written.
+// if z does not have length m or is not finite, if res does not fit, if a
+// network's shapes changed since NewLooped or a piece of s is not finite,
+// and an *UndefinedError if a denominator is zero and Eps is not positive;
+// Dot, GradNormSq and ColNormSq are still written in the last two cases.
 func (l *Looped) Eval(res *Result, z []float64) error {
-	if err := l.checkArgs(res, z); err != nil {
+	if err := l.checkEval(res, z); err != nil {
 		return err
 	}
 	l.p.D.Params(l.theta)
@@ -121,6 +105,9 @@ func (l *Looped) Eval(res *Result, z []float64) error {
 	copy(res.Dot, l.c)
 	copy(res.ColNormSq, l.u2)
 	res.GradNormSq = l.g2
+	if err := checkFinite(l.g2, l.u2); err != nil {
+		return err
+	}
 	if err := checkDefined(l.g2, l.u2, l.opt.Eps); err != nil {
 		return err
 	}
@@ -138,41 +125,6 @@ func (l *Looped) Eval(res *Result, z []float64) error {
 		for i := range l.m {
 			quotientGrad(res.GradPhi.RawRowView(i), l.c[i], l.g2, l.u2[i], l.opt.Eps, l.dcF[i], l.dgF, nil)
 		}
-	}
-	return nil
-}
-
-func (l *Looped) checkArgs(res *Result, z []float64) error {
-	if len(z) != l.m {
-		return fmt.Errorf("cossim: z has length %d, want %d", len(z), l.m)
-	}
-	for i, v := range z {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("cossim: z[%d] = %v is not finite", i, v)
-		}
-	}
-	if res == nil || len(res.S) != l.m || len(res.Dot) != l.m || len(res.ColNormSq) != l.m {
-		return fmt.Errorf("cossim: result not sized for m = %d", l.m)
-	}
-	if l.opt.Wrt&WrtD != 0 {
-		if err := loopedCheckJacobian("GradD", res.GradD, l.m, l.pd); err != nil {
-			return err
-		}
-	}
-	if l.opt.Wrt&WrtPhi != 0 {
-		if err := loopedCheckJacobian("GradPhi", res.GradPhi, l.m, l.pf); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func loopedCheckJacobian(name string, j *mat.Dense, m, p int) error {
-	if j == nil {
-		return errors.New("cossim: result has no " + name)
-	}
-	if r, c := j.Dims(); r != m || c != p {
-		return fmt.Errorf("cossim: %s is %d × %d, want %d × %d", name, r, c, m, p)
 	}
 	return nil
 }

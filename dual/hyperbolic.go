@@ -2,26 +2,46 @@ package dual
 
 import "math"
 
-// Sinh returns the hyperbolic sine of x. The derivative is cosh(a).
+// Sinh returns the hyperbolic sine of x. The derivative is cosh(a), evaluated
+// like Exp's ε part where math.Cosh overflows, so the ε part stays finite
+// wherever cosh(a)·b is representable.
 //
 // Special cases are:
 //
 //	Sinh(±0) = ±0; f′ = 1
 //	Sinh(±Inf) = ±Inf; f′ = +Inf
+//	Sinh(x) = ±Inf with a finite ε part where math.Cosh(a) overflows but cosh(a)·b, for a normal b, does not
 //	Sinh(NaN) = NaN
 func Sinh(x Number) Number {
-	return chain(x, math.Sinh(x.Real), math.Cosh(x.Real))
+	a := x.Real
+	return Number{math.Sinh(a), hypTangent(a, math.Cosh(a), 1, x.Eps)}
 }
 
-// Cosh returns the hyperbolic cosine of x. The derivative is sinh(a).
+// Cosh returns the hyperbolic cosine of x. The derivative is sinh(a),
+// evaluated like Sinh's where it overflows.
 //
 // Special cases are:
 //
 //	Cosh(±0) = 1; f′ = ±0
 //	Cosh(±Inf) = +Inf; f′ = ±Inf
+//	Cosh(x) = +Inf with a finite ε part where math.Sinh(a) overflows but sinh(a)·b, for a normal b, does not
 //	Cosh(NaN) = NaN
 func Cosh(x Number) Number {
-	return chain(x, math.Cosh(x.Real), math.Sinh(x.Real))
+	a := x.Real
+	return Number{math.Cosh(a), hypTangent(a, math.Sinh(a), math.Copysign(1, a), x.Eps)}
+}
+
+// hypTangent returns d·t for d = cosh a (s = 1) or d = sinh a (s = sign a).
+// Where d overflows (from |a| ≈ 709.44 on amd64, whose math.Exp overflows
+// early, and 710.48 elsewhere), |d| = e^|a|/2 to full precision, and the
+// product is formed as (h·s·t/2)·h with h = e^(|a|/2), which overflows only
+// if the result does.
+func hypTangent(a, d, s, t float64) float64 {
+	if math.Abs(d) <= math.MaxFloat64 || t == 0 {
+		return tangent(d, t)
+	}
+	h := math.Exp(math.Abs(a) / 2)
+	return h * (s * t / 2) * h
 }
 
 // Tanh returns the hyperbolic tangent of x. The derivative is sech²(a) =

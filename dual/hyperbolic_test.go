@@ -10,6 +10,8 @@ import (
 func TestHyperbolicSpecialCases(t *testing.T) {
 	// 1 + 2⁻³⁰, 1 − 2⁻³⁰ and their sums and differences with 1 are exact.
 	near1, below1 := 1+0x1p-30, 1-0x1p-30
+	a := 709.7
+	e97 := math.Exp(a - 700)
 	checkSpecial(t, []special{
 		{"Tanh(800+2ε)", Tanh(Number{800, 2}), Number{1, 0}, 0},
 		{"Tanh(-800+2ε)", Tanh(Number{-800, 2}), Number{-1, 0}, 0},
@@ -24,6 +26,14 @@ func TestHyperbolicSpecialCases(t *testing.T) {
 		{"Cosh(-0+2ε)", Cosh(Number{negZero, 2}), Number{1, negZero}, 0},
 		{"Cosh(800+1ε)", Cosh(Number{800, 1}), Number{inf, inf}, 0},
 		{"Cosh(-Inf+0ε)", Cosh(Const(-inf)), Number{inf, 0}, 0},
+		// cosh and sinh overflow, cosh(a)·b does not: e^a/2·b, with e^a
+		// split as e^(a−700)·e^700 (a − 700 is exact in float64, see
+		// TestExpLogSpecialCases).
+		{"Sinh(709.7+1e-10ε)", Sinh(Number{a, 1e-10}), Number{inf, e97 * 1e-10 / 2 * math.Exp(700)}, 1e-14},
+		{"Cosh(-709.7+1e-10ε)", Cosh(Number{-a, 1e-10}), Number{inf, -e97 * 1e-10 / 2 * math.Exp(700)}, 1e-14},
+		{"Sinh(-720+1e-10ε)", Sinh(Number{-720, 1e-10}), Number{-inf, math.Exp(20) * 1e-10 / 2 * math.Exp(700)}, 1e-14},
+		{"Cosh(720-1e-10ε)", Cosh(Number{720, -1e-10}), Number{inf, -math.Exp(20) * 1e-10 / 2 * math.Exp(700)}, 1e-14},
+		{"Sinh(800+0ε)", Sinh(Const(800)), Number{inf, 0}, 0},
 		{"Asinh(-0+2ε)", Asinh(Number{negZero, 2}), Number{negZero, 2}, 0},
 		// 1/√(1+a²) would give 0: a² overflows.
 		{"Asinh(1e200+1ε)", Asinh(Number{1e200, 1}), Number{math.Asinh(1e200), 1e-200}, 1e-15},

@@ -16,8 +16,12 @@ func Neg(x Number) Number {
 }
 
 // Scale returns f·x for a real constant f.
+//
+// Special cases are:
+//
+//	Scale(±Inf, x) = ±Inf·x.Real with 0 in every part whose tangent is exactly zero
 func Scale(f float64, x Number) Number {
-	return Number{f * x.Real, f * x.E1, f * x.E2, f * x.E12}
+	return Number{f * x.Real, tangent(f, x.E1), tangent(f, x.E2), tangent(f, x.E12)}
 }
 
 // Mul returns x·y.
@@ -96,7 +100,7 @@ func divSlow(x, y Number) Number {
 // Special cases are:
 //
 //	Inv(±0) = ±Inf; f′ = −Inf, f″ = ±Inf
-//	Inv(±Inf) = ±0; f′ = −0, f″ = ±0
+//	Inv(±Inf) = ±0; f′ = −0, f″ = 0
 //	Inv(NaN) = NaN
 func Inv(x Number) Number {
 	v := x.Real

@@ -17,7 +17,7 @@ func Derivative2(f func(Number) Number, x float64) (v, d1, d2 float64) {
 // a new slice is allocated; otherwise its length must equal len(x). Each
 // evaluation of f seeds two coordinates, one with ε₁ and the next with ε₂,
 // so f is evaluated ⌈n/2⌉ times. f must not retain its argument, which is
-// reused between evaluations.
+// allocated once per call and refilled from x before every evaluation.
 func Gradient(dst []float64, f func([]Number) Number, x []float64) []float64 {
 	n := len(x)
 	if dst == nil {
@@ -46,7 +46,8 @@ func Gradient(dst []float64, f func([]Number) Number, x []float64) []float64 {
 // must equal len(x), and len(x) must not be 0. Each of the n(n+1)/2
 // evaluations of f seeds x_i with ε₁ and x_j with ε₂ for one pair i ≤ j and
 // reads ∂²f/∂x_i∂x_j from the E12 part, exactly up to rounding. f must not
-// retain its argument, which is reused between evaluations.
+// retain its argument, which is allocated once per call and refilled from x
+// before every evaluation.
 func Hessian(dst *mat.SymDense, f func([]Number) Number, x []float64) *mat.SymDense {
 	n := len(x)
 	switch {

@@ -10,7 +10,7 @@ import "math"
 //
 //	Exp(+Inf) = +Inf; f′ = f″ = +Inf
 //	Exp(−Inf) = 0; f′ = f″ = 0
-//	Exp(x) = +Inf with finite derivative parts for 709.78 < a < 1419.56 and small enough tangents
+//	Exp(x) = +Inf with finite derivative parts where math.Exp(a) overflows but math.Exp(a/2) does not, for small enough tangents
 //	Exp(NaN) = NaN
 func Exp(x Number) Number {
 	a := x.Real
@@ -48,6 +48,7 @@ const ln2Sq = math.Ln2 * math.Ln2
 //
 //	Expm1(+Inf) = +Inf; f′ = f″ = +Inf
 //	Expm1(−Inf) = −1; f′ = f″ = 0
+//	Expm1(x) = +Inf with finite derivative parts where math.Exp(a) overflows but math.Exp(a/2) does not, for small enough tangents
 //	Expm1(NaN) = NaN
 func Expm1(x Number) Number {
 	a := x.Real

@@ -76,6 +76,7 @@ func FuzzZeroTangent(f *testing.F) {
 	}
 	f.Add(0.0, 1.0, -1.0)
 	f.Add(-8.0, 1e308, 1.0/3)
+	f.Add(2.0, 1.0, math.Inf(1))
 	f.Fuzz(func(t *testing.T, a, b, p float64) {
 		if b == 0 {
 			b = 1
@@ -93,6 +94,7 @@ func FuzzZeroTangent(f *testing.F) {
 			check("PowReal(·, p)", x, PowReal(x, p))
 			check("Pow(·, Const(p))", x, Pow(x, Const(p)))
 			check("Pow(Const(p), ·)", x, Pow(Const(p), x))
+			check("Scale(p, ·)", x, Scale(p, x))
 			for _, bc := range binaryCases {
 				check(bc.name+"(·, Const(p))", x, bc.f(x, Const(p)))
 				check(bc.name+"(Const(p), ·)", x, bc.f(Const(p), x))

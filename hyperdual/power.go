@@ -45,7 +45,7 @@ func Cbrt(x Number) Number {
 //
 //	PowReal(x, ±0) = 1 with zero derivative parts, for any x including NaN (PyTorch)
 //	PowReal(x, 1) = x for any x including NaN
-//	PowReal(±0, p) = math.Pow(±0, p); f′ = p·0**(p−1) and f″ = p(p−1)·0**(p−2), each 0 or infinite
+//	PowReal(±0, p) = math.Pow(±0, p); f′ = p·0**(p−1) and f″ = p(p−1)·0**(p−2), each 0 or infinite except f″ = 2 for p = 2
 //	PowReal(x, ±Inf) = math.Pow(a, ±Inf); f′ = f″ = 0 where that is 0, infinite or NaN otherwise
 //	PowReal(x, p) = NaN; f′ = f″ = NaN for finite a < 0 and non-integer p
 func PowReal(x Number, p float64) Number {

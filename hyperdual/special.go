@@ -17,7 +17,7 @@ import (
 func Erf(x Number) Number {
 	a := x.Real
 	d1 := 2 / math.SqrtPi * realfn.Gauss(a)
-	return chain(x, math.Erf(a), d1, -2*a*d1)
+	return chain(x, math.Erf(a), d1, -2*gaussSlope(a)*d1)
 }
 
 // Erfc returns the complementary error function 1 − erf(x), accurate where
@@ -33,5 +33,14 @@ func Erf(x Number) Number {
 func Erfc(x Number) Number {
 	a := x.Real
 	d1 := -2 / math.SqrtPi * realfn.Gauss(a)
-	return chain(x, math.Erfc(a), d1, -2*a*d1)
+	return chain(x, math.Erfc(a), d1, -2*gaussSlope(a)*d1)
+}
+
+// gaussSlope returns a, the factor of f″ = −2a·f′, replaced by ±1 at ±Inf:
+// there f′ = 0, and a itself would make f″ NaN rather than ∓0.
+func gaussSlope(a float64) float64 {
+	if math.IsInf(a, 0) {
+		return math.Copysign(1, a)
+	}
+	return a
 }

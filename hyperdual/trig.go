@@ -18,6 +18,7 @@ func Sin(x Number) Number {
 //
 // Special cases are:
 //
+//	Cos(±0) = 1; f′ = ∓0, f″ = −1
 //	Cos(±Inf) = NaN; f′ = f″ = NaN
 //	Cos(NaN) = NaN
 func Cos(x Number) Number {
@@ -80,7 +81,7 @@ func Acos(x Number) Number {
 // Special cases are:
 //
 //	Atan(±0) = ±0; f′ = 1, f″ = ∓0
-//	Atan(±Inf) = ±π/2; f′ = 0, f″ = ∓0
+//	Atan(±Inf) = ±π/2; f′ = f″ = 0
 //	Atan(NaN) = NaN
 func Atan(x Number) Number {
 	a := x.Real
@@ -97,11 +98,17 @@ func Atan(x Number) Number {
 // Special cases are:
 //
 //	Atan2(y, x) at y.Real = x.Real = ±0: the real part is math.Atan2's; partials NaN (the origin is a branch point)
-//	Atan2(y, x) where x.Real or y.Real is ±Inf: the real part is math.Atan2's; partials 0
-//	Atan2(y, x) where x.Real or y.Real is NaN and neither is ±Inf: NaN
+//	Atan2(y, x) where x.Real or y.Real is ±Inf and neither is NaN: the real part is math.Atan2's; partials 0
+//	Atan2(y, x) where x.Real or y.Real is NaN: NaN, partials NaN
 func Atan2(y, x Number) Number {
 	b, a := y.Real, x.Real
 	f := math.Atan2(b, a)
+	if a != a || b != b {
+		// Checked first: math.Hypot(±Inf, NaN) = +Inf would otherwise give
+		// the zero partials of the infinite case to a NaN real part.
+		nan := math.NaN()
+		return chain2(y, x, f, nan, nan, nan, nan, nan)
+	}
 	r := math.Hypot(a, b)
 	if math.IsInf(r, 1) {
 		if math.IsInf(a, 0) || math.IsInf(b, 0) {

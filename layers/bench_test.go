@@ -15,9 +15,10 @@ func benchNet(width int) *Network {
 	return randNet(rng, []int{width, width, width}, []Activation{Tanh, Tanh})
 }
 
-// benchWidths are the widths of the benchmarks. At width 256 gonum's Dgemm
-// splits a product into 64×64 blocks computed by goroutines, which it
-// allocates; the passes themselves allocate nothing after the first call.
+// benchWidths are the widths of the benchmarks. At width 256 a product has
+// more than three 64×64 blocks, where gonum's Dgemm would start goroutines
+// and allocate on every call; the passes tile their products to stay below
+// that, so they still allocate nothing after the first call.
 var benchWidths = []int{16, 64, 256}
 
 func BenchmarkForward(b *testing.B) {

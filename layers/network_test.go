@@ -67,6 +67,61 @@ func TestParamOrder(t *testing.T) {
 	}
 }
 
+// TestParamOrderHyper checks that Hyper's ε₂ direction k is the parameter
+// at position k of TestParamOrder's order, on the two-layer example with an
+// identity first layer, so that every derivative is worked by hand. At
+// x = (1, 2): h = W⁽⁰⁾x + b⁽⁰⁾ = (34, 63, 92), y = W⁽¹⁾h + b⁽¹⁾ = 19236 and
+// ∂y/∂x = W⁽¹⁾W⁽⁰⁾ = (6446, 6752);
+// ∂y/∂W⁽⁰⁾ᵢⱼ = W⁽¹⁾ᵢxⱼ, ∂y/∂b⁽⁰⁾ᵢ = W⁽¹⁾ᵢ, ∂y/∂W⁽¹⁾ᵢ = hᵢ, ∂y/∂b⁽¹⁾ = 1;
+// ∂²y/∂xₐ∂W⁽⁰⁾ᵢⱼ = W⁽¹⁾ᵢ[j = a], ∂²y/∂xₐ∂W⁽¹⁾ᵢ = W⁽⁰⁾ᵢₐ, and 0 for the
+// biases. All are integers, so the pass must reproduce them exactly.
+func TestParamOrderHyper(t *testing.T) {
+	n := twoLayer()
+	n.Layers[0].Act = Identity
+	in := NewHyperBlock(2, 2, 0)
+	copy(in.V, []float64{1, 2})
+	in.E1.Set(0, 0, 1)
+	in.E1.Set(1, 1, 1)
+	dy := []float64{101, 202, 102, 204, 103, 206, 101, 102, 103, 34, 63, 92, 1}
+	// d2y[k] = (∂²y/∂x₀∂θₖ, ∂²y/∂x₁∂θₖ)
+	d2y := [][2]float64{
+		{101, 0}, {0, 101}, {102, 0}, {0, 102}, {103, 0}, {0, 103},
+		{0, 0}, {0, 0}, {0, 0},
+		{11, 12}, {21, 22}, {31, 32},
+		{0, 0},
+	}
+	for _, tc := range []struct {
+		seed  ParamSeed
+		first int // the parameter seeded as ε₂ direction seed.Offset
+	}{
+		{ParamSeed{To: 2}, 0},
+		{ParamSeed{Offset: 1, From: 1, To: 2}, 9},
+		{ParamSeed{Offset: 3, To: 1}, 0},
+	} {
+		var w Workspace
+		out := n.Hyper(&w, in, tc.seed)
+		if out.V[0] != 19236 || out.E1.At(0, 0) != 6446 || out.E1.At(0, 1) != 6752 {
+			t.Errorf("%+v: y = %v, ∂y/∂x = %v; want 19236, [6446 6752]", tc.seed, out.V[0], out.E1.RawRowView(0))
+		}
+		_, k2 := out.E2.Dims()
+		for c := 0; c < k2; c++ {
+			var want float64
+			var want2 [2]float64
+			hi := tc.seed.Offset + n.ParamOffset(tc.seed.To) - n.ParamOffset(tc.seed.From)
+			if c >= tc.seed.Offset && c < hi {
+				k := tc.first + c - tc.seed.Offset
+				want, want2 = dy[k], d2y[k]
+			}
+			if got := out.E2.At(0, c); got != want {
+				t.Errorf("%+v: ε₂ direction %d: ∂y/∂θ = %v, want %v", tc.seed, c, got, want)
+			}
+			if got := [2]float64{out.E12.At(0, 2*c), out.E12.At(0, 2*c+1)}; got != want2 {
+				t.Errorf("%+v: ε₂ direction %d: ∂²y/∂x∂θ = %v, want %v", tc.seed, c, got, want2)
+			}
+		}
+	}
+}
+
 func TestParamsPanics(t *testing.T) {
 	n := twoLayer()
 	for name, f := range map[string]func(){

@@ -391,3 +391,24 @@ func TestCheckSampledColumns(t *testing.T) {
 		t.Fatalf("report: exit %d\n%s", code, out)
 	}
 }
+
+// TestNumericLimits: weights so small that |g|²·|uᵢ|² underflows make the
+// cosine numerically undefined (exit 3); weights so large that Φ overflows
+// are a failed computation (exit 1). Both print one line.
+func TestNumericLimits(t *testing.T) {
+	under := `{"phi": {"layers": [{"weight": [[1e-100, 2e-100, 3e-100, 4e-100]], "bias": [0]}]},
+	 "d": {"layers": [{"weight": [[1e-100, 0], [0, 5e-100], [1e-100, 0], [1e-100, 0]], "bias": [0, 0, 0, 0]}]}, "z": [1, 0.5]}`
+	code, _, errs := runCmd(t, under, "-problem", "-")
+	if code != 3 {
+		t.Errorf("underflow: exit %d, want 3", code)
+	}
+	checkOneLine(t, errs, "underflows")
+	// exp-free overflow: a sum of 1e308-scale terms is +Inf, so |g|² is too.
+	over := `{"phi": {"layers": [{"weight": [[1e200, 1e200, 1e200, 1e200]], "bias": [0]}]},
+	 "d": {"layers": [{"weight": [[1, 0], [0, 5], [1, 0], [1, 0]], "bias": [0, 0, 0, 0]}]}, "z": [1, 0.5]}`
+	code, _, errs = runCmd(t, over, "-problem", "-")
+	if code != 1 {
+		t.Errorf("overflow: exit %d, want 1", code)
+	}
+	checkOneLine(t, errs, "not finite")
+}
