@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -33,10 +34,23 @@ func TestDefaultReport(t *testing.T) {
 		"0.711111111111111", "0.133333333333333",
 		"|g|² = 30", "-0.296296", "0.355556", "0.106667",
 		"z        = [1, 0.5]", "g = ∇Φ(x) = [1, 2, 3, 4]",
+		// The inputs, the finite-difference check and the 4× explanation
+		// that issue 4 asks the default report to show.
+		"D layer 1 weight (4×2)", "finite-difference check", "exactly 4×",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
+	}
+	// The check's figure: central differences of this rational function
+	// agree to far better than 1e-6.
+	i := strings.Index(out, "relative to its largest entry: ")
+	if i < 0 {
+		t.Fatalf("no check figure in report:\n%s", out)
+	}
+	var d float64
+	if _, err := fmt.Sscan(out[i+len("relative to its largest entry: "):], &d); err != nil || d > 1e-6 {
+		t.Errorf("check figure %v (err %v), want ≤ 1e-6", d, err)
 	}
 }
 

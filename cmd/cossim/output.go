@@ -162,6 +162,16 @@ func writeReport(w io.Writer, p *problem, cfg *config, sol *solution) error {
 	fmt.Fprintf(&b, "problem: %s\n", p.Name)
 	fmt.Fprintf(&b, "  Φ: %s (%d parameters)\n", shape(p.Phi), p.Phi.NumParams())
 	fmt.Fprintf(&b, "  D: %s (%d parameters)\n", shape(p.D), p.D.NumParams())
+	for _, net := range []struct {
+		name string
+		n    *layers.Network
+	}{{"Φ", p.Phi}, {"D", p.D}} {
+		if np := net.n.NumParams(); np <= maxPrinted/8 {
+			fmt.Fprintf(&b, "\n%s's parameters:\n", net.name)
+			params(&b, net.name, net.n, net.n.Params(nil))
+		}
+	}
+	b.WriteString("\n")
 	how := "chosen with -engine"
 	if cfg.kind == cossim.EngineAuto {
 		how = "chosen by -engine auto"
@@ -195,6 +205,10 @@ func writeReport(w io.Writer, p *problem, cfg *config, sol *solution) error {
 			fmt.Fprintf(&b, "\nfinite-difference check (gonum diff/fd, central differences of s in float64, on %s):\n", sol.fdCols)
 			fmt.Fprintf(&b, "  largest difference from the exact Jacobian, relative to its largest entry: %.2g\n", sol.fdDiff[s])
 		}
+	}
+	if cfg.problem == "" {
+		fmt.Fprintf(&b, "\nThe forum post printed s = [2.8444, 0.5333] and ∂s1/∂W[:,1] = [-1.1852, 1.4222, 0.2370, 0.9481]:\n"+
+			"exactly 4× the values above, because z.grad accumulated the gradient twice, doubling cᵢ (docs/math.md).\n")
 	}
 	if !cfg.check && cfg.wrt != cossim.WrtNone {
 		fmt.Fprintf(&b, "\n(add -check for a finite-difference cross-check, -json for machine-readable output)\n")
