@@ -508,8 +508,12 @@ func (a *Adjoint) SetThreads(n int) {
 }
 
 // adjParMin is the least work, in multiply-adds or elements written, that
-// is split across goroutines; smaller steps run on the caller.
-const adjParMin = 1 << 15
+// is split across goroutines; smaller steps run on the caller. On the
+// 2-core benchmark machine, 2¹⁹ beat 2¹⁵ and 2¹⁷ on the medium and large
+// cases (bench/, BenchmarkCossim and BenchmarkCossimSumGrad): below it the
+// goroutine hand-off costs more than the split saves. It is a variable only
+// so that tests can force the split on small problems.
+var adjParMin = 1 << 19
 
 // adjOp is a step that Adjoint.run can split.
 type adjOp int

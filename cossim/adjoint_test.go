@@ -128,9 +128,13 @@ func TestAdjointSumGradErrors(t *testing.T) {
 	}
 }
 
-// adjMedium is a problem large enough for Adjoint to split its steps across
-// goroutines (work ≥ adjParMin).
+// adjMedium is a problem on which Adjoint splits its steps across
+// goroutines: it lowers adjParMin below the problem's work (64·96·6 ≈ 2¹⁵
+// multiply-adds for D's last layer) until the test ends.
 func adjMedium(t *testing.T) (Problem, []float64) {
+	old := adjParMin
+	adjParMin = 1 << 12
+	t.Cleanup(func() { adjParMin = old })
 	return randProblem(t, engineCase{
 		name: "medium",
 		dW:   []int{6, 64, 96}, dAct: []layers.Activation{layers.Tanh, layers.SiLU},

@@ -2,6 +2,7 @@ package layers
 
 import (
 	"gonum.org/v1/gonum/blas/blas64"
+	gonumblas "gonum.org/v1/gonum/blas/gonum"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -56,12 +57,19 @@ func view(d *mat.Dense, data []float64, r, c, stride int) *mat.Dense {
 // gonum's Dgemm splits a product of four or more blocks among goroutines that
 // it starts, and so allocates, on every call. Passes on different
 // workspaces can run concurrently instead, for example one per sample.
+// Under another BLAS installed with blas64.Use (OpenBLAS, see
+// docs/openblas.md), the product is one call, so that its own threading
+// and blocking apply.
 func (ws *Workspace) gemm(w *mat.Dense, dst []float64, ds int, src []float64, ss int, c int) {
 	if c == 0 {
 		return
 	}
 	const block, maxBlocks = 64, 3
 	wr := w.RawMatrix()
+	if _, native := blas64.Implementation().(gonumblas.Implementation); !native {
+		view(&ws.dst, dst, wr.Rows, c, ds).Mul(w, view(&ws.src, src, wr.Cols, c, ss))
+		return
+	}
 	r, k := wr.Rows, wr.Cols
 	rows := min(r, maxBlocks*block)
 	cols := block * max(1, maxBlocks/((rows+block-1)/block))
