@@ -248,11 +248,20 @@ def machine():
     except OSError:
         pass
     u = platform.uname()
+    # Debian's torch multiplies through the system libblas.so.3, which
+    # update-alternatives points at the reference BLAS or at OpenBLAS
+    # (libopenblas0): the choice changes large-case times severalfold.
+    blas = "unknown"
+    for path in ("/usr/lib/x86_64-linux-gnu/libblas.so.3", "/usr/lib/aarch64-linux-gnu/libblas.so.3"):
+        if os.path.exists(path):
+            blas = os.path.realpath(path)
+            break
     return {
         "uname": f"{u.system} {u.release} {u.version} {u.machine}",
         "cpu": model,
         "nproc": os.cpu_count(),
         "python": platform.python_version(),
+        "blas": blas,
     }
 
 

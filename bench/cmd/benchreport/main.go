@@ -46,6 +46,7 @@ type config struct {
 	torch, torchJSON, python string
 	goFile, saveRaw          string
 	out, svg                 string
+	tags                     string
 }
 
 func run(args []string, log func(string, ...any)) error {
@@ -61,8 +62,9 @@ func run(args []string, log func(string, ...any)) error {
 	fs.StringVar(&c.python, "python", "/usr/bin/python3", "Python interpreter with torch, for -torch=run")
 	fs.StringVar(&c.goFile, "gofile", "", "read saved `go test -bench -benchmem -v` output from this file instead of running the benchmarks")
 	fs.StringVar(&c.saveRaw, "saveraw", "", "also write the raw go test output to this file")
-	fs.StringVar(&c.out, "out", "docs/benchmarks.md", "markdown output, relative to the module root")
+	fs.StringVar(&c.out, "out", "docs/benchmarks.md", "markdown output, relative to the module root; empty: write only the plot (with -gofile, to redraw it)")
 	fs.StringVar(&c.svg, "svg", "docs/benchmarks.svg", "SVG plot output, relative to the module root")
+	fs.StringVar(&c.tags, "tags", "", "go test -tags for the Go benchmarks, e.g. openblas (docs/openblas.md; needs CGO_LDFLAGS=-lopenblas)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -92,6 +94,7 @@ func run(args []string, log func(string, ...any)) error {
 		Uname:         uname(),
 		GoVersion:     strings.TrimSpace(output("go", "version")),
 		TorchPath:     c.torchJSON,
+		Tags:          c.tags,
 	}
 
 	// Go benchmarks.
@@ -180,6 +183,10 @@ func run(args []string, log func(string, ...any)) error {
 		}
 		meta.SVG = filepath.ToSlash(rel)
 	}
+	if c.out == "" {
+		log("wrote %s only (-out is empty)", c.svg)
+		return nil
+	}
 	var md bytes.Buffer
 	if err := WriteMarkdown(&md, rep, meta); err != nil {
 		return err
@@ -198,6 +205,9 @@ func run(args []string, log func(string, ...any)) error {
 // -slow alone.
 func goCommands(c config) [][]string {
 	base := []string{"go", "test", "-run=NONE", "-benchmem", "-v"}
+	if c.tags != "" {
+		base = append(base, "-tags="+c.tags)
+	}
 	main := append(append([]string{}, base...), "-bench=.")
 	if c.slow != "" {
 		main = append(main, "-skip="+c.slow)

@@ -25,6 +25,8 @@ type Meta struct {
 	TorchWhen    string // when the PyTorch timings were measured, in words
 	TorchCommand string
 
+	Tags string // go test -tags of the Go benchmarks; "openblas" means OpenBLAS, not pure Go
+
 	ReportCommand string
 	SVG           string // the plot's path relative to the markdown; "" for none
 }
@@ -142,6 +144,11 @@ func WriteMarkdown(w io.Writer, r *Report, m Meta) error {
 		p("| PyTorch | %s (%s), Python %s, threads measured %v, interop threads %d |\n",
 			t.TorchVersion, t.API, t.Machine.Python, t.Threads.Measured, t.Threads.Interop)
 		p("| PyTorch's machine | %s; %s; nproc %d |\n", t.Machine.Uname, t.Machine.CPU, t.Machine.Nproc)
+		blas := t.Machine.BLAS
+		if blas == "" {
+			blas = "not recorded"
+		}
+		p("| PyTorch's BLAS (libblas.so.3) | %s |\n", blas)
 	}
 	p("\n")
 
@@ -149,7 +156,12 @@ func WriteMarkdown(w io.Writer, r *Report, m Meta) error {
 	p("- **Go**: `go test -bench` with `-benchmem`; each benchmark runs `-count` times and the table shows the median of its ns/op, ")
 	p("allocs/op and B/op. Engines and workspaces are built and warmed up before the timer starts. ")
 	p("The adjoint engine splits its large matrix products over GOMAXPROCS goroutines; Batch runs GOMAXPROCS workers with ")
-	p("single-threaded engines; forward and looped use one goroutine. The pure-Go BLAS is used (no OpenBLAS).\n")
+	p("single-threaded engines; forward and looped use one goroutine. ")
+	if m.Tags == "" {
+		p("The pure-Go BLAS is used (no OpenBLAS).\n")
+	} else {
+		p("Built with `-tags %s`: matrix products go through OpenBLAS (gonum's netlib bindings; see [openblas.md](openblas.md)), not the default pure-Go BLAS.\n", m.Tags)
+	}
 	if t := m.Torch; t != nil {
 		p("- **PyTorch** (`%s`): %d warm-up runs, then at least %d runs and %g s (stopping after %g s); the %s. ",
 			orDash(t.Generator), t.Protocol.WarmupRuns, t.Protocol.MinRepeats, t.Protocol.MinTotalS, t.Protocol.MaxTotalS, orDash(t.Protocol.Statistic))

@@ -41,11 +41,11 @@ func plotSeries() []series {
 		{"dualgrad forward", false, goT("forward"), blue, draw.CircleGlyph{}},
 		{"dualgrad adjoint", false, goT("adjoint"), green, draw.SquareGlyph{}},
 		{"dualgrad looped", false, goT("looped"), orange, draw.TriangleGlyph{}},
-		{"dualgrad SumGrad (gradient of Σs)", false, goT("sumgrad"), purple, draw.PyramidGlyph{}},
+		{"dualgrad SumGrad (∇Σs)", false, goT("sumgrad"), purple, draw.PyramidGlyph{}},
 		{"PyTorch functorch", true, torchT("functorch"), vermilion, draw.RingGlyph{}},
 		{"PyTorch looped", true, torchT("looped"), orange, draw.BoxGlyph{}},
 		{"PyTorch best", true, torchT("best_torch"), black, draw.CrossGlyph{}},
-		{"PyTorch sumgrad (gradient of Σs)", true, torchT("sumgrad"), purple, draw.PlusGlyph{}},
+		{"PyTorch sumgrad (∇Σs)", true, torchT("sumgrad"), purple, draw.PlusGlyph{}},
 	}
 }
 
@@ -68,8 +68,8 @@ func WritePlot(w io.Writer, r *Report) error {
 	p.X.Label.Text = "P_D, the number of D's parameters (case)"
 	p.Y.Label.Text = "median time per call"
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.Legend.Top, p.Legend.Left = true, false
-	p.Legend.XOffs = -vg.Points(8)
+	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.XOffs = vg.Points(64) // past the y tick labels, into the empty top left
 	p.Add(plotter.NewGrid())
 
 	var xt plot.ConstantTicks

@@ -22,6 +22,7 @@ type TorchFile struct {
 		CPU    string `json:"cpu"`
 		Nproc  int    `json:"nproc"`
 		Python string `json:"python"`
+		BLAS   string `json:"blas"` // the libblas.so.3 torch used
 	} `json:"machine"`
 	Threads struct {
 		Measured []int  `json:"measured"`
