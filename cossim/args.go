@@ -47,20 +47,7 @@ func (e *engine) checkEval(res *Result, z []float64) error {
 // checkProblem validates both networks completely (every layer's shapes,
 // numbers and activation) and that they fit together, so that the engines
 // can index without further checks.
-func checkProblem(p Problem) error {
-	for _, c := range [...]struct {
-		name string
-		net  *layers.Network
-	}{{"Φ", p.Phi}, {"D", p.D}} {
-		if c.net == nil {
-			return fmt.Errorf("cossim: %s network is missing", c.name)
-		}
-		if err := c.net.Validate(); err != nil {
-			return fmt.Errorf("cossim: %s: %w", c.name, err)
-		}
-	}
-	return p.Validate()
-}
+func checkProblem(p Problem) error { return p.Validate() }
 
 // checkOptions validates the options that every engine uses.
 func checkOptions(opt Options) error {
