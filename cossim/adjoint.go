@@ -4,9 +4,7 @@ import (
 	"runtime"
 	"sync"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
-	gonumblas "gonum.org/v1/gonum/blas/gonum"
+	"github.com/dualgrad/dualgrad/internal/blasimpl"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
@@ -202,7 +200,7 @@ func (a *Adjoint) values(z []float64) {
 		w := ly.W.RawMatrix()
 		nout, nin := w.Rows, w.Cols
 		pre, post := a.pre[l], a.post[l]
-		a.gemmNT(m+1, nout, nin, a.post[l-1], nin, w.Data, w.Stride, pre, nout)
+		a.gemm(adjNT, m+1, nout, nin, a.post[l-1], nin, w.Data, w.Stride, pre, nout)
 		av, hv := pre[m*nout:], post[m*nout:]
 		d1, d2 := a.d1[l], a.d2[l]
 		for r, b := range ly.B {
@@ -219,7 +217,7 @@ func (a *Adjoint) values(z []float64) {
 	for k := 1; k <= K; k++ {
 		ly := &a.p.Phi.Layers[k-1]
 		v := ly.W.RawMatrix()
-		a.gemmNT(1, v.Rows, v.Cols, a.y[k-1], v.Cols, v.Data, v.Stride, a.y[k], v.Rows)
+		a.gemm(adjNT, 1, v.Rows, v.Cols, a.y[k-1], v.Cols, v.Data, v.Stride, a.y[k], v.Rows)
 		yk, f1, f2 := a.y[k], a.f1[k], a.f2[k]
 		for r, b := range ly.B {
 			yk[r], f1[r], f2[r] = ly.Act.Eval(yk[r] + b)
@@ -229,7 +227,7 @@ func (a *Adjoint) values(z []float64) {
 	for k := K; k >= 1; k-- {
 		v := a.p.Phi.Layers[k-1].W.RawMatrix()
 		floats.MulTo(a.da[k], a.f1[k], a.dy[k])
-		a.gemmNN(1, v.Cols, v.Rows, a.da[k], v.Rows, v.Data, v.Stride, a.dy[k-1], v.Cols)
+		a.gemm(adjNN, 1, v.Cols, v.Rows, a.da[k], v.Rows, v.Data, v.Stride, a.dy[k-1], v.Cols)
 	}
 
 	n := a.p.N()
@@ -267,7 +265,7 @@ func (a *Adjoint) phiHVP(rows int, res *Result, wantX bool) {
 	for k := 1; k <= K; k++ {
 		v := a.p.Phi.Layers[k-1].W.RawMatrix()
 		nu := v.Rows
-		a.gemmNT(rows, nu, v.Cols, a.ydot[k-1], v.Cols, v.Data, v.Stride, a.adot[k], nu)
+		a.gemm(adjNT, rows, nu, v.Cols, a.ydot[k-1], v.Cols, v.Data, v.Stride, a.adot[k], nu)
 		if k < K {
 			for i := 0; i < rows; i++ {
 				floats.MulTo(a.ydot[k][i*nu:(i+1)*nu], a.f1[k], a.adot[k][i*nu:(i+1)*nu])
@@ -297,7 +295,7 @@ func (a *Adjoint) phiHVP(rows int, res *Result, wantX bool) {
 			a.run(adjJob{op: adjWritePhi, n: rows, l: k, dst: res.GradPhi}, rows*(nu*nin+nu))
 		}
 		if k > 1 || wantX {
-			a.gemmNN(rows, nin, nu, a.dadot[k], nu, v.Data, v.Stride, a.dydot[k-1], nin)
+			a.gemm(adjNN, rows, nin, nu, a.dadot[k], nu, v.Data, v.Stride, a.dydot[k-1], nin)
 		}
 	}
 }
@@ -325,7 +323,7 @@ func (a *Adjoint) dReverseFull(res *Result) {
 		}
 		a.run(adjJob{op: adjWriteD, n: m, l: l, dst: res.GradD}, m*(nout*nin+nout))
 		if l > 1 {
-			a.gemmNN(2*m, nin, nout, rev, nout, w.Data, w.Stride, a.cot[l-1], nin)
+			a.gemm(adjNN, 2*m, nin, nout, rev, nout, w.Data, w.Stride, a.cot[l-1], nin)
 		}
 	}
 }
@@ -442,10 +440,10 @@ func (a *Adjoint) dReverseSingle(grad []float64) {
 		}
 		off := a.dOff[l-1]
 		dst := grad[off : off+nout*nin+nout]
-		a.gemmTN(nout, nin, m+1, rev, nout, a.post[l-1], nin, dst, nin)
+		a.gemm(adjTN, nout, nin, m+1, rev, nout, a.post[l-1], nin, dst, nin)
 		copy(dst[nout*nin:], aab)
 		if l > 1 {
-			a.gemmNN(m+1, nin, nout, rev, nout, w.Data, w.Stride, a.cot[l-1], nin)
+			a.gemm(adjNN, m+1, nin, nout, rev, nout, w.Data, w.Stride, a.cot[l-1], nin)
 		}
 	}
 }
@@ -586,31 +584,36 @@ func (a *Adjoint) part(w int) {
 	}
 }
 
-// gemmNT sets C = A·Bᵀ (see adjGemmNT), in parallel when large.
-func (a *Adjoint) gemmNT(M, N, K int, A []float64, lda int, B []float64, ldb int, C []float64, ldc int) {
-	if M*N*K < adjParMin || a.threads == 1 || adjBLAS() {
+// gemm sets C = A·Bᵀ (adjNT), A·B (adjNN) or Aᵀ·B (adjTN), with the
+// shapes of adjGemmNT, adjGemmNN and adjGemmTN, splitting the columns of C
+// (adjNT, adjNN) or its rows (adjTN) across goroutines when large. Under a
+// non-native BLAS the whole product goes to it, which does its own threading.
+func (a *Adjoint) gemm(op adjOp, M, N, K int, A []float64, lda int, B []float64, ldb int, C []float64, ldc int) {
+	if !blasimpl.Native() {
+		blasimpl.Gemm(op == adjTN, op == adjNT, M, N, K, A, lda, B, ldb, C, ldc)
+		return
+	}
+	if M*N*K < adjParMin || a.threads == 1 {
+		adjGemm(op, M, N, K, A, lda, B, ldb, C, ldc)
+		return
+	}
+	n := N
+	if op == adjTN {
+		n = M
+	}
+	a.run(adjJob{op: op, n: n, M: M, N: N, K: K, A: A, lda: lda, B: B, ldb: ldb, C: C, ldc: ldc}, M*N*K)
+}
+
+// adjGemm runs one of the serial kernels.
+func adjGemm(op adjOp, M, N, K int, A []float64, lda int, B []float64, ldb int, C []float64, ldc int) {
+	switch op {
+	case adjNT:
 		adjGemmNT(M, N, K, A, lda, B, ldb, C, ldc)
-		return
-	}
-	a.run(adjJob{op: adjNT, n: N, M: M, N: N, K: K, A: A, lda: lda, B: B, ldb: ldb, C: C, ldc: ldc}, M*N*K)
-}
-
-// gemmNN sets C = A·B (see adjGemmNN), in parallel when large.
-func (a *Adjoint) gemmNN(M, N, K int, A []float64, lda int, B []float64, ldb int, C []float64, ldc int) {
-	if M*N*K < adjParMin || a.threads == 1 || adjBLAS() {
+	case adjNN:
 		adjGemmNN(M, N, K, A, lda, B, ldb, C, ldc)
-		return
-	}
-	a.run(adjJob{op: adjNN, n: N, M: M, N: N, K: K, A: A, lda: lda, B: B, ldb: ldb, C: C, ldc: ldc}, M*N*K)
-}
-
-// gemmTN sets C = Aᵀ·B (see adjGemmTN), in parallel when large.
-func (a *Adjoint) gemmTN(M, N, K int, A []float64, lda int, B []float64, ldb int, C []float64, ldc int) {
-	if M*N*K < adjParMin || a.threads == 1 || adjBLAS() {
+	case adjTN:
 		adjGemmTN(M, N, K, A, lda, B, ldb, C, ldc)
-		return
 	}
-	a.run(adjJob{op: adjTN, n: M, M: M, N: N, K: K, A: A, lda: lda, B: B, ldb: ldb, C: C, ldc: ldc}, M*N*K)
 }
 
 // adjAxpby sets dst = α·x + β·y. It makes two passes with gonum's vector
@@ -628,25 +631,11 @@ func adjAxpby(dst []float64, alpha float64, x []float64, beta float64, y []float
 	floats.AddScaled(dst, alpha, x[:len(dst)])
 }
 
-// adjBLAS reports whether blas64 has been pointed at an implementation other
-// than gonum's native one, for example OpenBLAS through gonum's netlib
-// bindings (blas64.Use). The engine's matrix products then go through it;
-// otherwise they use the serial kernels below, which unlike gonum's native
-// Dgemm never start goroutines and so do not allocate.
-func adjBLAS() bool {
-	_, native := blas64.Implementation().(gonumblas.Implementation)
-	return !native
-}
+// The serial kernels below, unlike gonum's native Dgemm, never start
+// goroutines and so do not allocate.
 
 // adjGemmNT sets C = A·Bᵀ for row-major A (M × K), B (N × K) and C (M × N).
 func adjGemmNT(M, N, K int, A []float64, lda int, B []float64, ldb int, C []float64, ldc int) {
-	if adjBLAS() {
-		blas64.Gemm(blas.NoTrans, blas.Trans, 1,
-			blas64.General{Rows: M, Cols: K, Stride: lda, Data: A},
-			blas64.General{Rows: N, Cols: K, Stride: ldb, Data: B},
-			0, blas64.General{Rows: M, Cols: N, Stride: ldc, Data: C})
-		return
-	}
 	for j := 0; j < N; j++ {
 		b := B[j*ldb : j*ldb+K]
 		for i := 0; i < M; i++ {
@@ -657,13 +646,6 @@ func adjGemmNT(M, N, K int, A []float64, lda int, B []float64, ldb int, C []floa
 
 // adjGemmNN sets C = A·B for row-major A (M × K), B (K × N) and C (M × N).
 func adjGemmNN(M, N, K int, A []float64, lda int, B []float64, ldb int, C []float64, ldc int) {
-	if adjBLAS() {
-		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1,
-			blas64.General{Rows: M, Cols: K, Stride: lda, Data: A},
-			blas64.General{Rows: K, Cols: N, Stride: ldb, Data: B},
-			0, blas64.General{Rows: M, Cols: N, Stride: ldc, Data: C})
-		return
-	}
 	for i := 0; i < M; i++ {
 		c := C[i*ldc : i*ldc+N]
 		clear(c)
@@ -678,13 +660,6 @@ func adjGemmNN(M, N, K int, A []float64, lda int, B []float64, ldb int, C []floa
 // adjGemmTN sets C = Aᵀ·B for row-major A (K × M), B (K × N) and C (M × N),
 // one output row at a time so that it stays in cache.
 func adjGemmTN(M, N, K int, A []float64, lda int, B []float64, ldb int, C []float64, ldc int) {
-	if adjBLAS() {
-		blas64.Gemm(blas.Trans, blas.NoTrans, 1,
-			blas64.General{Rows: K, Cols: M, Stride: lda, Data: A},
-			blas64.General{Rows: K, Cols: N, Stride: ldb, Data: B},
-			0, blas64.General{Rows: M, Cols: N, Stride: ldc, Data: C})
-		return
-	}
 	for i := 0; i < M; i++ {
 		c := C[i*ldc : i*ldc+N]
 		floats.ScaleTo(c, A[i], B[:N])

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dualgrad/dualgrad/layers"
 	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -23,20 +24,25 @@ func Pieces(p Problem, z []float64) (x, g []float64, J *mat.Dense) {
 // pieces holds the reference quantities and the workspace that computes
 // them, for repeated evaluation.
 type pieces struct {
-	ws   layers.Workspace
-	x, g []float64
-	J    *mat.Dense
+	ws         layers.Workspace
+	eyeM, eyeN *mat.DiagDense
+	x, g, u    []float64
+	J          *mat.Dense
 }
 
+// eval fills x, g and J; the finite-difference loops call it 2·P times, so
+// it allocates only on the first call.
 func (pc *pieces) eval(p Problem, z []float64) {
 	m, n := p.M(), p.N()
-	x, J := p.D.Tangent(&pc.ws, z, eye(m))
-	pc.x = append(pc.x[:0], x...)
-	pc.J = mat.DenseCopyOf(J)
-	_, G := p.Phi.Tangent(&pc.ws, pc.x, eye(n))
-	if len(pc.g) != n {
-		pc.g = make([]float64, n)
+	if pc.J == nil {
+		pc.eyeM, pc.eyeN = eye(m), eye(n)
+		pc.g, pc.u = make([]float64, n), make([]float64, n)
+		pc.J = mat.NewDense(n, m, nil)
 	}
+	x, J := p.D.Tangent(&pc.ws, z, pc.eyeM)
+	pc.x = append(pc.x[:0], x...)
+	pc.J.Copy(J)
+	_, G := p.Phi.Tangent(&pc.ws, pc.x, pc.eyeN)
 	mat.Row(pc.g, 0, G)
 }
 
@@ -51,20 +57,12 @@ func eye(k int) *mat.DiagDense {
 // values writes sᵢ = cᵢ²/(|g|²|uᵢ|² + eps) into s from the reference pieces.
 func (pc *pieces) values(s []float64, p Problem, z []float64, eps float64) {
 	pc.eval(p, z)
-	g2 := dot(pc.g, pc.g)
+	g2 := floats.Dot(pc.g, pc.g)
 	for i := range s {
-		u := mat.Col(nil, i, pc.J)
-		c := dot(pc.g, u)
-		s[i] = c * c / (g2*dot(u, u) + eps)
+		u := mat.Col(pc.u, i, pc.J)
+		c := floats.Dot(pc.g, u)
+		s[i] = c * c / (g2*floats.Dot(u, u) + eps)
 	}
-}
-
-func dot(a, b []float64) float64 {
-	var s float64
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
 }
 
 // FiniteDifference estimates the Jacobians that opt.Wrt selects by central

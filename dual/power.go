@@ -1,6 +1,10 @@
 package dual
 
-import "math"
+import (
+	"math"
+
+	"github.com/dualgrad/dualgrad/internal/realfn"
+)
 
 // Sqrt returns the square root of x. The derivative is 1/(2√a).
 //
@@ -100,25 +104,6 @@ func Pow(x, y Number) Number {
 //	Hypot(±Inf, ±Inf) = +Inf; partials NaN
 //	Hypot(NaN, q) = NaN, partials NaN, for q not ±Inf
 func Hypot(x, y Number) Number {
-	a, c := x.Real, y.Real
-	h := math.Hypot(a, c)
-	var da, dc float64
-	switch {
-	case h == 0:
-		// Kink at the origin: leave the subgradient 0.
-	case !math.IsInf(h, 1):
-		da, dc = a/h, c/h
-	case math.IsInf(a, 0) && math.IsInf(c, 0):
-		// The direction of approach is undefined.
-		da, dc = math.NaN(), math.NaN()
-	case math.IsInf(a, 0):
-		da = math.Copysign(1, a)
-	case math.IsInf(c, 0):
-		dc = math.Copysign(1, c)
-	default:
-		// Finite arguments whose hypotenuse overflows: halve both.
-		h2 := math.Hypot(a/2, c/2)
-		da, dc = a/2/h2, c/2/h2
-	}
+	h, da, dc := realfn.Hypot(x.Real, y.Real)
 	return Number{h, tangent(da, x.Eps) + tangent(dc, y.Eps)}
 }

@@ -1,6 +1,10 @@
 package hyperdual
 
-import "math"
+import (
+	"math"
+
+	"github.com/dualgrad/dualgrad/internal/realfn"
+)
 
 // Sqrt returns the square root of x. The derivatives are 1/(2√a) and
 // −1/(4a√a).
@@ -128,27 +132,12 @@ func Pow(x, y Number) Number {
 //	Hypot(±Inf, ±Inf) = +Inf; first partials NaN, second partials 0
 //	Hypot(NaN, q) = NaN, partials NaN, for q not ±Inf
 func Hypot(x, y Number) Number {
-	a, c := x.Real, y.Real
-	h := math.Hypot(a, c)
-	var u, v, fxx, fxy, fyy float64
-	switch {
-	case h == 0:
-		// Kink at the origin: every partial is 0.
-	case !math.IsInf(h, 1):
-		u, v = a/h, c/h
+	h, u, v := realfn.Hypot(x.Real, y.Real)
+	var fxx, fxy, fyy float64
+	if h != 0 && !math.IsInf(h, 1) {
+		// Where h overflows or an argument is infinite, these O(1/h)
+		// second partials are 0.
 		fxx, fxy, fyy = v*v/h, -u*v/h, u*u/h
-	case math.IsInf(a, 0) && math.IsInf(c, 0):
-		// The direction of approach is undefined.
-		u, v = math.NaN(), math.NaN()
-	case math.IsInf(a, 0):
-		u = math.Copysign(1, a)
-	case math.IsInf(c, 0):
-		v = math.Copysign(1, c)
-	default:
-		// Finite arguments whose hypotenuse overflows: halve both. The
-		// second partials, O(1/h), underflow to 0.
-		h2 := math.Hypot(a/2, c/2)
-		u, v = a/2/h2, c/2/h2
 	}
 	return chain2(x, y, h, u, v, fxx, fxy, fyy)
 }

@@ -1,8 +1,8 @@
 package layers
 
 import (
+	"github.com/dualgrad/dualgrad/internal/blasimpl"
 	"gonum.org/v1/gonum/blas/blas64"
-	gonumblas "gonum.org/v1/gonum/blas/gonum"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -66,7 +66,7 @@ func (ws *Workspace) gemm(w *mat.Dense, dst []float64, ds int, src []float64, ss
 	}
 	const block, maxBlocks = 64, 3
 	wr := w.RawMatrix()
-	if _, native := blas64.Implementation().(gonumblas.Implementation); !native {
+	if !blasimpl.Native() {
 		view(&ws.dst, dst, wr.Rows, c, ds).Mul(w, view(&ws.src, src, wr.Cols, c, ss))
 		return
 	}

@@ -73,3 +73,23 @@ func TestGauss(t *testing.T) {
 		t.Error("Gauss of a huge argument is not 0")
 	}
 }
+
+func TestHypot(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	same := func(a, b float64) bool { // to one ulp
+		return a == b || math.Abs(a-b) <= 2.3e-16*math.Abs(b) || (math.IsNaN(a) && math.IsNaN(b))
+	}
+	for _, tt := range []struct{ a, c, h, u, v float64 }{
+		{3, -4, 5, 0.6, -0.8},
+		{0, 0, 0, 0, 0},            // the kink
+		{-inf, 2, inf, -1, 0},      // one infinite argument
+		{inf, -inf, inf, nan, nan}, // direction undefined
+		{1.5e308, 1.5e308, inf, math.Sqrt2 / 2, math.Sqrt2 / 2}, // only h overflows
+		{nan, 1, nan, nan, nan},
+	} {
+		h, u, v := Hypot(tt.a, tt.c)
+		if !same(h, tt.h) || !same(u, tt.u) || !same(v, tt.v) {
+			t.Errorf("Hypot(%g, %g) = (%g, %g, %g), want (%g, %g, %g)", tt.a, tt.c, h, u, v, tt.h, tt.u, tt.v)
+		}
+	}
+}
