@@ -1,0 +1,156 @@
+package ops
+
+import (
+	"github.com/dualgrad/dualgrad/graph"
+	"github.com/dualgrad/dualgrad/hyperdual"
+)
+
+// A bilinearKernel is what a bilinear op f(a, b) defines: matrix products
+// and convolutions, linear in each operand. Its first derivative is
+// f(ȧ, b) + f(a, ḃ), its second f(ȧ₁, ḃ₂) + f(ȧ₂, ḃ₁), and each pass derives
+// from Apply and the two transposes. Operands and outputs follow the row
+// pairing of package graph; the fast case, one operand a single row (a
+// weight), is one matrix product over all rows of the other.
+//
+// State buffers 0–15 are the kernel's; the adapter uses 16 and up.
+type bilinearKernel interface {
+	Type() string
+	Init(in []graph.Shape) (graph.Shape, error)
+	Cost() float64
+	// Apply writes f(a, b) into out, or adds it if acc.
+	Apply(st *graph.State, out, a, b graph.Block, acc bool)
+	// TransposeA adds ∂⟨w, f(a, b)⟩/∂a = f(·, b)ᵀw to aC.
+	TransposeA(st *graph.State, aC, w, b graph.Block)
+	// TransposeB adds ∂⟨w, f(a, b)⟩/∂b = f(a, ·)ᵀw to bC.
+	TransposeB(st *graph.State, bC, a, w graph.Block)
+}
+
+// A biaser is a bilinear kernel with an optional third input, a bias c
+// added as β·c[idx[e]] to output element e (a convolution's per-channel
+// bias, Gemm's C): linear, so it has no second-order terms.
+type biaser interface {
+	Bias() (idx []int, beta float64)
+}
+
+type bilinearOp struct{ k bilinearKernel }
+
+// newBilinear returns the op of a bilinear kernel.
+func newBilinear(k bilinearKernel) graph.Op { return bilinearOp{k} }
+
+func (o bilinearOp) Type() string                              { return o.k.Type() }
+func (o bilinearOp) Init(in []graph.Shape) (graph.Shape, error) { return o.k.Init(in) }
+func (o bilinearOp) Cost() float64                              { return o.k.Cost() }
+func (o bilinearOp) Nonlinear() bool                            { return true }
+
+func (o bilinearOp) Forward(st *graph.State, out graph.Block, in []graph.Block) {
+	o.k.Apply(st, out, in[0], in[1], false)
+	if len(in) > 2 {
+		o.addBias(out, in[2])
+	}
+}
+
+// addBias adds β·c, broadcast, to every row of out.
+func (o bilinearOp) addBias(out, c graph.Block) {
+	idx, beta := o.k.(biaser).Bias()
+	for r := 0; r < out.Rows; r++ {
+		yr, cr := out.Row(r), c.Row(pairRow(r, out.Rows, c.Rows))
+		for e, i := range idx {
+			yr[e] += beta * cr[i]
+		}
+	}
+}
+
+// biasVJP adds β·w, summed over broadcast elements, to cC.
+func (o bilinearOp) biasVJP(cC, w graph.Block) {
+	idx, beta := o.k.(biaser).Bias()
+	for r := 0; r < w.Rows; r++ {
+		wr, cr := w.Row(r), cC.Row(pairRow(r, w.Rows, cC.Rows))
+		for e, i := range idx {
+			cr[i] += beta * wr[e]
+		}
+	}
+}
+
+func (o bilinearOp) JVP(st *graph.State, out graph.Block, in, inT []graph.Block) {
+	acc := false
+	if !inT[0].Zero() {
+		o.k.Apply(st, out, inT[0], in[1], false)
+		acc = true
+	}
+	if !inT[1].Zero() {
+		o.k.Apply(st, out, in[0], inT[1], acc)
+		acc = true
+	}
+	if !acc {
+		out.Clear()
+	}
+	if len(inT) > 2 && !inT[2].Zero() {
+		o.addBias(out, inT[2])
+	}
+}
+
+func (o bilinearOp) VJP(st *graph.State, inC, in []graph.Block, w graph.Block) {
+	if !inC[0].Zero() {
+		o.k.TransposeA(st, inC[0], w, in[1])
+	}
+	if !inC[1].Zero() {
+		o.k.TransposeB(st, inC[1], in[0], w)
+	}
+	if len(inC) > 2 && !inC[2].Zero() {
+		o.biasVJP(inC[2], w)
+	}
+}
+
+func (o bilinearOp) Reverse2(st *graph.State, inW, inV, in, inT []graph.Block, w, v graph.Block) {
+	if !w.Zero() {
+		o.VJP(st, inW, in, w)
+	}
+	if !v.Zero() {
+		o.VJP(st, inV, in, v)
+	}
+	if w.Zero() {
+		return
+	}
+	if !inV[0].Zero() && !inT[1].Zero() {
+		o.k.TransposeA(st, inV[0], w, inT[1])
+	}
+	if !inV[1].Zero() && !inT[0].Zero() {
+		o.k.TransposeB(st, inV[1], inT[0], w)
+	}
+}
+
+func (o bilinearOp) JVP2(st *graph.State, out graph.Block, _, inT1, inT2 []graph.Block) {
+	if !inT1[0].Zero() && !inT2[1].Zero() {
+		o.k.Apply(st, out, inT1[0], inT2[1], true)
+	}
+	if !inT2[0].Zero() && !inT1[1].Zero() {
+		o.k.Apply(st, out, inT2[0], inT1[1], true)
+	}
+}
+
+// Hyper expands f(a, b) over the parts: the ε₁ε₂ part is
+// f(a₁₂, b) + f(a₁, b₂) + f(a₂, b₁) + f(a, b₁₂).
+func (o bilinearOp) Hyper(st *graph.State, out []hyperdual.Number, in [][]hyperdual.Number) {
+	a, b := in[0], in[1]
+	ob := graph.MakeBlock(st.Floats(16, len(out)), 1, len(out))
+	part := func(k int, x []hyperdual.Number, part int) graph.Block {
+		buf := st.Floats(k, len(x))
+		for e, v := range x {
+			buf[e] = hyperPart(v, part)
+		}
+		return graph.MakeBlock(buf, 1, len(x))
+	}
+	// terms[p] lists the (a part, b part) pairs that make part p of f.
+	terms := [4][][2]int{{{0, 0}}, {{1, 0}, {0, 1}}, {{2, 0}, {0, 2}}, {{3, 0}, {1, 2}, {2, 1}, {0, 3}}}
+	for p, ts := range terms {
+		for i, t := range ts {
+			o.k.Apply(st, ob, part(17, a, t[0]), part(18, b, t[1]), i > 0)
+		}
+		if len(in) > 2 {
+			o.addBias(ob, part(19, in[2], p))
+		}
+		for e, v := range ob.Data {
+			setHyperPart(&out[e], p, v)
+		}
+	}
+}

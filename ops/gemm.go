@@ -1,0 +1,171 @@
+package ops
+
+import (
+	"fmt"
+
+	"github.com/dualgrad/dualgrad/graph"
+	"github.com/dualgrad/dualgrad/internal/blasimpl"
+)
+
+// gemmKernel is ONNX Gemm, Y = α·op(A)·op(B) + β·C, with op a transpose
+// when transA or transB is set and C broadcast to Y. It is also PyTorch's
+// Linear (A the input, B the weight out × in, transB set, C the bias), for
+// which A may have any number of leading dimensions: A of shape [..., K]
+// gives Y of shape [..., N].
+type gemmKernel struct {
+	transA, transB bool
+	alpha, beta    float64
+	batched        bool // A is [..., K] rather than a matrix
+
+	m, n, k int
+	bias    []int
+}
+
+// Gemm returns ONNX's Gemm op: Y = α·op(A)·op(B) + β·C for matrices A and B
+// and an optional C that broadcasts to Y (its inputs are A, B and, if given,
+// C). PyTorch's nn.Linear exports as Gemm with transB set.
+//
+// Gemm is bilinear in (A, B) and has no kinks.
+func Gemm(transA, transB bool, alpha, beta float64) graph.Op {
+	return newBilinear(&gemmKernel{transA: transA, transB: transB, alpha: alpha, beta: beta})
+}
+
+// LinearOp returns PyTorch's nn.Linear as an op: Y = X·Wᵀ + b for X of shape
+// [..., in], the weight W of shape [out, in] and an optional bias b of shape
+// [out] (the inputs are X, W and, if given, b). Y has shape [..., out].
+func LinearOp() graph.Op {
+	return newBilinear(&gemmKernel{transB: true, alpha: 1, beta: 1, batched: true})
+}
+
+func (g *gemmKernel) Type() string { return "Gemm" }
+
+func (g *gemmKernel) Init(in []graph.Shape) (graph.Shape, error) {
+	if len(in) != 2 && len(in) != 3 {
+		return nil, fmt.Errorf("has %d inputs, want 2 or 3", len(in))
+	}
+	a, b := in[0], in[1]
+	var out graph.Shape
+	if g.batched {
+		if len(a) < 1 || len(b) != 2 {
+			return nil, fmt.Errorf("input shape %v and weight shape %v: want [..., in] and [out, in]", a, b)
+		}
+		g.k = a[len(a)-1]
+		g.m = a.Size() / max(g.k, 1)
+		if g.k == 0 {
+			g.m = 0
+			for _, d := range a[:len(a)-1] {
+				g.m = max(g.m, 1) * d
+			}
+		}
+		if b[1] != g.k {
+			return nil, fmt.Errorf("input shape %v and weight shape %v: want the weight's second dimension %d", a, b, g.k)
+		}
+		g.n = b[0]
+		out = append(a[:len(a)-1].Clone(), g.n)
+	} else {
+		if len(a) != 2 || len(b) != 2 {
+			return nil, fmt.Errorf("A shape %v and B shape %v: want matrices", a, b)
+		}
+		g.m, g.k = a[0], a[1]
+		if g.transA {
+			g.m, g.k = a[1], a[0]
+		}
+		kb, n := b[0], b[1]
+		if g.transB {
+			kb, n = b[1], b[0]
+		}
+		if kb != g.k {
+			return nil, fmt.Errorf("op(A) is %d×%d and op(B) is %d×%d: inner dimensions differ", g.m, g.k, kb, n)
+		}
+		g.n = n
+		out = graph.Shape{g.m, g.n}
+	}
+	if len(in) == 3 {
+		c := in[2]
+		if bc, err := broadcast(c, out); err != nil || !bc.Equal(out) {
+			return nil, fmt.Errorf("C shape %v does not broadcast to the output shape %v", c, out)
+		}
+		g.bias = broadcastIndex(c, out)
+	}
+	return out, nil
+}
+
+func (g *gemmKernel) Cost() float64 { return 2 * float64(g.m) * float64(g.n) * float64(g.k) }
+
+func (g *gemmKernel) Bias() ([]int, float64) { return g.bias, g.beta }
+
+// lda and ldb are the row strides of A and B as stored.
+func (g *gemmKernel) lda() int {
+	if g.transA {
+		return g.m
+	}
+	return g.k
+}
+
+func (g *gemmKernel) ldb() int {
+	if g.transB {
+		return g.k
+	}
+	return g.n
+}
+
+func beta(acc bool) float64 {
+	if acc {
+		return 1
+	}
+	return 0
+}
+
+// Apply computes every row's product; when B is one row shared by all and
+// A is not transposed, the rows of A stack into one product.
+func (g *gemmKernel) Apply(_ *graph.State, out, a, b graph.Block, acc bool) {
+	R := out.Rows
+	if b.Rows == 1 && !g.transA && a.Rows == R && a.Contiguous() && out.Contiguous() {
+		blasimpl.GemmAB(false, g.transB, R*g.m, g.n, g.k, g.alpha, a.Data, g.k, b.Data, g.ldb(), beta(acc), out.Data, g.n)
+		return
+	}
+	for r := 0; r < R; r++ {
+		blasimpl.GemmAB(g.transA, g.transB, g.m, g.n, g.k, g.alpha,
+			a.Row(pairRow(r, R, a.Rows)), g.lda(), b.Row(pairRow(r, R, b.Rows)), g.ldb(), beta(acc), out.Row(r), g.n)
+	}
+}
+
+// TransposeA adds α·W·op(B)ᵀ (or its transpose, for transA) to aC.
+func (g *gemmKernel) TransposeA(_ *graph.State, aC, w, b graph.Block) {
+	R := w.Rows
+	if b.Rows == 1 && !g.transA && aC.Rows == R && aC.Contiguous() && w.Contiguous() {
+		blasimpl.GemmAB(false, !g.transB, R*g.m, g.k, g.n, g.alpha, w.Data, g.n, b.Data, g.ldb(), 1, aC.Data, g.k)
+		return
+	}
+	for r := 0; r < R; r++ {
+		wr, br, cr := w.Row(r), b.Row(pairRow(r, R, b.Rows)), aC.Row(pairRow(r, R, aC.Rows))
+		if g.transA { // A stored K × M: ∂A = α·op(B)·Wᵀ
+			blasimpl.GemmAB(g.transB, true, g.k, g.m, g.n, g.alpha, br, g.ldb(), wr, g.n, 1, cr, g.m)
+		} else {
+			blasimpl.GemmAB(false, !g.transB, g.m, g.k, g.n, g.alpha, wr, g.n, br, g.ldb(), 1, cr, g.k)
+		}
+	}
+}
+
+// TransposeB adds α·op(A)ᵀ·W (or its transpose, for transB) to bC; when bC
+// is one row and A is not transposed, the rows stack into one product that
+// also sums over them.
+func (g *gemmKernel) TransposeB(_ *graph.State, bC, a, w graph.Block) {
+	R := w.Rows
+	if bC.Rows == 1 && !g.transA && a.Rows == R && a.Contiguous() && w.Contiguous() {
+		if g.transB { // ∂B = α·Wᵀ·A, N × K
+			blasimpl.GemmAB(true, false, g.n, g.k, R*g.m, g.alpha, w.Data, g.n, a.Data, g.k, 1, bC.Data, g.k)
+		} else {
+			blasimpl.GemmAB(true, false, g.k, g.n, R*g.m, g.alpha, a.Data, g.k, w.Data, g.n, 1, bC.Data, g.n)
+		}
+		return
+	}
+	for r := 0; r < R; r++ {
+		ar, wr, cr := a.Row(pairRow(r, R, a.Rows)), w.Row(r), bC.Row(pairRow(r, R, bC.Rows))
+		if g.transB {
+			blasimpl.GemmAB(true, g.transA, g.n, g.k, g.m, g.alpha, wr, g.n, ar, g.lda(), 1, cr, g.k)
+		} else {
+			blasimpl.GemmAB(!g.transA, false, g.k, g.n, g.m, g.alpha, ar, g.lda(), wr, g.n, 1, cr, g.n)
+		}
+	}
+}

@@ -1,0 +1,336 @@
+// Package passes carries blocks of rows through any graph of package graph:
+// values, tangents (forward mode, many directions at once), cotangents
+// (reverse mode) and the second-order reverse sweep that the engines of
+// package cossim build on. It never names an op: every step is a call of
+// the graph.Op contract, so a new op needs no change here.
+package passes
+
+import (
+	"fmt"
+
+	"github.com/dualgrad/dualgrad/graph"
+)
+
+// Tape holds, for one graph, every node's values, tangents and cotangents
+// and the ops' per-node state, reused across calls so that steady state
+// makes no allocations. A Tape is not safe for concurrent use; use one per
+// goroutine.
+//
+// The steps are called in order: Forward for the values of nb samples;
+// then, on those values, any of Tangent, Reverse and Reverse2.
+type Tape struct {
+	g  *graph.Graph
+	nb int
+
+	val    [][]float64 // nb × size per op node; leaves alias their data
+	valR   []int       // rows of val: nb, or 1 for parameters and constants
+	tan    [][]float64
+	tanR   int
+	hasTan []bool // the node's tangent is not structurally zero
+	w, v   [][]float64
+	wR, vR int
+	hasW   []bool
+	needV  []bool
+
+	live []bool // the output depends on the node
+	st   []*graph.State
+	tmp  []float64
+
+	// argument blocks, reused
+	bIn, bT, bW, bV []graph.Block
+}
+
+// NewTape returns a tape for g, which must be valid.
+func NewTape(g *graph.Graph) *Tape {
+	n := g.Len()
+	t := &Tape{
+		g: g, val: make([][]float64, n), valR: make([]int, n), tan: make([][]float64, n),
+		hasTan: make([]bool, n), w: make([][]float64, n), v: make([][]float64, n),
+		hasW: make([]bool, n), needV: make([]bool, n), live: make([]bool, n),
+		st: make([]*graph.State, n),
+	}
+	for i := range t.st {
+		t.st[i] = graph.NewState(&t.tmp)
+	}
+	t.live[g.OutputNode()] = true
+	for i := n - 1; i >= 0; i-- {
+		if t.live[i] {
+			for _, j := range g.Inputs(i) {
+				t.live[j] = true
+			}
+		}
+	}
+	in := g.InputNode()
+	for i := 0; i < n; i++ {
+		switch g.Kind(i) {
+		case graph.KindInput:
+			t.hasTan[i] = true
+		case graph.KindOp:
+			for _, j := range g.Inputs(i) {
+				t.hasTan[i] = t.hasTan[i] || t.hasTan[j]
+			}
+		}
+	}
+	_ = in
+	maxIn := 0
+	for i := 0; i < n; i++ {
+		maxIn = max(maxIn, len(g.Inputs(i)))
+	}
+	t.bIn, t.bT = make([]graph.Block, maxIn), make([]graph.Block, maxIn)
+	t.bW, t.bV = make([]graph.Block, maxIn), make([]graph.Block, maxIn)
+	return t
+}
+
+// Graph returns the tape's graph.
+func (t *Tape) Graph() *graph.Graph { return t.g }
+
+// Samples returns the number of samples of the last Forward.
+func (t *Tape) Samples() int { return t.nb }
+
+func resize(s []float64, n int) []float64 {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]float64, n)
+}
+
+func (t *Tape) size(i int) int { return t.g.Shape(i).Size() }
+
+// Forward computes the values of every node for the samples x, one row
+// each, of the input's size.
+func (t *Tape) Forward(x graph.Block) {
+	g := t.g
+	in := g.InputNode()
+	if x.Size != t.size(in) || x.Rows < 1 {
+		panic(fmt.Sprintf("passes: Forward input block %d×%d, want rows of %d", x.Rows, x.Size, t.size(in)))
+	}
+	nb := x.Rows
+	t.nb = nb
+	for i := 0; i < g.Len(); i++ {
+		if !t.live[i] {
+			continue
+		}
+		size := t.size(i)
+		switch g.Kind(i) {
+		case graph.KindParam, graph.KindConst:
+			t.val[i], t.valR[i] = g.Data(i), 1
+			continue
+		case graph.KindInput:
+			t.val[i], t.valR[i] = resize(t.val[i], nb*size), nb
+			for r := 0; r < nb; r++ {
+				copy(t.val[i][r*size:], x.Row(r))
+			}
+			continue
+		}
+		t.val[i], t.valR[i] = resize(t.val[i], nb*size), nb
+		ins := g.Inputs(i)
+		for k, j := range ins {
+			t.bIn[k] = t.Value(j)
+		}
+		st := t.st[i]
+		st.Samples = nb
+		g.Op(i).Forward(st, t.Value(i), t.bIn[:len(ins)])
+	}
+}
+
+// Value returns node i's values: one row per sample, or one row for a
+// parameter or constant.
+func (t *Tape) Value(i int) graph.Block {
+	return graph.MakeBlock(t.val[i], t.valR[i], t.size(i))
+}
+
+// Output returns the output node's values.
+func (t *Tape) Output() graph.Block { return t.Value(t.g.OutputNode()) }
+
+// Tangent carries the tangent rows seed of the input (rows a multiple of
+// the samples; row r belongs to sample r/(rows/samples)) through the graph.
+func (t *Tape) Tangent(seed graph.Block) {
+	g := t.g
+	in := g.InputNode()
+	if seed.Size != t.size(in) || seed.Rows%t.nb != 0 || seed.Rows == 0 {
+		panic(fmt.Sprintf("passes: Tangent seed %d×%d for %d samples of size %d", seed.Rows, seed.Size, t.nb, t.size(in)))
+	}
+	R := seed.Rows
+	t.tanR = R
+	for i := 0; i < g.Len(); i++ {
+		if !t.live[i] || !t.hasTan[i] {
+			continue
+		}
+		size := t.size(i)
+		t.tan[i] = resize(t.tan[i], R*size)
+		if i == in {
+			for r := 0; r < R; r++ {
+				copy(t.tan[i][r*size:], seed.Row(r))
+			}
+			continue
+		}
+		ins := g.Inputs(i)
+		for k, j := range ins {
+			t.bIn[k], t.bT[k] = t.Value(j), t.Tan(j)
+		}
+		g.Op(i).JVP(t.st[i], t.Tan(i), t.bIn[:len(ins)], t.bT[:len(ins)])
+	}
+}
+
+// Tan returns node i's tangent rows from the last Tangent, or a zero block
+// if its tangent is structurally zero.
+func (t *Tape) Tan(i int) graph.Block {
+	if !t.hasTan[i] {
+		return graph.Block{Rows: t.tanR, Size: t.size(i), Stride: t.size(i)}
+	}
+	return graph.MakeBlock(t.tan[i], t.tanR, t.size(i))
+}
+
+// ParamSink gives the block that a parameter's cotangent accumulates into,
+// by index into the graph's Params, or a zero block if it is not wanted.
+// The passes clear the blocks they are given before accumulating.
+type ParamSink func(p int) graph.Block
+
+// Reverse sweeps the cotangent rows seed of the output (rows a multiple of
+// the samples) back through the graph. Afterwards W(i) holds every live
+// node's cotangent, the input's among them, and each parameter's cotangent
+// has been accumulated into params(p), whose rows must divide seed's.
+func (t *Tape) Reverse(seed graph.Block, params ParamSink) {
+	g := t.g
+	R := seed.Rows
+	t.wR = R
+	t.prepareCot(t.w, t.hasW, R, params, nil, func(i int) bool { return true })
+	out := g.OutputNode()
+	for r := 0; r < R; r++ {
+		copy(t.W(out).Row(r), seed.Row(r))
+	}
+	for i := g.Len() - 1; i >= 0; i-- {
+		if !t.hasW[i] || g.Kind(i) != graph.KindOp {
+			continue
+		}
+		ins := g.Inputs(i)
+		for k, j := range ins {
+			t.bIn[k], t.bW[k] = t.Value(j), t.cot(t.w, t.hasW, t.wR, j, params)
+		}
+		g.Op(i).VJP(t.st[i], t.bW[:len(ins)], t.bIn[:len(ins)], t.W(i))
+	}
+}
+
+// prepareCot marks which nodes carry a cotangent in bufs (live nodes that
+// depend on the input or on a wanted parameter, and for which want holds),
+// sizes their buffers to R rows and clears them, and clears the wanted
+// parameters' sinks.
+func (t *Tape) prepareCot(bufs [][]float64, has []bool, R int, params ParamSink, _ []bool, want func(int) bool) {
+	g := t.g
+	for i := 0; i < g.Len(); i++ {
+		has[i] = false
+		if !t.live[i] {
+			continue
+		}
+		switch g.Kind(i) {
+		case graph.KindInput:
+			has[i] = want(i)
+		case graph.KindParam:
+			if b := params(g.ParamIndex(i)); !b.Zero() {
+				has[i] = true
+			}
+		case graph.KindOp:
+			for _, j := range g.Inputs(i) {
+				has[i] = has[i] || has[j]
+			}
+			has[i] = has[i] && want(i)
+		}
+	}
+	for i := 0; i < g.Len(); i++ {
+		if !has[i] {
+			continue
+		}
+		if g.Kind(i) == graph.KindParam {
+			params(g.ParamIndex(i)).Clear()
+			continue
+		}
+		size := t.size(i)
+		bufs[i] = resize(bufs[i], R*size)
+		clear(bufs[i])
+	}
+}
+
+// cot returns node j's cotangent block in bufs, a parameter's sink, or a
+// zero block.
+func (t *Tape) cot(bufs [][]float64, has []bool, R, j int, params ParamSink) graph.Block {
+	if !has[j] {
+		return graph.Block{}
+	}
+	if t.g.Kind(j) == graph.KindParam {
+		return params(t.g.ParamIndex(j))
+	}
+	return graph.MakeBlock(bufs[j], R, t.size(j))
+}
+
+// W returns node i's cotangent from the last Reverse (or, with propagate,
+// Reverse2), or a zero block.
+func (t *Tape) W(i int) graph.Block {
+	if !t.hasW[i] || t.g.Kind(i) == graph.KindParam {
+		return graph.Block{}
+	}
+	return graph.MakeBlock(t.w[i], t.wR, t.size(i))
+}
+
+// V returns node i's second cotangent from the last Reverse2, or a zero
+// block.
+func (t *Tape) V(i int) graph.Block {
+	if !t.needV[i] || t.g.Kind(i) == graph.KindParam {
+		return graph.Block{}
+	}
+	return graph.MakeBlock(t.v[i], t.vR, t.size(i))
+}
+
+// Reverse2 is the reverse sweep of the tangent pass, which is also the
+// tangent of the reverse sweep; package cossim uses it both ways. Each op
+// maps the pair of output cotangents (w, v) to its inputs as
+//
+//	w_j += f_jᵀ·w,   v_j += f_jᵀ·v + f″[ẋ, ·]ᵀ·w,
+//
+// with ẋ the tangents of the last Tangent.
+//
+// Reverse-over-forward (propagate true): w is the cotangent of the tangent
+// rows, seeded with w0 at the output (rows pairing with the tangent rows),
+// and v the cotangent of the values, seeded with v0 (zero means zero).
+// Forward-over-reverse (propagate false): w is the cotangent that the last
+// Reverse left, and v its tangent in the direction of the tangent rows,
+// seeded with v0 at the output. Either way V(input) and the parameter sinks
+// params(p) hold v's share at the leaves. v0's rows set v's rows, and the
+// sinks' rows must divide them.
+func (t *Tape) Reverse2(w0, v0 graph.Block, propagate bool, vRows int, params ParamSink) {
+	g := t.g
+	out := g.OutputNode()
+	if propagate {
+		t.wR = w0.Rows
+		t.prepareCot(t.w, t.hasW, w0.Rows, func(int) graph.Block { return graph.Block{} }, nil, func(i int) bool { return t.hasTan[i] })
+		for r := 0; r < w0.Rows; r++ {
+			copy(t.W(out).Row(r), w0.Row(r))
+		}
+	}
+	t.vR = vRows
+	t.prepareCot(t.v, t.needV, vRows, params, nil, func(int) bool { return true })
+	if !v0.Zero() {
+		for r := 0; r < vRows; r++ {
+			copy(t.V(out).Row(r), v0.Row(r))
+		}
+	}
+	for i := g.Len() - 1; i >= 0; i-- {
+		if g.Kind(i) != graph.KindOp || (!t.needV[i] && !(propagate && t.hasW[i])) {
+			continue
+		}
+		ins := g.Inputs(i)
+		for k, j := range ins {
+			t.bIn[k], t.bT[k] = t.Value(j), t.Tan(j)
+			t.bV[k] = t.cot(t.v, t.needV, t.vR, j, params)
+			if propagate {
+				t.bW[k] = t.W(j)
+			} else {
+				t.bW[k] = graph.Block{}
+			}
+		}
+		var vi graph.Block
+		if t.needV[i] {
+			vi = t.V(i)
+		}
+		g.Op(i).Reverse2(t.st[i], t.bW[:len(ins)], t.bV[:len(ins)], t.bIn[:len(ins)], t.bT[:len(ins)], t.W(i), vi)
+	}
+}
