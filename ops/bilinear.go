@@ -37,7 +37,7 @@ type bilinearOp struct{ k bilinearKernel }
 // newBilinear returns the op of a bilinear kernel.
 func newBilinear(k bilinearKernel) graph.Op { return bilinearOp{k} }
 
-func (o bilinearOp) Type() string                              { return o.k.Type() }
+func (o bilinearOp) Type() string                               { return o.k.Type() }
 func (o bilinearOp) Init(in []graph.Shape) (graph.Shape, error) { return o.k.Init(in) }
 func (o bilinearOp) Cost() float64                              { return o.k.Cost() }
 func (o bilinearOp) Nonlinear() bool                            { return true }

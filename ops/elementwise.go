@@ -21,7 +21,9 @@ func Sigmoid() graph.Op { return newUnary("Sigmoid", 20, hyperdual.Sigmoid) }
 func Sin() graph.Op { return newUnary("Sin", 20, hyperdual.Sin) }
 
 // Identity returns the identity op, ONNX Identity.
-func Identity() graph.Op { return newUnary("Identity", 0, func(x hyperdual.Number) hyperdual.Number { return x }) }
+func Identity() graph.Op {
+	return newUnary("Identity", 0, func(x hyperdual.Number) hyperdual.Number { return x })
+}
 
 // Softplus returns the element-wise op log(1+eˣ), exact at every x.
 //

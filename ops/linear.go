@@ -43,7 +43,7 @@ type linearOp struct{ k linearKernel }
 // newLinear returns the op of a linear kernel.
 func newLinear(k linearKernel) graph.Op { return linearOp{k} }
 
-func (o linearOp) Type() string                              { return o.k.Type() }
+func (o linearOp) Type() string                               { return o.k.Type() }
 func (o linearOp) Init(in []graph.Shape) (graph.Shape, error) { return o.k.Init(in) }
 func (o linearOp) Cost() float64                              { return o.k.Cost() }
 func (o linearOp) Nonlinear() bool                            { return false }
