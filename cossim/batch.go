@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -12,37 +11,28 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// SampleError reports an error at one latent of a batch. Undefined cosines
-// are reported as *UndefinedError with its Sample set instead.
-type SampleError struct {
-	Sample int   // index of the latent, a row of the batch
-	Err    error // the engine's error
-}
-
-// Error returns the engine's message prefixed with the sample.
-func (e *SampleError) Error() string {
-	return fmt.Sprintf("cossim: sample %d: %s", e.Sample, strings.TrimPrefix(e.Err.Error(), "cossim: "))
-}
-
-// Unwrap returns the engine's error.
-func (e *SampleError) Unwrap() error { return e.Err }
-
-// Batch evaluates many latents at once. The latents are the rows of a
-// B × m *mat.Dense; they are shared out among worker goroutines, each with
-// its own engine and workspace. Every result is computed by the same
-// deterministic code whatever worker takes it, and sums over samples are
-// added in sample order, so results are bit-for-bit independent of the
-// number of workers. A Batch is not safe for concurrent use; after the
-// first call of each method, its methods make no allocations.
+// Batch evaluates many latents at once, the rows of a B × m *mat.Dense, in
+// one of two ways. With the adjoint engine, when stacking pays (see
+// NewBatch), one engine stacks the latents in the rows of every matrix
+// product, chunk by chunk (Adjoint.EvalBatch, Adjoint.SumGradBatch).
+// Otherwise the latents are shared out among worker goroutines, each with
+// its own engine and workspace. Either way every result is computed by the
+// same deterministic code whatever the chunking or the worker, and sums
+// over samples are added in sample order, so results are bit-for-bit
+// independent of the number of workers and threads. A Batch is not safe
+// for concurrent use; after the first call of each method, its methods
+// make no allocations.
 type Batch struct {
-	p       Problem
-	opt     Options
-	kind    Kind
-	workers int
-	engines []Engine
-	adj     []*Adjoint  // SumGrad's engines, made on first use
-	gd, gp  [][]float64 // per-worker SumGrad gradients, made on first use
-	run     []func()    // per-worker goroutine bodies, made once
+	p         Problem
+	opt       Options
+	kind      Kind
+	workers   int
+	stack     *Adjoint // the stacked engine, or nil for per-sample workers
+	engines   []Engine
+	adj       []*Adjoint  // SumGrad's engines, made on first use
+	gd, gp    [][]float64 // per-worker SumGrad gradients, made on first use
+	run       []func()    // per-worker goroutine bodies, made once
+	streamRes *Result
 
 	// The current call, read by the workers.
 	sum            bool
@@ -65,36 +55,40 @@ type Batch struct {
 	err   error
 }
 
-// NewBatch returns a batch evaluator with engines of kind k (EngineAuto
-// resolved once by ChooseKind) and the given number of workers; workers ≤ 0
-// means runtime.GOMAXPROCS(0). A call uses at most as many workers as there
-// are latents. Each worker owns an engine; for Forward engines the memory
-// budget opt.ForwardMemory bounds the whole batch, so NewBatch uses fewer
-// workers if their engines would exceed it together (results do not depend
-// on the number of workers), and fails as NewForward does if one would.
+// NewBatch returns a batch evaluator with engines of kind k (KindAuto
+// resolved once by ChooseKind) and up to the given number of workers;
+// workers ≤ 0 means runtime.GOMAXPROCS(0). An adjoint batch stacks the
+// latents into one engine's sweeps unless stacking does not pay: for
+// networks so small that one latent's evaluation costs under
+// stackMinNanos by the cost model, per-sample goroutines use the cores
+// better. Forward engines' blocks count against opt.MaxMemory together, so
+// NewBatch uses fewer workers if theirs would exceed it, and fails as
+// NewForward does if one would.
 func NewBatch(p Problem, opt Options, k Kind, workers int) (*Batch, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	if k == EngineAuto {
+	if k == KindAuto {
 		k = ChooseKind(p, opt)
 	}
-	if k == EngineForward && checkProblem(p) == nil && opt.ForwardMemory >= 0 {
-		budget := opt.ForwardMemory
-		if budget == 0 {
-			budget = DefaultForwardMemory
-		}
-		workers = int(max(1, min(int64(workers), budget/ForwardBytes(p, opt.Wrt))))
-	}
 	b := &Batch{p: p, opt: opt, kind: k, workers: workers}
+	if k == KindAdjoint && (workers == 1 || p.Validate() != nil || defaultCost.adjoint(p, opt.Wrt) >= stackMinNanos) {
+		a, err := NewAdjoint(p, opt)
+		if err != nil {
+			return nil, err
+		}
+		b.stack, b.workers = a, 1
+		return b, nil
+	}
+	if k == KindForward && p.Validate() == nil {
+		workers = int(max(1, min(int64(workers), opt.budget()/max(1, forwardBytes(p, opt.Wrt)))))
+		b.workers = workers
+	}
 	b.engines = make([]Engine, workers)
 	for w := range b.engines {
 		e, err := New(p, opt, k)
 		if err != nil {
 			return nil, err
-		}
-		if a, ok := e.(*Adjoint); ok {
-			a.SetThreads(1) // the batch's workers are the parallelism
 		}
 		b.engines[w] = e
 	}
@@ -111,11 +105,19 @@ func NewBatch(p Problem, opt Options, k Kind, workers int) (*Batch, error) {
 	return b, nil
 }
 
+// stackMinNanos is the cost-model time of one latent's evaluation above
+// which an adjoint batch stacks its latents instead of spreading them over
+// goroutines. Fitted with BenchmarkCossimBatch (bench/).
+const stackMinNanos = 20000
+
+// Stacked reports whether the batch stacks its latents in one engine.
+func (b *Batch) Stacked() bool { return b.stack != nil }
+
 // Kind returns the kind of the batch's engines.
 func (b *Batch) Kind() Kind { return b.kind }
 
-// Workers returns the number of workers, after NewBatch's cap for Forward
-// engines.
+// Workers returns the number of workers: 1 for a stacked batch, or after
+// NewBatch's cap for Forward engines.
 func (b *Batch) Workers() int { return b.workers }
 
 // EvalBatch evaluates the latents in the rows of Z into res, one result per
@@ -140,7 +142,7 @@ func EvalBatch(p Problem, opt Options, k Kind, Z *mat.Dense, res []*Result) erro
 }
 
 func (b *Batch) checkLatents(Z *mat.Dense) (int, error) {
-	if Z == nil {
+	if Z == nil || Z.IsEmpty() {
 		return 0, errors.New("cossim: no latents")
 	}
 	r, c := Z.Dims()
@@ -161,6 +163,17 @@ func (b *Batch) Eval(Z *mat.Dense, res []*Result) error {
 	}
 	if len(res) != n {
 		return fmt.Errorf("cossim: %d results for %d latents", len(res), n)
+	}
+	if b.stack != nil {
+		for s, r := range res {
+			if err := checkResult(r, b.p.M(), b.opt.Wrt, b.p.D.NumParams(), b.p.Phi.NumParams()); err != nil {
+				return &SampleError{Sample: s, Err: err}
+			}
+		}
+		return b.stack.EvalBatch(Z, func(s int, r *Result) error {
+			copyResult(res[s], r, b.opt.Wrt)
+			return nil
+		})
 	}
 	b.sum, b.z, b.res, b.n = false, Z, res, n
 	b.next.Store(0)
@@ -194,6 +207,9 @@ func (b *Batch) SumGrad(gradD, gradPhi []float64, Z *mat.Dense, w []float64) (fl
 	if err := checkSumArgs(gradD, gradPhi, w, b.p.M(), b.p.D.NumParams(), b.p.Phi.NumParams()); err != nil {
 		return 0, err
 	}
+	if b.stack != nil {
+		return b.stack.SumGradBatch(gradD, gradPhi, Z, w)
+	}
 	if err := b.prepareSum(gradD != nil, gradPhi != nil); err != nil {
 		return 0, err
 	}
@@ -217,16 +233,11 @@ func (b *Batch) prepareSum(wantD, wantPhi bool) error {
 	if b.adj == nil {
 		b.adj = make([]*Adjoint, b.workers)
 		for w := range b.adj {
-			if a, ok := b.engines[w].(*Adjoint); ok {
-				b.adj[w] = a
-				continue
-			}
 			a, err := NewAdjoint(b.p, b.opt)
 			if err != nil {
 				b.adj = nil
 				return err
 			}
-			a.SetThreads(1)
 			b.adj[w] = a
 		}
 		b.gd = make([][]float64, b.workers)
@@ -272,7 +283,7 @@ func (b *Batch) work(w int) {
 				return
 			}
 			if err := b.engines[w].Eval(b.res[s], b.z.RawRowView(s)); err != nil {
-				b.errAt[w], b.errs[w] = s, sampleError(s, err)
+				b.errAt[w], b.errs[w] = s, atSample(s, err)
 				for cur := b.stop.Load(); int64(s) < cur && !b.stop.CompareAndSwap(cur, int64(s)); cur = b.stop.Load() {
 				}
 				return // this worker's later samples are all above s
@@ -306,7 +317,7 @@ func (b *Batch) fold(s int, v float64, gd, gp []float64, err error) {
 	}
 	if b.err == nil {
 		if err != nil {
-			b.err = sampleError(s, err)
+			b.err = atSample(s, err)
 			b.stop.Store(int64(s))
 		} else {
 			b.total += v
@@ -323,13 +334,42 @@ func (b *Batch) fold(s int, v float64, gd, gp []float64, err error) {
 	b.mu.Unlock()
 }
 
-// sampleError names sample s in an engine's error.
-func sampleError(s int, err error) error {
-	var ue *UndefinedError
-	if errors.As(err, &ue) {
-		e := *ue
-		e.Sample = s
-		return &e
+// Stream evaluates the latents in the rows of Z in order and calls emit
+// with each index and result, which is owned by the batch and valid only
+// during the call, so memory does not grow with the batch. An error from
+// emit stops the batch and is returned.
+func (b *Batch) Stream(Z *mat.Dense, emit func(s int, res *Result) error) error {
+	if b.stack != nil {
+		return b.stack.EvalBatch(Z, emit)
 	}
-	return &SampleError{Sample: s, Err: err}
+	n, err := b.checkLatents(Z)
+	if err != nil {
+		return err
+	}
+	if b.streamRes == nil {
+		b.streamRes = NewResult(b.p, b.opt.Wrt)
+	}
+	for s := 0; s < n; s++ {
+		if err := b.engines[0].Eval(b.streamRes, Z.RawRowView(s)); err != nil {
+			return atSample(s, err)
+		}
+		if err := emit(s, b.streamRes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copyResult copies src into dst, which has the same sizes.
+func copyResult(dst, src *Result, wrt Wrt) {
+	copy(dst.S, src.S)
+	copy(dst.Dot, src.Dot)
+	copy(dst.ColNormSq, src.ColNormSq)
+	dst.GradNormSq = src.GradNormSq
+	if wrt&WrtD != 0 && src.GradD != nil {
+		dst.GradD.Copy(src.GradD)
+	}
+	if wrt&WrtPhi != 0 && src.GradPhi != nil {
+		dst.GradPhi.Copy(src.GradPhi)
+	}
 }

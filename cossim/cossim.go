@@ -6,19 +6,29 @@
 //	x = D(z),  g = ∇Φ(x),  uᵢ = ∂D/∂zᵢ(z),
 //	sᵢ = (g·uᵢ)² / (|g|² |uᵢ|²),  i = 1..m.
 //
-// Three engines compute the same Result: Forward (one vectorized hyper-dual
-// pass with no loop over directions or parameters; its blocks grow with m·P,
-// so it suits small networks), Adjoint (reverse mode over the loop-free
-// tangent pass; the fastest at every size measured, and the one
-// EngineAuto picks in practice) and Looped (one scalar pass per direction
-// and parameter, the reference). See docs/math.md for the derivation and
-// docs/benchmarks.md for the timings.
+// D and Φ are graphs of ops (package graph) of any architecture; package
+// layers builds them from dense networks and package onnx from PyTorch
+// exports. Three engines compute the same Result on any pair of graphs:
+//
+//   - Adjoint (adjoint.go): one tangent pass through D, Φ's reverse sweep
+//     for g, then the cotangents of all m outputs swept back together: through
+//     Φ's second-order sweep (forward over reverse) and D's (reverse over
+//     forward). It stacks a whole batch of latents in the rows of every
+//     product, and is the fastest at every size measured.
+//   - Forward (forward.go): one vectorized hyper-dual pass with no loop over
+//     directions or parameters; its blocks grow with m·P.
+//   - Looped (looped.go): one scalar hyper-dual pass per direction and
+//     parameter, the reference.
+//
+// Each assembles ∂sᵢ/∂θ in one place: Adjoint.sweep, Forward.Eval and
+// Looped.Eval, all through the scale-safe quotient rule of quotient.go. See
+// docs/math.md for the derivation and docs/design.md for the layout.
 package cossim
 
 import (
 	"fmt"
 
-	"github.com/dualgrad/dualgrad/layers"
+	"github.com/dualgrad/dualgrad/graph"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -40,74 +50,109 @@ type Options struct {
 	// Eps, if positive, is added to the denominator |g|²|uᵢ|², so that a
 	// zero gradient or column gives sᵢ = 0 instead of an error.
 	Eps float64
-	// ForwardMemory caps the bytes the Forward engine may allocate for its
-	// hyper-dual blocks; NewForward refuses a larger problem with an error.
-	// Zero means DefaultForwardMemory.
-	ForwardMemory int64
+	// MaxMemory caps the bytes an engine may allocate for its workspace
+	// (tapes, hyper-dual blocks, a batch's Jacobian buffer). Engines
+	// refuse larger problems with a *BudgetError before allocating, and the
+	// adjoint engine's batches are split into chunks that fit. Zero means
+	// DefaultMaxMemory.
+	MaxMemory int64
 }
 
-// DefaultForwardMemory is the Forward engine's memory budget when
-// Options.ForwardMemory is zero.
-const DefaultForwardMemory = 1 << 30
+// DefaultMaxMemory is the memory budget when Options.MaxMemory is zero.
+const DefaultMaxMemory = 1 << 30
 
-// Problem is the pair of networks. Φ maps Rⁿ to R and D maps Rᵐ to Rⁿ.
+func (o Options) budget() int64 {
+	if o.MaxMemory == 0 {
+		return DefaultMaxMemory
+	}
+	return o.MaxMemory
+}
+
+// Problem is the pair of networks. D maps a latent of m elements to a
+// tensor of n elements; Φ maps a tensor of n elements (D's output, read in
+// row-major order whatever the two shapes) to its output, of which element
+// PhiOutput (row-major, from 0) is the scalar Φ: for a classifier's
+// log-softmax output, the log-probability of class PhiOutput.
 type Problem struct {
-	Phi *layers.Network // Φ: Rⁿ → R, whose input gradient is g
-	D   *layers.Network // D: Rᵐ → Rⁿ, whose latent Jacobian columns are uᵢ
+	D, Phi    *graph.Graph
+	PhiOutput int
 }
 
-// M returns the latent dimension m.
-func (p Problem) M() int { return p.D.In() }
+// M returns the latent dimension m, the number of elements of D's input.
+// It panics with a message naming the mistake if D is missing.
+func (p Problem) M() int { return p.graph("D", p.D).InputShape().Size() }
 
-// N returns the data dimension n.
-func (p Problem) N() int { return p.D.Out() }
+// N returns the data dimension n, the number of elements of D's output.
+func (p Problem) N() int { return p.graph("D", p.D).OutputShape().Size() }
 
-// Validate reports whether both networks are present and valid
-// (layers.Network.Validate) and fit together.
+func (p Problem) graph(name string, g *graph.Graph) *graph.Graph {
+	if g == nil {
+		panic("cossim: Problem." + name + " is nil")
+	}
+	if g.Err() != nil || g.OutputNode() < 0 {
+		panic(fmt.Sprintf("cossim: Problem.%s is not a valid graph (check Problem.Validate first): %v", name, g.Validate()))
+	}
+	return g
+}
+
+// Validate reports whether both graphs are present and valid
+// (graph.Graph.Validate) and fit together: D's output has as many elements
+// as Φ's input, and PhiOutput indexes Φ's output.
 func (p Problem) Validate() error {
 	for _, c := range [...]struct {
 		name string
-		net  *layers.Network
+		g    *graph.Graph
 	}{{"Φ", p.Phi}, {"D", p.D}} {
-		if c.net == nil {
+		if c.g == nil {
 			return fmt.Errorf("cossim: %s network is missing", c.name)
 		}
-		if err := c.net.Validate(); err != nil {
+		if err := c.g.Validate(); err != nil {
 			return fmt.Errorf("cossim: %s: %w", c.name, err)
 		}
 	}
-	switch {
-	case p.Phi.Out() != 1:
-		return fmt.Errorf("cossim: Φ has %d outputs, want 1", p.Phi.Out())
-	case p.D.Out() != p.Phi.In():
-		return fmt.Errorf("cossim: D's output width %d does not match Φ's input width %d", p.D.Out(), p.Phi.In())
+	nd, np := p.D.OutputShape(), p.Phi.InputShape()
+	if nd.Size() != np.Size() {
+		return fmt.Errorf("cossim: D's output shape %v has %d elements and Φ's input shape %v has %d; they must have the same number", nd, nd.Size(), np, np.Size())
+	}
+	if k := p.Phi.OutputShape().Size(); p.PhiOutput < 0 || p.PhiOutput >= k {
+		if k == 1 {
+			return fmt.Errorf("cossim: PhiOutput = %d, but Φ has one output element (0)", p.PhiOutput)
+		}
+		return fmt.Errorf("cossim: PhiOutput = %d, want an element of Φ's output shape %v, 0 to %d", p.PhiOutput, p.Phi.OutputShape(), k-1)
+	}
+	if p.M() == 0 {
+		return fmt.Errorf("cossim: D's input shape %v has no elements", p.D.InputShape())
 	}
 	return nil
 }
 
 // Result holds sᵢ, the pieces of its formula and its parameter Jacobians for
-// one latent z.
+// one latent z. The Jacobians are named after the networks whose
+// parameters they differentiate by: GradD is ∂s/∂θ and GradPhi ∂s/∂φ, each
+// with one row per latent direction and one column per parameter, in the
+// graphs' parameter order (graph.Graph.Params).
 type Result struct {
-	S          []float64 // sᵢ, length m
-	Dot        []float64 // cᵢ = g·uᵢ
-	GradNormSq float64   // |g|²
-	ColNormSq  []float64 // |uᵢ|²
-	// GradD is ∂s/∂θ, m × P_D with parameters in PyTorch order, or nil if
-	// not requested.
-	GradD *mat.Dense
-	// GradPhi is ∂s/∂φ, m × P_Φ, or nil if not requested.
-	GradPhi *mat.Dense
+	S          []float64  // sᵢ, length m
+	Dot        []float64  // cᵢ = g·uᵢ
+	GradNormSq float64    // |g|²
+	ColNormSq  []float64  // |uᵢ|²
+	GradD      *mat.Dense // ∂s/∂θ, m × P_D, or nil if not requested
+	GradPhi    *mat.Dense // ∂s/∂φ, m × P_Φ, or nil if not requested
 }
 
 // NewResult allocates a Result sized for p, with the Jacobians that wrt
-// selects. p must be valid (Problem.Validate); NewResult panics otherwise.
+// selects. p must be valid (Problem.Validate); NewResult panics with a
+// message naming the mistake otherwise.
 func NewResult(p Problem, wrt Wrt) *Result {
+	if err := p.Validate(); err != nil {
+		panic(fmt.Sprintf("cossim: NewResult of an invalid problem: %v", err))
+	}
 	m := p.M()
 	r := &Result{S: make([]float64, m), Dot: make([]float64, m), ColNormSq: make([]float64, m)}
-	if wrt&WrtD != 0 {
+	if wrt&WrtD != 0 && p.D.NumParams() > 0 {
 		r.GradD = mat.NewDense(m, p.D.NumParams(), nil)
 	}
-	if wrt&WrtPhi != 0 {
+	if wrt&WrtPhi != 0 && p.Phi.NumParams() > 0 {
 		r.GradPhi = mat.NewDense(m, p.Phi.NumParams(), nil)
 	}
 	return r
@@ -118,62 +163,4 @@ func NewResult(p Problem, wrt Wrt) *Result {
 // allocations. res must come from NewResult with the engine's Wrt.
 type Engine interface {
 	Eval(res *Result, z []float64) error
-}
-
-// UndefinedError reports a cosine that is undefined because |g| = 0 or
-// |uᵢ| = 0 and Options.Eps is zero.
-type UndefinedError struct {
-	Sample    int    // index of the latent in a batch, 0 for a single latent
-	Direction int    // latent direction i, from 0; -1 when |g| = 0 for all i
-	Cause     string // "zero gradient of Φ" or "zero Jacobian column of D"
-}
-
-// Error names the sample and the direction, both counted from 0.
-func (e *UndefinedError) Error() string {
-	if e.Direction < 0 {
-		return fmt.Sprintf("cossim: cosine undefined at sample %d (from 0): %s; add Options.Eps (-eps) to regularize", e.Sample, e.Cause)
-	}
-	return fmt.Sprintf("cossim: cosine undefined at sample %d, direction %d (both from 0): %s; add Options.Eps (-eps) to regularize", e.Sample, e.Direction, e.Cause)
-}
-
-// checkDefined returns an *UndefinedError if a denominator is zero and eps
-// does not regularize it.
-func checkDefined(g2 float64, u2 []float64, eps float64) error {
-	if eps > 0 {
-		return nil
-	}
-	if g2 == 0 {
-		return &UndefinedError{Direction: -1, Cause: "zero gradient of Φ"}
-	}
-	for i, u := range u2 {
-		if u == 0 {
-			return &UndefinedError{Direction: i, Cause: "zero Jacobian column of D"}
-		}
-		if g2*u == 0 { // both tiny: the product underflows and s would be 0/0
-			return &UndefinedError{Direction: i, Cause: "|g|²·|uᵢ|² underflows to 0"}
-		}
-	}
-	return nil
-}
-
-// quotientGrad writes ∂s/∂p for s = c²/(G·U + eps) into dst, given the
-// derivatives dc, dG and dU of c, G and U with respect to the same
-// parameters. Any of dc, dG, dU may be nil, meaning zero.
-func quotientGrad(dst []float64, c, G, U, eps float64, dc, dG, dU []float64) {
-	q := G*U + eps
-	a := 2 * c / q
-	b := c * c / (q * q)
-	for k := range dst {
-		v := 0.0
-		if dc != nil {
-			v += a * dc[k]
-		}
-		if dG != nil {
-			v -= b * U * dG[k]
-		}
-		if dU != nil {
-			v -= b * G * dU[k]
-		}
-		dst[k] = v
-	}
 }

@@ -1,235 +1,152 @@
 package cossim
 
 import (
-	"github.com/dualgrad/dualgrad/dual"
+	"github.com/dualgrad/dualgrad/graph"
 	"github.com/dualgrad/dualgrad/hyperdual"
-	"github.com/dualgrad/dualgrad/layers"
+	"github.com/dualgrad/dualgrad/passes"
 )
 
-// Looped is the reference engine: the forum post's approach done right, one
-// scalar pass per derivative direction, with no vectorization to get wrong.
-//
-// Values come from dual passes: D with ε = eᵢ on z gives x and uᵢ, and Φ on
-// that output gives cᵢ = g·uᵢ; Φ with ε = eⱼ at x gives gⱼ. For each
-// parameter θₚ of D, hyper-dual passes of Φ∘D with ε₁ = eᵢ on z and ε₂ = eₚ
-// on θ give ∂cᵢ/∂θₚ (Φ's ε₁ε₂ part) and ∂uᵢ/∂θₚ (D's ε₁ε₂ parts), and D with
-// ε₂ = eₚ followed by Φ with ε₁ = eⱼ at its input gives ∂gⱼ/∂θₚ. Φ's
-// parameters φ_q are handled alike, with ε₂ = e_q on φ. The quotient rule
-// then assembles ∂s/∂θ and ∂s/∂φ.
-//
-// That is m + n dual passes for the values, P_D·(m + 1) passes of D and
-// P_D·(m + n) of Φ for ∂s/∂θ, and P_Φ·(m + n) passes of Φ for ∂s/∂φ. It is
-// the benchmarks' baseline and the engines' test oracle, not a tool for
-// real sizes.
-//
-// A Looped engine reads the networks' parameters at every call, so they may
-// be updated in place between calls; their shapes must not change. It is not
-// safe for concurrent use. After the first call, Eval makes no allocations.
+// Looped is the reference engine: the post's approach done right, with one
+// scalar hyper-dual pass (each op's Hyper) per latent direction and
+// parameter, giving uᵢ, ∂x/∂θ_p and ∂uᵢ/∂θ_p, and one per data dimension
+// and parameter, giving g and ∂g/∂p. It costs (m + n)·P scalar passes of
+// the networks and exists as the benchmarks' baseline and an oracle that
+// shares no block-pass code with the other engines.
 type Looped struct {
-	engine
-	n int
-
-	dw, fw     layers.ScalarWorkspace
-	theta, phi []float64 // the networks' current parameters
-
-	zd, xd, yd []dual.Number      // z, x = D(z), Φ(x)
-	zh, xh, yh []hyperdual.Number // z, x, Φ(x)
-	xin        []hyperdual.Number // Φ's seeded input
-	th, fh     []hyperdual.Number // θ and φ with one ε₂ seed
-	dx         []hyperdual.Number // ∂x/∂θₚ in the ε₂ parts
-
-	x, g  []float64   // x, g
-	u     [][]float64 // uᵢ
-	c, u2 []float64   // cᵢ, Uᵢ = |uᵢ|²
-	g2    float64     // G = |g|²
-	dcD   [][]float64 // ∂cᵢ/∂θ, m × P_D
-	duD   [][]float64 // ∂Uᵢ/∂θ, m × P_D
-	dgD   []float64   // ∂G/∂θ
-	dcF   [][]float64 // ∂cᵢ/∂φ, m × P_Φ
-	dgF   []float64   // ∂G/∂φ
+	p            Problem
+	opt          Options
+	m, n, pd, pf int
+	sd, sf       *passes.Scalar
+	cos          *cosines
+	zh, xh       []hyperdual.Number
+	x, g, U      []float64
+	dx, dg, du   []float64 // for one parameter: ∂x/∂p, ∂g/∂p, ∂uᵢ/∂p (m × n)
+	dc, dG, dU   []float64 // for one parameter, per direction
+	col          []float64
 }
 
-// NewLooped returns a looped reference engine for p with the options opt.
-// Only opt.Wrt, which Jacobians Eval computes, and opt.Eps are used. It
-// checks both networks completely (layers.Network.Validate) and that they
-// fit together.
+// NewLooped returns a looped engine for p.
 func NewLooped(p Problem, opt Options) (*Looped, error) {
-	base, err := newEngine(p, opt)
-	if err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	m, n := base.m, p.N()
-	l := &Looped{engine: base, n: n}
-	l.theta = make([]float64, l.pd)
-	l.phi = make([]float64, l.pf)
-	l.zd, l.xd, l.yd = make([]dual.Number, m), make([]dual.Number, n), make([]dual.Number, 1)
-	l.zh, l.xh, l.yh = make([]hyperdual.Number, m), make([]hyperdual.Number, n), make([]hyperdual.Number, 1)
-	l.xin, l.dx = make([]hyperdual.Number, n), make([]hyperdual.Number, n)
-	l.th, l.fh = make([]hyperdual.Number, l.pd), make([]hyperdual.Number, l.pf)
-	l.x, l.g = make([]float64, n), make([]float64, n)
-	l.u = loopedRows(m, n)
-	l.c, l.u2 = make([]float64, m), make([]float64, m)
-	if opt.Wrt&WrtD != 0 {
-		l.dcD, l.duD, l.dgD = loopedRows(m, l.pd), loopedRows(m, l.pd), make([]float64, l.pd)
+	if err := checkOptions(opt); err != nil {
+		return nil, err
 	}
-	if opt.Wrt&WrtPhi != 0 {
-		l.dcF, l.dgF = loopedRows(m, l.pf), make([]float64, l.pf)
-	}
-	return l, nil
+	m, n := p.M(), p.N()
+	return &Looped{p: p, opt: opt, m: m, n: n, pd: p.D.NumParams(), pf: p.Phi.NumParams(),
+		sd: passes.NewScalar(p.D), sf: passes.NewScalar(p.Phi), cos: newCosines(m, n),
+		zh: make([]hyperdual.Number, m), xh: make([]hyperdual.Number, n),
+		x: make([]float64, n), g: make([]float64, n), U: make([]float64, m*n),
+		dx: make([]float64, n), dg: make([]float64, n), du: make([]float64, m*n),
+		dc: make([]float64, m), dG: make([]float64, m), dU: make([]float64, m), col: make([]float64, m)}, nil
 }
 
-// loopedRows returns an r × c matrix as a slice of rows sharing one allocation.
-func loopedRows(r, c int) [][]float64 {
-	data := make([]float64, r*c)
-	s := make([][]float64, r)
-	for i := range s {
-		s[i] = data[i*c : (i+1)*c]
+// seedParam returns a seed that puts ε₂ on element e of parameter k.
+func seedParam(k, e int) func(int, []hyperdual.Number) {
+	return func(p int, v []hyperdual.Number) {
+		if p == k {
+			v[e].E2 = 1
+		}
+	}
+}
+
+// dPass runs D with ε₁ on zᵢ and the seed, and returns its output.
+func (l *Looped) dPass(z []float64, i int, seed func(int, []hyperdual.Number)) []hyperdual.Number {
+	for k, v := range z {
+		l.zh[k] = hyperdual.Number{Real: v}
+	}
+	l.zh[i].E1 = 1
+	return l.sd.Eval(l.zh, seed)
+}
+
+// phiPass runs Φ at x with ε₁ on x_j, ε₂ parts dx at the input (nil for
+// none) and the seed, and returns Φ's output element.
+func (l *Looped) phiPass(j int, dx []float64, seed func(int, []hyperdual.Number)) hyperdual.Number {
+	for k, v := range l.x {
+		l.xh[k] = hyperdual.Number{Real: v}
+		if dx != nil {
+			l.xh[k].E2 = dx[k]
+		}
+	}
+	l.xh[j].E1 = 1
+	return l.sf.Eval(l.xh, seed)[l.p.PhiOutput]
+}
+
+// Eval computes s, its pieces and the selected Jacobians at z into res.
+// Errors are as for Adjoint.Eval.
+func (l *Looped) Eval(res *Result, z []float64) error {
+	if err := checkLatent(z, l.m); err != nil {
+		return err
+	}
+	if err := checkResult(res, l.m, l.opt.Wrt, l.pd, l.pf); err != nil {
+		return err
+	}
+	if err := validGraphs(l.p); err != nil {
+		return err
+	}
+	m, n := l.m, l.n
+	for i := 0; i < m; i++ {
+		y := l.dPass(z, i, nil)
+		for k, v := range y {
+			l.x[k], l.U[i*n+k] = v.Real, v.E1
+		}
+	}
+	for j := 0; j < n; j++ {
+		l.g[j] = l.phiPass(j, nil, nil).E1
+	}
+	if err := l.cos.eval(res, l.g, l.U, l.opt.Eps); err != nil {
+		return err
+	}
+	if l.opt.Wrt&WrtD != 0 && l.pd > 0 {
+		raw := res.GradD.RawMatrix()
+		l.params(l.p.D, true, z, raw.Data, raw.Stride)
+	}
+	if l.opt.Wrt&WrtPhi != 0 && l.pf > 0 {
+		raw := res.GradPhi.RawMatrix()
+		l.params(l.p.Phi, false, z, raw.Data, raw.Stride)
+	}
+	return checkResultJacobians(res, l.opt.Wrt, l.pd, l.pf)
+}
+
+// params fills the Jacobian columns of the parameters of D (inD) or Φ,
+// one parameter element at a time.
+func (l *Looped) params(g *graph.Graph, inD bool, z []float64, jac []float64, stride int) {
+	m, n := l.m, l.n
+	for k, q := range g.Params() {
+		for e := 0; e < q.Shape.Size(); e++ {
+			seed := seedParam(k, e)
+			var dx []float64
+			clear(l.du)
+			if inD {
+				for i := 0; i < m; i++ {
+					y := l.dPass(z, i, seed)
+					for r, v := range y {
+						l.dx[r], l.du[i*n+r] = v.E2, v.E12
+					}
+				}
+				dx, seed = l.dx, nil
+			}
+			for j := 0; j < n; j++ {
+				l.dg[j] = l.phiPass(j, dx, seed).E12
+			}
+			dG := 2 * dot(l.g, l.dg)
+			for i := 0; i < m; i++ {
+				u, du := l.U[i*n:(i+1)*n], l.du[i*n:(i+1)*n]
+				l.dc[i] = dot(l.dg, u) + dot(l.g, du)
+				l.dG[i] = dG
+				l.dU[i] = 2 * dot(u, du)
+				l.cos.quotient(l.col[i:i+1], i, l.dc[i:i+1], l.dG[i:i+1], l.dU[i:i+1])
+				jac[i*stride+q.Offset+e] = l.col[i]
+			}
+		}
+	}
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for k, v := range a {
+		s += v * b[k]
 	}
 	return s
-}
-
-// Eval computes s, its pieces and the Jacobians that the engine's Wrt
-// selects, writing them into res, which must be sized as by NewResult.
-// Jacobians that Wrt does not select are left unchanged. It returns an error
-// if z does not have length m or is not finite, if res does not fit, if a
-// network's shapes changed since NewLooped or a piece of s is not finite,
-// and an *UndefinedError if a denominator is zero and Eps is not positive;
-// Dot, GradNormSq and ColNormSq are still written in the last two cases.
-func (l *Looped) Eval(res *Result, z []float64) error {
-	if err := l.checkEval(res, z); err != nil {
-		return err
-	}
-	l.p.D.Params(l.theta)
-	l.p.Phi.Params(l.phi)
-	l.values(z)
-	copy(res.Dot, l.c)
-	copy(res.ColNormSq, l.u2)
-	res.GradNormSq = l.g2
-	if err := checkFinite(l.g2, l.u2); err != nil {
-		return err
-	}
-	if err := checkDefined(l.g2, l.u2, l.opt.Eps); err != nil {
-		return err
-	}
-	for i, c := range l.c {
-		res.S[i] = c * c / (l.g2*l.u2[i] + l.opt.Eps)
-	}
-	if l.opt.Wrt&WrtD != 0 {
-		l.gradD(z)
-		for i := range l.m {
-			quotientGrad(res.GradD.RawRowView(i), l.c[i], l.g2, l.u2[i], l.opt.Eps, l.dcD[i], l.dgD, l.duD[i])
-		}
-	}
-	if l.opt.Wrt&WrtPhi != 0 {
-		l.gradPhi()
-		for i := range l.m {
-			quotientGrad(res.GradPhi.RawRowView(i), l.c[i], l.g2, l.u2[i], l.opt.Eps, l.dcF[i], l.dgF, nil)
-		}
-	}
-	return nil
-}
-
-// values computes x, uᵢ, cᵢ, g, G and Uᵢ with dual passes, one per latent
-// direction and one per input dimension of Φ.
-func (l *Looped) values(z []float64) {
-	for i := range l.m {
-		for k, v := range z {
-			l.zd[k] = dual.Number{Real: v}
-		}
-		l.zd[i].Eps = 1
-		l.dw.EvalDual(l.p.D, l.xd, l.zd, nil)
-		l.u2[i] = 0
-		for k, v := range l.xd {
-			l.x[k] = v.Real
-			l.u[i][k] = v.Eps
-			l.u2[i] += v.Eps * v.Eps
-		}
-		l.fw.EvalDual(l.p.Phi, l.yd, l.xd, nil)
-		l.c[i] = l.yd[0].Eps
-	}
-	l.g2 = 0
-	for j := range l.n {
-		for k, v := range l.x {
-			l.xd[k] = dual.Number{Real: v}
-		}
-		l.xd[j].Eps = 1
-		l.fw.EvalDual(l.p.Phi, l.yd, l.xd, nil)
-		l.g[j] = l.yd[0].Eps
-		l.g2 += l.g[j] * l.g[j]
-	}
-}
-
-// gradD computes ∂cᵢ/∂θ, ∂Uᵢ/∂θ and ∂G/∂θ, one parameter θₚ at a time.
-func (l *Looped) gradD(z []float64) {
-	for k, v := range l.theta {
-		l.th[k] = hyperdual.Number{Real: v}
-	}
-	for p := range l.pd {
-		l.th[p].E2 = 1
-
-		// Φ∘D with ε₁ = eᵢ on z: ∂cᵢ/∂θₚ and ∂uᵢ/∂θₚ.
-		for i := range l.m {
-			for k, v := range z {
-				l.zh[k] = hyperdual.Number{Real: v}
-			}
-			l.zh[i].E1 = 1
-			l.dw.EvalHyper(l.p.D, l.xh, l.zh, l.th)
-			l.fw.EvalHyper(l.p.Phi, l.yh, l.xh, nil)
-			l.dcD[i][p] = l.yh[0].E12
-			du := 0.0
-			for _, v := range l.xh {
-				du += 2 * v.E1 * v.E12 // ∂|uᵢ|²/∂θₚ = 2 uᵢ·∂uᵢ/∂θₚ
-			}
-			l.duD[i][p] = du
-		}
-
-		// D with ε₂ alone, then Φ with ε₁ = eⱼ at its input: ∂gⱼ/∂θₚ.
-		for k, v := range z {
-			l.zh[k] = hyperdual.Number{Real: v}
-		}
-		l.dw.EvalHyper(l.p.D, l.dx, l.zh, l.th)
-		l.dgD[p] = l.gradNormSqDeriv(l.dx, nil)
-
-		l.th[p].E2 = 0
-	}
-}
-
-// gradPhi computes ∂cᵢ/∂φ and ∂G/∂φ, one parameter φ_q at a time; Uᵢ does
-// not depend on φ.
-func (l *Looped) gradPhi() {
-	for k, v := range l.phi {
-		l.fh[k] = hyperdual.Number{Real: v}
-	}
-	for k, v := range l.x {
-		l.dx[k] = hyperdual.Number{Real: v}
-	}
-	for q := range l.pf {
-		l.fh[q].E2 = 1
-
-		// Φ at x + uᵢε₁, which is D's output seeded along zᵢ: ∂cᵢ/∂φ_q.
-		for i := range l.m {
-			for k, v := range l.x {
-				l.xin[k] = hyperdual.Number{Real: v, E1: l.u[i][k]}
-			}
-			l.fw.EvalHyper(l.p.Phi, l.yh, l.xin, l.fh)
-			l.dcF[i][q] = l.yh[0].E12
-		}
-		l.dgF[q] = l.gradNormSqDeriv(l.dx, l.fh)
-
-		l.fh[q].E2 = 0
-	}
-}
-
-// gradNormSqDeriv returns ∂G/∂p = 2 Σⱼ gⱼ ∂gⱼ/∂p, where x carries ∂x/∂p in
-// its ε₂ parts and phi, if not nil, carries ε₂ on one of Φ's parameters:
-// Φ at x + eⱼε₁ has ∂gⱼ/∂p in its ε₁ε₂ part.
-func (l *Looped) gradNormSqDeriv(x, phi []hyperdual.Number) float64 {
-	dG := 0.0
-	for j := range l.n {
-		copy(l.xin, x)
-		l.xin[j].E1 = 1
-		l.fw.EvalHyper(l.p.Phi, l.yh, l.xin, phi)
-		dG += 2 * l.g[j] * l.yh[0].E12
-	}
-	return dG
 }

@@ -328,6 +328,14 @@ func (g *Graph) fail(name, op, format string, args ...any) Node {
 	return Node{g, -1}
 }
 
+// Fail records err as the graph's error, unless it has one already, for
+// builders (such as importers) that find a problem of their own.
+func (g *Graph) Fail(err error) {
+	if g.err == nil {
+		g.err = err
+	}
+}
+
 // Err returns the first error recorded while building, if any.
 func (g *Graph) Err() error { return g.err }
 
@@ -388,6 +396,17 @@ func (g *Graph) Const(name string, shape Shape, data []float64) Node {
 	return g.leaf(KindConst, name, shape, data)
 }
 
+// ParamAlias declares a parameter as Param does, but keeps data, of
+// exactly the shape's size, as its storage instead of copying it: updates
+// through either are seen by both. Package layers uses it so that a dense
+// network's weight matrices stay the graph's parameters.
+func (g *Graph) ParamAlias(name string, shape Shape, data []float64) Node {
+	if g.err == nil && len(data) != shape.Size() {
+		return g.fail(name, "", "has %d values for shape %v (%d elements)", len(data), shape, shape.Size())
+	}
+	return g.leafData(KindParam, name, shape, data)
+}
+
 func (g *Graph) leaf(k Kind, name string, shape Shape, data []float64) Node {
 	if g.err != nil {
 		return Node{g, -1}
@@ -398,6 +417,14 @@ func (g *Graph) leaf(k Kind, name string, shape Shape, data []float64) Node {
 	}
 	d := make([]float64, size)
 	copy(d, data)
+	return g.leafData(k, name, shape, d)
+}
+
+func (g *Graph) leafData(k Kind, name string, shape Shape, d []float64) Node {
+	if g.err != nil {
+		return Node{g, -1}
+	}
+	size := shape.Size()
 	for i, v := range d {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return g.fail(name, "", "element %d is %v, want a finite number", i, v)

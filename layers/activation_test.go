@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/dualgrad/dualgrad/graph"
 	"github.com/dualgrad/dualgrad/hyperdual"
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/floats/scalar"
@@ -15,7 +16,8 @@ import (
 // written independently of the hyper-dual definitions. The kinks follow
 // PyTorch: relu′(0) = 0 (threshold_backward passes the gradient only where
 // x > 0) and elu uses its exponential branch at x ≤ 0 (elu_backward), so
-// elu′(0) = elu″(0) = 1.
+// elu′(0) = 1, while PyTorch 1.13's double backward gives elu″(0) = 0
+// (checked with torch.autograd.grad twice at ±0).
 var closedForm = [numActivations]func(x float64) (f, d1, d2 float64){
 	Identity: func(x float64) (float64, float64, float64) { return x, 1, 0 },
 	Tanh: func(x float64) (float64, float64, float64) {
@@ -38,6 +40,9 @@ var closedForm = [numActivations]func(x float64) (f, d1, d2 float64){
 	},
 	ELU: func(x float64) (float64, float64, float64) {
 		if x > 0 {
+			return x, 1, 0
+		}
+		if x == 0 {
 			return x, 1, 0
 		}
 		return math.Expm1(x), math.Exp(x), math.Exp(x)
@@ -82,7 +87,7 @@ func TestActivationClosedForm(t *testing.T) {
 	points := []float64{-800, -30, -3.5, -1.3, -0.2, 0, 0.4, 1.7, 2.9, 25, 800}
 	for _, a := range allActivations() {
 		for _, x := range points {
-			f, d1, d2 := a.Eval(x)
+			f, d1, d2 := evalAct(a, x)
 			wf, wd1, wd2 := closedForm[a](x)
 			if !near(f, wf, 1e-14) || !near(d1, wd1, 1e-14) || !near(d2, wd2, 1e-14) {
 				t.Errorf("%v.Eval(%v) = %v, %v, %v; closed form %v, %v, %v", a, x, f, d1, d2, wf, wd1, wd2)
@@ -97,9 +102,9 @@ func TestActivationFiniteDifference(t *testing.T) {
 	settings := &fd.Settings{Formula: fd.Central, Step: 1e-5}
 	for _, a := range allActivations() {
 		for _, x := range []float64{-2.7, -0.9, -0.3, 0.2, 1.1, 3.3} {
-			_, d1, d2 := a.Eval(x)
-			fd1 := fd.Derivative(func(x float64) float64 { f, _, _ := a.Eval(x); return f }, x, settings)
-			fd2 := fd.Derivative(func(x float64) float64 { _, d, _ := a.Eval(x); return d }, x, settings)
+			_, d1, d2 := evalAct(a, x)
+			fd1 := fd.Derivative(func(x float64) float64 { f, _, _ := evalAct(a, x); return f }, x, settings)
+			fd2 := fd.Derivative(func(x float64) float64 { _, d, _ := evalAct(a, x); return d }, x, settings)
 			if !near(d1, fd1, 1e-9) || !near(d2, fd2, 1e-9) {
 				t.Errorf("%v at %v: σ′ = %v, σ″ = %v; finite differences %v, %v", a, x, d1, d2, fd1, fd2)
 			}
@@ -115,9 +120,9 @@ func TestActivationHyperSeeds(t *testing.T) {
 	for _, a := range allActivations() {
 		for _, x := range []float64{-2.2, -0.6, 0, 0.35, 1.8} {
 			for _, s := range seeds {
-				f, d1, d2 := a.Eval(x)
+				f, d1, d2 := evalAct(a, x)
 				want := hyperdual.Number{Real: f, E1: d1 * s.b, E2: d1 * s.c, E12: d1*s.d + d2*s.b*s.c}
-				got := a.Hyper(hyperdual.Number{Real: x, E1: s.b, E2: s.c, E12: s.d})
+				got := hyperAct(a, hyperdual.Number{Real: x, E1: s.b, E2: s.c, E12: s.d})
 				if got.Real != want.Real || !near(got.E1, want.E1, 1e-15) || !near(got.E2, want.E2, 1e-15) || !near(got.E12, want.E12, 1e-14) {
 					t.Errorf("%v.Hyper(%v, %v, %v, %v) = %+v, want %+v", a, x, s.b, s.c, s.d, got, want)
 				}
@@ -142,10 +147,10 @@ func TestActivationSpecialCases(t *testing.T) {
 		{ReLU, seed(-2), hyperdual.Number{}},
 		{ReLU, seed(2), seed(2)},
 		{ReLU, seed(nan), seed(nan)},
-		// PyTorch's exponential branch at 0: elu′(0) = elu″(0) = 1, so
-		// E12 = 1·0.45 + 1·0.7·(−1.3) = −0.46.
-		{ELU, seed(0), hyperdual.Number{Real: 0, E1: 0.7, E2: -1.3, E12: 0.45 + 0.7*-1.3}},
-		{ELU, seed(negZero), hyperdual.Number{Real: negZero, E1: 0.7, E2: -1.3, E12: 0.45 + 0.7*-1.3}},
+		// PyTorch: elu′(0) = 1 (the exponential branch) and elu″(0) = 0 (its
+		// double backward), so the ε₁ε₂ part is the incoming one alone.
+		{ELU, seed(0), hyperdual.Number{Real: 0, E1: 0.7, E2: -1.3, E12: 0.45}},
+		{ELU, seed(negZero), hyperdual.Number{Real: negZero, E1: 0.7, E2: -1.3, E12: 0.45}},
 		{Identity, seed(negZero), seed(negZero)},
 		// At 0: tanh′ = 1, tanh″ = 0; sin likewise; sigmoid = ½, ¼, 0.
 		{Tanh, seed(0), seed(0)},
@@ -162,13 +167,13 @@ func TestActivationSpecialCases(t *testing.T) {
 		// The value bit for bit, sign of zero included; the derivative
 		// parts to rounding, since the hand-written constants are folded
 		// exactly while the activations round each product.
-		got := tc.a.Hyper(tc.x)
+		got := hyperAct(tc.a, tc.x)
 		if !same(got.Real, tc.want.Real) || !near(got.E1, tc.want.E1, 1e-15) || !near(got.E2, tc.want.E2, 1e-15) || !near(got.E12, tc.want.E12, 1e-15) {
 			t.Errorf("%v.Hyper(%+v) = %+v, want %+v", tc.a, tc.x, got, tc.want)
 		}
 	}
 	for _, a := range allActivations() {
-		if f, _, _ := a.Eval(nan); !math.IsNaN(f) {
+		if f, _, _ := evalAct(a, nan); !math.IsNaN(f) {
 			t.Errorf("%v.Eval(NaN) = %v, want NaN", a, f)
 		}
 	}
@@ -182,11 +187,11 @@ func TestActivationSpecialCases(t *testing.T) {
 func TestActivationGELUMatchesTorch(t *testing.T) {
 	for _, x := range []float64{-3, -1.5, -0.1, 0.25, 1, 4} {
 		torch := x * 0.5 * (1 + math.Erf(x/math.Sqrt2))
-		if f, _, _ := GELU.Eval(x); !near(f, torch, 1e-15) {
+		if f, _, _ := evalAct(GELU, x); !near(f, torch, 1e-15) {
 			t.Errorf("gelu(%v) = %v, torch's formula %v", x, f, torch)
 		}
 	}
-	if f, _, _ := GELU.Eval(-10); !scalar.EqualWithinRel(f, -7.619853024160526e-23, 1e-13) {
+	if f, _, _ := evalAct(GELU, -10); !scalar.EqualWithinRel(f, -7.619853024160526e-23, 1e-13) {
 		t.Errorf("gelu(-10) = %v, want -7.619853024160526e-23", f)
 	}
 }
@@ -195,13 +200,13 @@ func TestActivationGELUMatchesTorch(t *testing.T) {
 // torch.nn.functional.softplus, which returns x (derivative 1) for x > 20.
 func TestSoftplusTorchThreshold(t *testing.T) {
 	for _, x := range []float64{20, 20.5, 25, 40, 800} {
-		f, d1, _ := Softplus.Eval(x)
+		f, d1, _ := evalAct(Softplus, x)
 		if math.Abs(f-x) >= 2.1e-9 || math.Abs(d1-1) >= 2.1e-9 {
 			t.Errorf("softplus(%v) − %v = %v, softplus′ − 1 = %v; want both below 2.1e-9", x, x, f-x, d1-1)
 		}
 	}
 	// Just above the threshold the difference is real, not rounding.
-	if f, _, _ := Softplus.Eval(20); f == 20 {
+	if f, _, _ := evalAct(Softplus, 20); f == 20 {
 		t.Errorf("softplus(20) = 20, want the exact log(1+e²⁰)")
 	}
 }
@@ -253,4 +258,21 @@ func TestActivationNames(t *testing.T) {
 	if b, err := json.Marshal(v); err != nil || string(b) != `{"Act":"gelu"}` {
 		t.Errorf("json.Marshal = %s, %v", b, err)
 	}
+}
+
+// hyperAct applies activation a's op to one hyper-dual number.
+func hyperAct(a Activation, x hyperdual.Number) hyperdual.Number {
+	op := a.op()
+	if _, err := op.Init([]graph.Shape{{1}}); err != nil {
+		panic(err)
+	}
+	out := make([]hyperdual.Number, 1)
+	op.Hyper(nil, out, [][]hyperdual.Number{{x}})
+	return out[0]
+}
+
+// evalAct returns σ, σ′ and σ″ from one hyper-dual evaluation of a's op.
+func evalAct(a Activation, x float64) (s, d1, d2 float64) {
+	y := hyperAct(a, hyperdual.Number{Real: x, E1: 1, E2: 1})
+	return y.Real, y.E1, y.E12
 }

@@ -3,12 +3,12 @@ package layers_test
 import (
 	"fmt"
 	"log"
-	"math"
 	"os"
 	"strings"
 
-	"github.com/dualgrad/dualgrad/hyperdual"
+	"github.com/dualgrad/dualgrad/graph"
 	"github.com/dualgrad/dualgrad/layers"
+	"github.com/dualgrad/dualgrad/passes"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -26,8 +26,9 @@ func ExampleReadJSON() {
 	}
 	fmt.Println("in:", net.In(), "out:", net.Out(), "parameters:", net.NumParams())
 	fmt.Println("activations:", net.Layers[0].Act, net.Layers[1].Act)
-	var w layers.Workspace
-	fmt.Println("y =", net.Forward(&w, []float64{2, -1}))
+	tape := passes.NewTape(net.Graph())
+	tape.Forward(graph.MakeBlock([]float64{2, -1}, 1, 2))
+	fmt.Println("y =", tape.Output().Data)
 
 	// Invalid input is refused with the layer and field named.
 	_, err = layers.ReadJSON(strings.NewReader(`{"layers": [{"weight": [[1, 2], [3]], "bias": [0, 0]}]}`))
@@ -78,21 +79,4 @@ func ExampleNetwork_WriteJSON() {
 	//     }
 	//   ]
 	// }
-}
-
-// One scalar hyper-dual pass gives a value, two first derivatives and a mixed
-// second derivative. For y = sin(w₀x₀ + w₁x₁) at w = (½, −1), x = (π, π/2),
-// the argument is 0, so ∂y/∂x₀ = w₀ = 0.5, ∂y/∂w₀ = x₀ = π and
-// ∂²y/∂x₀∂w₀ = cos 0 − w₀x₀ sin 0 = 1.
-func ExampleNetwork_EvalHyper() {
-	net, err := layers.New(layers.Layer{W: mat.NewDense(1, 2, []float64{0.5, -1}), B: []float64{0}, Act: layers.Sin})
-	if err != nil {
-		log.Fatal(err)
-	}
-	x := []hyperdual.Number{{Real: math.Pi, E1: 1}, {Real: math.Pi / 2}}    // ε₁ on x₀
-	params := []hyperdual.Number{{Real: 0.5, E2: 1}, {Real: -1}, {Real: 0}} // ε₂ on w₀
-	y := net.EvalHyper(nil, x, params)[0]
-	fmt.Printf("y = %.3g, ∂y/∂x₀ = %.3g, ∂y/∂w₀ = %.6f, ∂²y/∂x₀∂w₀ = %.3g\n", y.Real, y.E1, y.E2, y.E12)
-	// Output:
-	// y = 0, ∂y/∂x₀ = 0.5, ∂y/∂w₀ = 3.141593, ∂²y/∂x₀∂w₀ = 1
 }

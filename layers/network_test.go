@@ -2,6 +2,8 @@ package layers
 
 import (
 	"errors"
+	"github.com/dualgrad/dualgrad/graph"
+	"github.com/dualgrad/dualgrad/passes"
 	"math"
 	"strings"
 	"testing"
@@ -75,49 +77,54 @@ func TestParamOrder(t *testing.T) {
 // ∂y/∂W⁽⁰⁾ᵢⱼ = W⁽¹⁾ᵢxⱼ, ∂y/∂b⁽⁰⁾ᵢ = W⁽¹⁾ᵢ, ∂y/∂W⁽¹⁾ᵢ = hᵢ, ∂y/∂b⁽¹⁾ = 1;
 // ∂²y/∂xₐ∂W⁽⁰⁾ᵢⱼ = W⁽¹⁾ᵢ[j = a], ∂²y/∂xₐ∂W⁽¹⁾ᵢ = W⁽⁰⁾ᵢₐ, and 0 for the
 // biases. All are integers, so the pass must reproduce them exactly.
-func TestParamOrderHyper(t *testing.T) {
+// TestParamOrderGraph checks the graph's parameter vector and names against
+// derivatives worked out by hand for twoLayer with an identity first layer:
+// the reverse sweep gives ∂y/∂θ and the second-order sweep, with tangent eⱼ
+// at the input, ∂²y/∂xⱼ∂θ.
+func TestParamOrderGraph(t *testing.T) {
 	n := twoLayer()
 	n.Layers[0].Act = Identity
-	in := NewHyperBlock(2, 2, 0)
-	copy(in.V, []float64{1, 2})
-	in.E1.Set(0, 0, 1)
-	in.E1.Set(1, 1, 1)
+	g := n.Graph()
+	if err := g.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"}
+	for k, p := range g.Params() {
+		if p.Name != names[k] || p.Offset != n.ParamOffset(k/2)+(k%2)*n.Layers[k/2].Out()*n.Layers[k/2].In() {
+			t.Errorf("parameter %d: %s at %d", k, p.Name, p.Offset)
+		}
+	}
 	dy := []float64{101, 202, 102, 204, 103, 206, 101, 102, 103, 34, 63, 92, 1}
-	// d2y[k] = (∂²y/∂x₀∂θₖ, ∂²y/∂x₁∂θₖ)
-	d2y := [][2]float64{
+	d2y := [][2]float64{ // (∂²y/∂x₀∂θₖ, ∂²y/∂x₁∂θₖ)
 		{101, 0}, {0, 101}, {102, 0}, {0, 102}, {103, 0}, {0, 103},
 		{0, 0}, {0, 0}, {0, 0},
 		{11, 12}, {21, 22}, {31, 32},
 		{0, 0},
 	}
-	for _, tc := range []struct {
-		seed  ParamSeed
-		first int // the parameter seeded as ε₂ direction seed.Offset
-	}{
-		{ParamSeed{To: 2}, 0},
-		{ParamSeed{Offset: 1, From: 1, To: 2}, 9},
-		{ParamSeed{Offset: 3, To: 1}, 0},
-	} {
-		var w Workspace
-		out := n.Hyper(&w, in, tc.seed)
-		if out.V[0] != 19236 || out.E1.At(0, 0) != 6446 || out.E1.At(0, 1) != 6752 {
-			t.Errorf("%+v: y = %v, ∂y/∂x = %v; want 19236, [6446 6752]", tc.seed, out.V[0], out.E1.RawRowView(0))
+	tape := passes.NewTape(g)
+	tape.Forward(graph.MakeBlock([]float64{1, 2}, 1, 2))
+	if y := tape.Output().Data[0]; y != 19236 {
+		t.Errorf("y = %v, want 19236", y)
+	}
+	grad := make([]float64, g.NumParams())
+	sink := func(rows int, buf []float64) passes.ParamSink {
+		return func(p int) graph.Block {
+			q := g.Params()[p]
+			return graph.Block{Data: buf[q.Offset:], Rows: rows, Size: q.Shape.Size(), Stride: g.NumParams()}
 		}
-		_, k2 := out.E2.Dims()
-		for c := 0; c < k2; c++ {
-			var want float64
-			var want2 [2]float64
-			hi := tc.seed.Offset + n.ParamOffset(tc.seed.To) - n.ParamOffset(tc.seed.From)
-			if c >= tc.seed.Offset && c < hi {
-				k := tc.first + c - tc.seed.Offset
-				want, want2 = dy[k], d2y[k]
-			}
-			if got := out.E2.At(0, c); got != want {
-				t.Errorf("%+v: ε₂ direction %d: ∂y/∂θ = %v, want %v", tc.seed, c, got, want)
-			}
-			if got := [2]float64{out.E12.At(0, 2*c), out.E12.At(0, 2*c+1)}; got != want2 {
-				t.Errorf("%+v: ε₂ direction %d: ∂²y/∂x∂θ = %v, want %v", tc.seed, c, got, want2)
-			}
+	}
+	tape.Reverse(graph.MakeBlock([]float64{1}, 1, 1), sink(1, grad))
+	for k, v := range grad {
+		if v != dy[k] {
+			t.Errorf("∂y/∂θ[%d] = %v, want %v", k, v, dy[k])
+		}
+	}
+	tape.Tangent(graph.MakeBlock([]float64{1, 0, 0, 1}, 2, 2))
+	second := make([]float64, 2*g.NumParams())
+	tape.Reverse2(graph.Block{}, graph.Block{}, false, 2, sink(2, second))
+	for k := range dy {
+		if got := [2]float64{second[k], second[g.NumParams()+k]}; got != d2y[k] {
+			t.Errorf("∂²y/∂x∂θ[%d] = %v, want %v", k, got, d2y[k])
 		}
 	}
 }

@@ -19,9 +19,13 @@ type bilinearKernel interface {
 	Cost() float64
 	// Apply writes f(a, b) into out, or adds it if acc.
 	Apply(st *graph.State, out, a, b graph.Block, acc bool)
-	// TransposeA adds ∂⟨w, f(a, b)⟩/∂a = f(·, b)ᵀw to aC.
+	// TransposeA adds ∂⟨w, f(a, b)⟩/∂a = f(·, b)ᵀw to aC, and TransposeB
+	// adds ∂⟨w, f(a, b)⟩/∂b = f(a, ·)ᵀw to bC. The three blocks of each
+	// pair by the largest row count among them: w may have fewer rows than
+	// the other operand (one cotangent row per sample against many tangent
+	// rows, in the forward-over-reverse sweep) and the destination fewer
+	// than both (a parameter's gradient summed over rows).
 	TransposeA(st *graph.State, aC, w, b graph.Block)
-	// TransposeB adds ∂⟨w, f(a, b)⟩/∂b = f(a, ·)ᵀw to bC.
 	TransposeB(st *graph.State, bC, a, w graph.Block)
 }
 

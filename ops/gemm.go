@@ -132,13 +132,13 @@ func (g *gemmKernel) Apply(_ *graph.State, out, a, b graph.Block, acc bool) {
 
 // TransposeA adds α·W·op(B)ᵀ (or its transpose, for transA) to aC.
 func (g *gemmKernel) TransposeA(_ *graph.State, aC, w, b graph.Block) {
-	R := w.Rows
+	R := max(w.Rows, b.Rows, aC.Rows)
 	if b.Rows == 1 && !g.transA && aC.Rows == R && aC.Contiguous() && w.Contiguous() {
 		blasimpl.GemmAB(false, !g.transB, R*g.m, g.k, g.n, g.alpha, w.Data, g.n, b.Data, g.ldb(), 1, aC.Data, g.k)
 		return
 	}
 	for r := 0; r < R; r++ {
-		wr, br, cr := w.Row(r), b.Row(pairRow(r, R, b.Rows)), aC.Row(pairRow(r, R, aC.Rows))
+		wr, br, cr := w.Row(pairRow(r, R, w.Rows)), b.Row(pairRow(r, R, b.Rows)), aC.Row(pairRow(r, R, aC.Rows))
 		if g.transA { // A stored K × M: ∂A = α·op(B)·Wᵀ
 			blasimpl.GemmAB(g.transB, true, g.k, g.m, g.n, g.alpha, br, g.ldb(), wr, g.n, 1, cr, g.m)
 		} else {
@@ -151,7 +151,7 @@ func (g *gemmKernel) TransposeA(_ *graph.State, aC, w, b graph.Block) {
 // is one row and A is not transposed, the rows stack into one product that
 // also sums over them.
 func (g *gemmKernel) TransposeB(_ *graph.State, bC, a, w graph.Block) {
-	R := w.Rows
+	R := max(w.Rows, a.Rows, bC.Rows)
 	if bC.Rows == 1 && !g.transA && a.Rows == R && a.Contiguous() && w.Contiguous() {
 		if g.transB { // ∂B = α·Wᵀ·A, N × K
 			blasimpl.GemmAB(true, false, g.n, g.k, R*g.m, g.alpha, w.Data, g.n, a.Data, g.k, 1, bC.Data, g.k)
@@ -161,7 +161,7 @@ func (g *gemmKernel) TransposeB(_ *graph.State, bC, a, w graph.Block) {
 		return
 	}
 	for r := 0; r < R; r++ {
-		ar, wr, cr := a.Row(pairRow(r, R, a.Rows)), w.Row(r), bC.Row(pairRow(r, R, bC.Rows))
+		ar, wr, cr := a.Row(pairRow(r, R, a.Rows)), w.Row(pairRow(r, R, w.Rows)), bC.Row(pairRow(r, R, bC.Rows))
 		if g.transB {
 			blasimpl.GemmAB(true, g.transA, g.n, g.k, g.m, g.alpha, wr, g.n, ar, g.lda(), 1, cr, g.k)
 		} else {

@@ -339,6 +339,34 @@ func (h *harness) checkSecondOrder() {
 	if !close(got, want, 1e-12, math.Abs(want)+1) {
 		h.t.Errorf("Reverse2 second-order: ⟨f″[t1,·]ᵀw, t2⟩ = %v, ⟨w, f″[t1,t2]⟩ = %v", got, want)
 	}
+	// The same with w one row per sample, as the forward-over-reverse sweep
+	// has it: each row of w pairs with its sample's tangent rows.
+	ws := h.random(h.nb, size)
+	for j, s := range h.c.in {
+		inW[j] = graph.Block{}
+		inV[j] = graph.MakeBlock(make([]float64, h.R*s.Size()), h.R, s.Size())
+	}
+	h.op.Reverse2(h.st, inW, inV, h.x, t1, ws, graph.Block{})
+	got, want = 0, 0
+	for j := range inV {
+		if !t2[j].Zero() {
+			got += dotRows(inV[j], t2[j])
+		}
+	}
+	for k := 0; k < h.R; k++ {
+		wk, jk := ws.Row(k/harnessDirs), j2.Row(k)
+		for e := range wk {
+			want += wk[e] * jk[e]
+		}
+	}
+	if !close(got, want, 1e-12, math.Abs(want)+1) {
+		h.t.Errorf("Reverse2 second-order, w per sample: ⟨f″[t1,·]ᵀw, t2⟩ = %v, ⟨w, f″[t1,t2]⟩ = %v", got, want)
+	}
+	for j, s := range h.c.in {
+		inW[j] = graph.MakeBlock(make([]float64, h.R*s.Size()), h.R, s.Size())
+		inV[j] = graph.MakeBlock(make([]float64, h.R*s.Size()), h.R, s.Size())
+	}
+	h.op.Reverse2(h.st, inW, inV, h.x, t1, w, graph.Block{})
 	// Its w-part is VJP.
 	inC := make([]graph.Block, len(h.c.in))
 	for j, s := range h.c.in {

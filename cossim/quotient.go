@@ -1,0 +1,168 @@
+package cossim
+
+import "math"
+
+// The quotient rule, scale-safe. sᵢ = cᵢ²/(G·Uᵢ + ε) is invariant to scaling
+// g and uᵢ, but c², G·U and their products overflow or underflow long
+// before sᵢ and its derivatives do (at |g|²|uᵢ|² outside about
+// [1e−154, 1e154]). So everything is written in the unit vectors
+// ĝ = g/|g|, ûᵢ = uᵢ/|uᵢ|, with norms from a scaled sum of squares:
+//
+//	ĉᵢ = ĝ·ûᵢ,   ρᵢ = G·Uᵢ/(G·Uᵢ + ε) = 1/(1 + ε/(|g||uᵢ|)²),   sᵢ = ĉᵢ²·ρᵢ
+//	∂sᵢ/∂g  = (2ĉᵢρᵢ/|g|)(ûᵢ − ĉᵢρᵢ·ĝ)
+//	∂sᵢ/∂uᵢ = (2ĉᵢρᵢ/|uᵢ|)(ĝ − ĉᵢρᵢ·ûᵢ)
+//
+// and, for engines that have the derivatives of c, G and U themselves,
+//
+//	∂sᵢ = (2ĉᵢρᵢ/(|g||uᵢ|))·∂cᵢ − ĉᵢ²ρᵢ²·(∂G/G + ∂Uᵢ/Uᵢ),
+//
+// with ∂G/G formed as (∂G/|g|)/|g|. See docs/math.md.
+
+// norm2 returns |x|, accumulated as scale²·ssq so that it neither
+// overflows nor underflows where |x| itself is representable.
+func norm2(x []float64) float64 {
+	scale, ssq := 0.0, 1.0
+	for _, v := range x {
+		if v == 0 {
+			continue
+		}
+		a := math.Abs(v)
+		if scale < a {
+			r := scale / a
+			ssq = 1 + ssq*r*r
+			scale = a
+		} else {
+			r := a / scale
+			ssq += r * r
+		}
+	}
+	return scale * math.Sqrt(ssq)
+}
+
+// cosines holds one sample's quotient-rule quantities.
+type cosines struct {
+	gn   float64   // |g|
+	ghat []float64 // ĝ
+	un   []float64 // |uᵢ|
+	chat []float64 // ĉᵢ
+	rho  []float64 // ρᵢ
+}
+
+func newCosines(m, n int) *cosines {
+	return &cosines{ghat: make([]float64, n), un: make([]float64, m), chat: make([]float64, m), rho: make([]float64, m)}
+}
+
+// eval computes the cosines of g and the rows of U (m rows of n, row
+// stride n), writes s and the pieces into res, and reports an undefined
+// cosine (ε = 0 and a zero norm) or a piece that overflows.
+func (c *cosines) eval(res *Result, g, U []float64, eps float64) error {
+	n := len(g)
+	c.gn = norm2(g)
+	if math.IsNaN(c.gn) || math.IsInf(c.gn, 0) {
+		return &RangeError{Quantity: "|g|", Direction: -1, Value: c.gn}
+	}
+	if c.gn == 0 && eps == 0 {
+		return &UndefinedError{Direction: -1, Cause: "zero gradient of Φ"}
+	}
+	for k, v := range g {
+		if c.gn > 0 {
+			c.ghat[k] = v / c.gn
+		} else {
+			c.ghat[k] = 0
+		}
+	}
+	res.GradNormSq = c.gn * c.gn
+	for i := range c.un {
+		u := U[i*n : (i+1)*n]
+		un := norm2(u)
+		c.un[i] = un
+		if math.IsNaN(un) || math.IsInf(un, 0) {
+			return &RangeError{Quantity: "|uᵢ|", Direction: i, Value: un}
+		}
+		if un == 0 && eps == 0 {
+			return &UndefinedError{Direction: i, Cause: "zero Jacobian column of D"}
+		}
+		ch, rho := 0.0, 0.0
+		if un > 0 && c.gn > 0 {
+			for k, v := range u {
+				ch += c.ghat[k] * v
+			}
+			ch /= un
+			ch = math.Max(-1, math.Min(1, ch)) // Cauchy–Schwarz, against round-off
+			rho = 1
+			if eps > 0 {
+				t := math.Sqrt(eps) / c.gn / un
+				rho = 1 / (1 + t*t)
+			}
+		}
+		c.chat[i], c.rho[i] = ch, rho
+		res.S[i] = ch * ch * rho
+		res.ColNormSq[i] = un * un
+		res.Dot[i] = ch * c.gn * un
+	}
+	for _, q := range [...]struct {
+		name string
+		v    []float64
+	}{{"|uᵢ|²", res.ColNormSq}, {"cᵢ = g·uᵢ", res.Dot}} {
+		for i, v := range q.v {
+			if math.IsInf(v, 0) {
+				return &RangeError{Quantity: q.name, Direction: i, Value: v}
+			}
+		}
+	}
+	if math.IsInf(res.GradNormSq, 0) {
+		return &RangeError{Quantity: "|g|²", Direction: -1, Value: res.GradNormSq}
+	}
+	return nil
+}
+
+// gradG adds w·∂sᵢ/∂g = w·(2ĉρ/|g|)(ûᵢ − ĉρ·ĝ) to dst, for uᵢ = u.
+func (c *cosines) gradG(dst []float64, i int, w float64, u []float64) {
+	if c.un[i] == 0 || c.gn == 0 || w == 0 {
+		return
+	}
+	cr := c.chat[i] * c.rho[i]
+	a := w * 2 * cr / c.gn
+	for k, v := range u {
+		dst[k] += a * (v/c.un[i] - cr*c.ghat[k])
+	}
+}
+
+// gradU writes w·∂sᵢ/∂uᵢ = w·(2ĉρ/|uᵢ|)(ĝ − ĉρ·ûᵢ) into dst, for uᵢ = u.
+func (c *cosines) gradU(dst []float64, i int, w float64, u []float64) {
+	if c.un[i] == 0 || c.gn == 0 || w == 0 {
+		clear(dst)
+		return
+	}
+	cr := c.chat[i] * c.rho[i]
+	a := w * 2 * cr / c.un[i]
+	for k, v := range u {
+		dst[k] = a * (c.ghat[k] - cr*v/c.un[i])
+	}
+}
+
+// quotient writes ∂sᵢ/∂p into dst from the derivatives dc of cᵢ, dG of G
+// and dU of Uᵢ with respect to the same parameters (nil means zero), in
+// the scale-safe form above.
+func (c *cosines) quotient(dst []float64, i int, dc, dG, dU []float64) {
+	if c.un[i] == 0 || c.gn == 0 {
+		clear(dst)
+		return
+	}
+	ch, rho, un := c.chat[i], c.rho[i], c.un[i]
+	a := 2 * ch * rho / c.gn / un
+	b := ch * ch * rho * rho
+	for k := range dst {
+		v := 0.0
+		if dc != nil {
+			v += a * dc[k]
+		}
+		if dG != nil {
+			v -= b * (dG[k] / c.gn / c.gn)
+		}
+		if dU != nil {
+			v -= b * (dU[k] / un / un)
+		}
+		dst[k] = v
+	}
+}
