@@ -14,9 +14,9 @@ var engines = []struct {
 	name string
 	kind cossim.Kind
 }{
-	{"forward", cossim.EngineForward},
-	{"adjoint", cossim.EngineAdjoint},
-	{"looped", cossim.EngineLooped},
+	{"forward", cossim.KindForward},
+	{"adjoint", cossim.KindAdjoint},
+	{"looped", cossim.KindLooped},
 }
 
 // tooSlow lists combinations that cannot run in reasonable time: the looped
@@ -107,7 +107,7 @@ func BenchmarkCossimBatch(b *testing.B) {
 			p, z := c.Problem()
 			Z := batchLatents(c, z)
 			opt := cossim.Options{Wrt: cossim.WrtNone} // values only; SumGrad does θ_D
-			bt, err := cossim.NewBatch(p, opt, cossim.EngineAdjoint, 0)
+			bt, err := cossim.NewBatch(p, opt, cossim.KindAdjoint, 0)
 			if err != nil {
 				b.Fatal(err)
 			}

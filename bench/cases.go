@@ -4,45 +4,51 @@
 package bench
 
 import (
-	"math"
 	"math/rand/v2"
 
 	"github.com/dualgrad/dualgrad/cossim"
+	"github.com/dualgrad/dualgrad/internal/examples"
 	"github.com/dualgrad/dualgrad/layers"
-	"gonum.org/v1/gonum/mat"
 )
 
 // Case is one benchmark shape.
 type Case struct {
 	Name string
 	M    int   // latent dimension
-	D    []int // D's widths, from m to n
+	D    []int // D's widths, from m to n; nil for a case with its own build
 	Phi  []int // Φ's widths, from n to 1
 	// Act is the hidden and output activation of every layer.
 	Act layers.Activation
+	// build, if set, makes the problem instead of the dense widths.
+	build func() (cossim.Problem, []float64)
 }
 
-// Cases are the shapes of issue 6, smallest first. All use tanh except the
-// toy, which is the forum post's linear example.
+// Cases are the benchmark shapes, smallest first. The dense ones use tanh
+// except the toy, which is the forum post's linear example; mnist is the
+// PyTorch examples' VAE decoder with the MNIST example's CNN as Φ.
 var Cases = []Case{
-	{Name: "toy", M: 2, D: []int{2, 4}, Phi: []int{4, 1}, Act: layers.Identity},
+	{Name: "toy", M: 2, build: toy},
 	{Name: "small", M: 4, D: []int{4, 32, 16}, Phi: []int{16, 32, 1}, Act: layers.Tanh},
 	{Name: "medium", M: 8, D: []int{8, 64, 64, 64}, Phi: []int{64, 64, 1}, Act: layers.Tanh},
 	{Name: "large", M: 16, D: []int{16, 256, 256, 784}, Phi: []int{784, 256, 1}, Act: layers.Tanh},
 }
 
-// Problem returns the case's networks and a latent. The toy is the post's
-// example; the others have deterministic random weights, uniform in
-// ±1/√fan_in like torch.nn.Linear's default, from a fixed seed.
+func toy() (cossim.Problem, []float64) {
+	phi, d, z := examples.Post()
+	return cossim.Problem{Phi: phi.Graph(), D: d.Graph()}, z
+}
+
+// Problem returns the case's networks and a latent. The dense cases have
+// deterministic random weights, uniform in ±1/√fan_in like
+// torch.nn.Linear's default, from a fixed seed.
 func (c Case) Problem() (cossim.Problem, []float64) {
-	if c.Name == "toy" {
-		phi := &layers.Network{Layers: []layers.Layer{{W: mat.NewDense(1, 4, []float64{1, 2, 3, 4}), B: []float64{0}}}}
-		d := &layers.Network{Layers: []layers.Layer{{W: mat.NewDense(4, 2, []float64{1, 0, 0, 5, 1, 0, 1, 0}), B: make([]float64, 4)}}}
-		return cossim.Problem{Phi: phi, D: d}, []float64{1, 0.5}
+	if c.build != nil {
+		return c.build()
 	}
 	rng := rand.New(rand.NewPCG(1, uint64(c.M)))
-	p := cossim.Problem{D: c.net(rng, c.D), Phi: c.net(rng, c.Phi)}
-	return p, Latent(rng, c.M)
+	d := examples.RandUniform(rng, c.D, c.Act)
+	phi := examples.RandUniform(rng, c.Phi, c.Act)
+	return cossim.Problem{D: d.Graph(), Phi: phi.Graph()}, Latent(rng, c.M)
 }
 
 // Latent returns a latent with independent standard normal entries.
@@ -52,22 +58,4 @@ func Latent(rng *rand.Rand, m int) []float64 {
 		z[i] = rng.NormFloat64()
 	}
 	return z
-}
-
-func (c Case) net(rng *rand.Rand, widths []int) *layers.Network {
-	n := &layers.Network{}
-	for l := 1; l < len(widths); l++ {
-		in, out := widths[l-1], widths[l]
-		bound := 1 / math.Sqrt(float64(in))
-		w := make([]float64, out*in)
-		for k := range w {
-			w[k] = bound * (2*rng.Float64() - 1)
-		}
-		b := make([]float64, out)
-		for k := range b {
-			b[k] = bound * (2*rng.Float64() - 1)
-		}
-		n.Layers = append(n.Layers, layers.Layer{W: mat.NewDense(out, in, w), B: b, Act: c.Act})
-	}
-	return n
 }

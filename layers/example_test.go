@@ -37,7 +37,7 @@ func ExampleReadJSON() {
 	// in: 2 out: 1 parameters: 13
 	// activations: relu identity
 	// y = [2.5]
-	// layers: layer 0: weight: ragged rows: row 1 has length 1, row 0 has length 2
+	// layers: layer 0: weight: line 1, column 33: layers[0].weight[1]: row has 1 numbers, row 0 has 2
 }
 
 // Parameters flatten in PyTorch's parameters() order: layer by layer, the

@@ -197,23 +197,23 @@ func TestReadJSONErrors(t *testing.T) {
 		msg   string
 	}{
 		{"empty input", ``, -1, "",
-			"layers: malformed JSON at line 1, column 1: unexpected end of JSON input"},
+			`layers: line 1, column 1: unexpected end of input; want a value`},
 		{"truncated", `{"layers": [` + layer0, -1, "",
-			"layers: malformed JSON at line 1, column 57 (layers): unexpected end of JSON input"},
+			`layers: line 1, column 57: layers: unexpected end of input; want ',' or ']' (the array at line 1, column 12 is not closed)`},
 		{"NaN literal", `{"layers": [{"weight": [[1, NaN]], "bias": [0]}]}`, -1, "",
-			"layers: malformed JSON at line 1, column 29 (layers[0].weight[0][1]): invalid character 'N' looking for beginning of value; JSON has no NaN or Infinity, and numbers must be finite"},
+			`layers: line 1, column 29: layers[0].weight[0][1]: "NaN" is not valid JSON; numbers must be finite`},
 		{"Infinity literal", "{\"layers\": [\n" + layer0 + ",\n{\"weight\": [[1, 2]], \"bias\": [Infinity]}]}", -1, "",
-			"layers: malformed JSON at line 3, column 31 (layers[1].bias[0]): invalid character 'I' looking for beginning of value; JSON has no NaN or Infinity, and numbers must be finite"},
+			`layers: line 3, column 31: layers[1].bias[0]: "Infinity" is not valid JSON; numbers must be finite`},
 		{"-Infinity literal", `{"layers": [{"weight": [[-Infinity]], "bias": [0]}]}`, -1, "",
-			"layers: malformed JSON at line 1, column 27 (layers[0].weight[0][0]): invalid character 'I' in numeric literal; JSON has no NaN or Infinity, and numbers must be finite"},
+			`layers: line 1, column 26: layers[0].weight[0][0]: "-Infinity" is not valid JSON; numbers must be finite`},
 		{"trailing data", `{"layers": [` + layer0 + `]} x`, -1, "",
-			"layers: malformed JSON at line 1, column 60: invalid character 'x' after top-level value"},
-		{"overflow in weight", `{"layers": [` + layer0 + `, {"weight": [[1, 1e999]], "bias": [0]}]}`, 1, "weight",
-			"layers: layer 1: weight: row 0, column 1: 1e999 is outside the float64 range; numbers must be finite"},
-		{"overflow in bias", `{"layers": [{"weight": [[1]], "bias": [-2e308]}]}`, 0, "bias",
-			"layers: layer 0: bias: element 0: -2e308 is outside the float64 range; numbers must be finite"},
+			`layers: line 1, column 60: unexpected "x" after the top-level value`},
+		{"overflow in weight", `{"layers": [` + layer0 + `, {"weight": [[1, 1e999]], "bias": [0]}]}`, -1, "",
+			`layers: line 1, column 75: layers[1].weight[0][1]: 1e999 is outside the float64 range; numbers must be finite`},
+		{"overflow in bias", `{"layers": [{"weight": [[1]], "bias": [-2e308]}]}`, -1, "",
+			`layers: line 1, column 40: layers[0].bias[0]: -2e308 is outside the float64 range; numbers must be finite`},
 		{"ragged rows", `{"layers": [` + layer0 + `, {"weight": [[1, 2], [3]], "bias": [0, 0]}]}`, 1, "weight",
-			"layers: layer 1: weight: ragged rows: row 1 has length 1, row 0 has length 2"},
+			`layers: layer 1: weight: line 1, column 79: layers[1].weight[1]: row has 1 numbers, row 0 has 2`},
 		{"bias length", `{"layers": [{"weight": [[1, 2], [3, 4], [5, 6]], "bias": [0, 0]}]}`, 0, "bias",
 			"layers: layer 0: bias: has length 2, want 3 (the weight's row count)"},
 		{"shapes do not chain", `{"layers": [` + layer0 + `, {"weight": [[1, 2, 3]], "bias": [0]}]}`, 1, "weight",
@@ -223,42 +223,42 @@ func TestReadJSONErrors(t *testing.T) {
 		{"activation case", `{"layers": [{"weight": [[1]], "bias": [0], "activation": "Tanh"}]}`, 0, "activation",
 			`layers: layer 0: activation: unknown activation "Tanh" (want identity, tanh, sigmoid, softplus, relu, elu, silu, gelu or sin)`},
 		{"activation not a string", `{"layers": [{"weight": [[1]], "bias": [0], "activation": 1}]}`, 0, "activation",
-			"layers: layer 0: activation: want a string, got a number"},
+			`layers: layer 0: activation: line 1, column 58: layers[0].activation: 1, want a string`},
 		{"empty network", `{"layers": []}`, -1, "", "layers: network has no layers"},
-		{"missing layers", `{}`, -1, "", `layers: network: missing field "layers"`},
-		{"null layers", `{"layers": null}`, -1, "", `layers: network: missing field "layers"`},
-		{"null document", `null`, -1, "", "layers: network: want an object, got null"},
-		{"layers not a list", `{"layers": {"weight": [[1]]}}`, -1, "", `layers: network: field "layers": want a list of layers, got an object`},
-		{"document not an object", `[1, 2]`, -1, "", "layers: network: want an object, got a list"},
+		{"missing layers", `{}`, -1, "", `layers: network: line 1, column 1: missing field "layers"`},
+		{"null layers", `{"layers": null}`, -1, "", `layers: network: line 1, column 1: missing field "layers"`},
+		{"null document", `null`, -1, "", `layers: network: line 1, column 1: null, want an object`},
+		{"layers not a list", `{"layers": {"weight": [[1]]}}`, -1, "", `layers: network: line 1, column 12: layers: an object, want an array`},
+		{"document not an object", `[1, 2]`, -1, "", `layers: network: line 1, column 1: an array, want an object`},
 		{"unknown top-level field", `{"layers": [` + layer0 + `], "z": [1], "extra": true}`, -1, "",
-			`layers: network: unknown field "extra" (want "layers")`},
-		{"unknown layer field", `{"layers": [` + layer0 + `, {"weight": [[1, 2]], "bias": [0], "wieght": 1}]}`, 1, "wieght",
-			`layers: layer 1: wieght: unknown field (want "weight", "bias" or "activation")`},
-		{"field name case", `{"layers": [{"Weight": [[1]], "weight": [[1]], "bias": [0]}]}`, 0, "Weight",
-			`layers: layer 0: Weight: unknown field (want "weight", "bias" or "activation")`},
-		{"duplicate layer field", `{"layers": [{"weight": [[1]], "bias": [0], "weight": [[2]]}]}`, 0, "",
-			`layers: layer 0: field "weight" appears twice`},
+			`layers: network: line 1, column 60: unknown field "z"; want "layers"`},
+		{"unknown layer field", `{"layers": [` + layer0 + `, {"weight": [[1, 2]], "bias": [0], "wieght": 1}]}`, 1, "",
+			`layers: layer 1: line 1, column 93: layers[1]: unknown field "wieght"; want "weight", "bias" or "activation"`},
+		{"field name case", `{"layers": [{"Weight": [[1]], "weight": [[1]], "bias": [0]}]}`, 0, "",
+			`layers: layer 0: line 1, column 14: layers[0]: unknown field "Weight"; did you mean "weight"?`},
+		{"duplicate layer field", `{"layers": [{"weight": [[1]], "bias": [0], "weight": [[2]]}]}`, -1, "",
+			`layers: line 1, column 44: layers[0]: duplicate field "weight" (first at line 1, column 14)`},
 		{"duplicate top-level field", `{"layers": [` + layer0 + `], "layers": []}`, -1, "",
-			`layers: network: field "layers" appears twice`},
+			`layers: line 1, column 60: duplicate field "layers" (first at line 1, column 2)`},
 		{"layer not an object", `{"layers": [` + layer0 + `, 3]}`, 1, "",
-			"layers: layer 1: want an object, got a number"},
+			`layers: layer 1: line 1, column 59: layers[1]: 3, want an object`},
 		{"missing weight", `{"layers": [{"bias": [0]}]}`, 0, "weight", "layers: layer 0: weight: missing"},
 		{"null weight", `{"layers": [{"weight": null, "bias": [0]}]}`, 0, "weight", "layers: layer 0: weight: missing"},
 		{"missing bias", `{"layers": [{"weight": [[1]]}]}`, 0, "bias", "layers: layer 0: bias: missing"},
 		{"weight not a list", `{"layers": [{"weight": 3, "bias": [0]}]}`, 0, "weight",
-			"layers: layer 0: weight: want a list of rows, got a number"},
+			`layers: layer 0: weight: line 1, column 24: layers[0].weight: 3, want an array of rows`},
 		{"weight flat", `{"layers": [{"weight": [1, 2], "bias": [0]}]}`, 0, "weight",
-			"layers: layer 0: weight: row 0: want a list of numbers, got a number"},
+			`layers: layer 0: weight: line 1, column 25: layers[0].weight[0]: 1, want a row (an array of numbers)`},
 		{"weight string entry", `{"layers": [{"weight": [[1, "2"]], "bias": [0]}]}`, 0, "weight",
-			"layers: layer 0: weight: row 0, column 1: want a number, got a string"},
+			`layers: layer 0: weight: line 1, column 29: layers[0].weight[0][1]: the string "2", want a number`},
 		{"weight null entry", `{"layers": [{"weight": [[1, null]], "bias": [0]}]}`, 0, "weight",
-			"layers: layer 0: weight: row 0, column 1: want a number, got null"},
-		{"weight no rows", `{"layers": [{"weight": [], "bias": []}]}`, 0, "weight", "layers: layer 0: weight: has no rows"},
-		{"weight empty row", `{"layers": [{"weight": [[]], "bias": [0]}]}`, 0, "weight", "layers: layer 0: weight: row 0 is empty"},
+			`layers: layer 0: weight: line 1, column 29: layers[0].weight[0][1]: null, want a number`},
+		{"weight no rows", `{"layers": [{"weight": [], "bias": []}]}`, 0, "weight", `layers: layer 0: weight: is empty`},
+		{"weight empty row", `{"layers": [{"weight": [[]], "bias": [0]}]}`, 0, "weight", `layers: layer 0: weight: is empty`},
 		{"bias not a list", `{"layers": [{"weight": [[1]], "bias": 0}]}`, 0, "bias",
-			"layers: layer 0: bias: want a list of numbers, got a number"},
+			`layers: layer 0: bias: line 1, column 39: layers[0].bias: 0, want an array of numbers`},
 		{"bias boolean entry", `{"layers": [{"weight": [[1]], "bias": [true]}]}`, 0, "bias",
-			"layers: layer 0: bias: element 0: want a number, got a boolean"},
+			`layers: layer 0: bias: line 1, column 40: layers[0].bias[0]: true, want a number`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -312,7 +312,7 @@ func (failingReader) Read([]byte) (int, error) { return 0, errors.New("disk on f
 
 func TestReadJSONReaderError(t *testing.T) {
 	_, err := ReadJSON(failingReader{})
-	if err == nil || err.Error() != "layers: reading network: disk on fire" {
+	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Errorf("error %v", err)
 	}
 }
@@ -334,24 +334,5 @@ func TestWriteJSONInvalid(t *testing.T) {
 	}
 	if err := (&Network{}).WriteJSON(&buf); err == nil || err.Error() != "layers: network has no layers" {
 		t.Errorf("WriteJSON of an empty network: %v", err)
-	}
-}
-
-func TestJSONPath(t *testing.T) {
-	tests := []struct{ prefix, want string }{
-		{``, ``},
-		{`[1, `, `[1]`},
-		{`[1 `, ``}, // after an element, before its comma: the array itself
-		{`[[1], [2, 3], [`, `[2][0]`},
-		{`{"a": {"b": [0, [1, `, `a.b[1][1]`},
-		{`{"a": 1, `, ``},
-		{`{"a": 1, "b": `, `b`},
-		{`{"a": [{"c": 2}, {"d": [`, `a[1].d[0]`},
-		{`{"layers": [{"weight": [[1, -`, `layers[0].weight[0][1]`},
-	}
-	for _, tc := range tests {
-		if got := jsonPath([]byte(tc.prefix)); got != tc.want {
-			t.Errorf("jsonPath(%q) = %q, want %q", tc.prefix, got, tc.want)
-		}
 	}
 }
