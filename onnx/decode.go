@@ -270,70 +270,55 @@ func (d *decoder) graph(g *Graph, b []byte, base int) error {
 		msg   = "GraphProto"
 		where = "graph"
 	)
-	var nodes, inits, inputs, outputs, infos []field
-	err := d.fields(b, base, msg, where, func(f field) error {
+	// Each element is decoded as it is met, so nothing but the results is
+	// kept per element.
+	return d.fields(b, base, msg, where, func(f field) error {
 		var err error
 		switch f.num {
 		case graphNode:
-			err = d.want(f, protowire.BytesType, msg, "node", where)
-			nodes = append(nodes, f)
+			if err = d.want(f, protowire.BytesType, msg, "node", where); err == nil {
+				var n Node
+				n, err = d.node(f.b, f.voff, len(g.Nodes))
+				g.Nodes = append(g.Nodes, n)
+			}
 		case graphName:
 			g.Name, err = d.str(f, msg, "name", where)
 		case graphInitializer:
-			err = d.want(f, protowire.BytesType, msg, "initializer", where)
-			inits = append(inits, f)
+			if err = d.want(f, protowire.BytesType, msg, "initializer", where); err == nil {
+				i := len(g.Initializers)
+				var t *Tensor
+				t, err = d.tensor(f.b, f.voff, func(name string) string {
+					if name == "" {
+						return fmt.Sprintf("initializer %d", i)
+					}
+					return fmt.Sprintf("initializer %q", name)
+				})
+				if err == nil {
+					g.Initializers = append(g.Initializers, *t)
+				}
+			}
 		case graphInput:
-			err = d.want(f, protowire.BytesType, msg, "input", where)
-			inputs = append(inputs, f)
+			err = d.appendValueInfo(&g.Inputs, f, "input", "graph input")
 		case graphOutput:
-			err = d.want(f, protowire.BytesType, msg, "output", where)
-			outputs = append(outputs, f)
+			err = d.appendValueInfo(&g.Outputs, f, "output", "graph output")
 		case graphValueInfo:
-			err = d.want(f, protowire.BytesType, msg, "value_info", where)
-			infos = append(infos, f)
+			err = d.appendValueInfo(&g.ValueInfo, f, "value_info", "value_info")
 		case graphSparseInitializer:
 			return d.errf(where, "sparse initializers are not supported")
 		}
 		return err
 	})
+}
+
+func (d *decoder) appendValueInfo(dst *[]ValueInfo, f field, name, kind string) error {
+	if err := d.want(f, protowire.BytesType, "GraphProto", name, "graph"); err != nil {
+		return err
+	}
+	v, err := d.valueInfo(f.b, f.voff, fmt.Sprintf("%s %d", kind, len(*dst)), kind)
 	if err != nil {
 		return err
 	}
-	g.Initializers = make([]Tensor, 0, len(inits))
-	for i, f := range inits {
-		t, err := d.tensor(f.b, f.voff, func(name string) string {
-			if name == "" {
-				return fmt.Sprintf("initializer %d", i)
-			}
-			return fmt.Sprintf("initializer %q", name)
-		})
-		if err != nil {
-			return err
-		}
-		g.Initializers = append(g.Initializers, *t)
-	}
-	for _, l := range []struct {
-		fs   []field
-		dst  *[]ValueInfo
-		kind string
-	}{{inputs, &g.Inputs, "graph input"}, {outputs, &g.Outputs, "graph output"}, {infos, &g.ValueInfo, "value_info"}} {
-		*l.dst = make([]ValueInfo, 0, len(l.fs))
-		for i, f := range l.fs {
-			v, err := d.valueInfo(f.b, f.voff, fmt.Sprintf("%s %d", l.kind, i), l.kind)
-			if err != nil {
-				return err
-			}
-			*l.dst = append(*l.dst, v)
-		}
-	}
-	g.Nodes = make([]Node, 0, len(nodes))
-	for k, f := range nodes {
-		n, err := d.node(f.b, f.voff, k)
-		if err != nil {
-			return err
-		}
-		g.Nodes = append(g.Nodes, n)
-	}
+	*dst = append(*dst, v)
 	return nil
 }
 
@@ -347,12 +332,12 @@ func (d *decoder) node(b []byte, base, k int) (Node, error) {
 		n     Node
 		attrs []field
 	)
-	where := fmt.Sprintf("node %d", k)
-	err := d.fields(b, base, msg, where, func(f field) error {
-		var (
-			s   string
-			err error
-		)
+	where := nodeWhere(k, &Node{Name: d.peek(b, nodeName), OpType: d.peek(b, nodeOpType)})
+	for f, err := range d.each(b, base, msg, where) {
+		if err != nil {
+			return n, err
+		}
+		var s string
 		switch f.num {
 		case nodeInput:
 			s, err = d.str(f, msg, "input", where)
@@ -370,10 +355,9 @@ func (d *decoder) node(b []byte, base, k int) (Node, error) {
 		case nodeDomain:
 			n.Domain, err = d.str(f, msg, "domain", where)
 		}
-		return err
-	})
-	if err != nil {
-		return n, err
+		if err != nil {
+			return n, err
+		}
 	}
 	n.Domain = normDomain(n.Domain)
 	where = nodeWhere(k, &n)
@@ -387,24 +371,27 @@ func (d *decoder) node(b []byte, base, k int) (Node, error) {
 	return n, nil
 }
 
+// refusedAttrFields are the AttributeProto fields of unsupported kinds.
+var refusedAttrFields = map[protowire.Number]string{
+	attrG: "a graph", attrTensors: "a tensor list", attrGraphs: "a graph list", attrTP: "a type proto",
+	attrTypeProtos: "a type proto list", attrRefAttrName: "a reference to a function attribute",
+	attrSparseTensor: "a sparse tensor", attrSparseTensors: "a sparse tensor list",
+}
+
 func (d *decoder) attribute(b []byte, base int, nodeWhere string) (Attribute, error) {
 	const msg = "AttributeProto"
 	var (
 		a       Attribute
 		sawType bool
 		tensor  *field
-		seen    = map[AttrType]bool{} // which value fields appear
-		lists   []field
-		refuse  protowire.Number // the first refused field, reported once the name is known
+		seen    [AttrStrings + 1]bool // which value fields appear
+		refuse  protowire.Number      // the first refused field, reported once the name is known
 	)
-	where := nodeWhere + ", an attribute"
-	refused := map[protowire.Number]string{
-		attrG: "a graph", attrTensors: "a tensor list", attrGraphs: "a graph list", attrTP: "a type proto",
-		attrTypeProtos: "a type proto list", attrRefAttrName: "a reference to a function attribute",
-		attrSparseTensor: "a sparse tensor", attrSparseTensors: "a sparse tensor list",
-	}
-	err := d.fields(b, base, msg, where, func(f field) error {
-		var err error
+	where := fmt.Sprintf("%s, attribute %q", nodeWhere, d.peek(b, attrName))
+	for f, err := range d.each(b, base, msg, where) {
+		if err != nil {
+			return a, err
+		}
 		switch f.num {
 		case attrName:
 			a.Name, err = d.str(f, msg, "name", where)
@@ -426,32 +413,34 @@ func (d *decoder) attribute(b []byte, base int, nodeWhere string) (Attribute, er
 		case attrT:
 			err = d.want(f, protowire.BytesType, msg, "t", where)
 			if tensor != nil {
-				return d.errf(where, "corrupt AttributeProto at byte %d: a second tensor", f.off)
+				return a, d.errf(where, "corrupt AttributeProto at byte %d: a second tensor", f.off)
 			}
 			tensor = &f
 			seen[AttrTensor] = true
 		case attrFloats:
 			seen[AttrFloats] = true
-			lists = append(lists, f)
+			if _, err = d.countFixed(f, 4, msg, "floats", where); err == nil {
+				a.Floats = appendFixed32(a.Floats, f)
+			}
 		case attrInts:
 			seen[AttrInts] = true
-			lists = append(lists, f)
+			a.Ints, err = d.appendVarints(a.Ints, f, msg, "ints", where)
 		case attrStrings:
 			seen[AttrStrings] = true
-			lists = append(lists, f)
+			var s string
+			s, err = d.str(f, msg, "strings", where)
+			a.Strings = append(a.Strings, s)
 		default:
-			if _, ok := refused[f.num]; ok && refuse == 0 {
+			if _, ok := refusedAttrFields[f.num]; ok && refuse == 0 {
 				refuse = f.num
 			}
 		}
-		return err
-	})
-	if err != nil {
-		return a, err
+		if err != nil {
+			return a, err
+		}
 	}
-	where = fmt.Sprintf("%s, attribute %q", nodeWhere, a.Name)
 	if refuse != 0 {
-		return a, d.errf(where, "attributes holding %s are not supported", refused[refuse])
+		return a, d.errf(where, "attributes holding %s are not supported", refusedAttrFields[refuse])
 	}
 	if a.Name == "" {
 		return a, d.errf(where, "attribute has no name")
@@ -467,25 +456,6 @@ func (d *decoder) attribute(b []byte, base int, nodeWhere string) (Attribute, er
 	for t := AttrFloat; t <= AttrStrings; t++ {
 		if seen[t] && t != a.Type {
 			return a, d.errf(where, "attribute of type %v holds a %v value", a.Type, t)
-		}
-	}
-	for _, f := range lists {
-		switch f.num {
-		case attrFloats:
-			if _, err := d.countFixed(f, 4, msg, "floats", where); err != nil {
-				return a, err
-			}
-			a.Floats = appendFixed32(a.Floats, f)
-		case attrInts:
-			if a.Ints, err = d.appendVarints(a.Ints, f, msg, "ints", where); err != nil {
-				return a, err
-			}
-		case attrStrings:
-			s, err := d.str(f, msg, "strings", where)
-			if err != nil {
-				return a, err
-			}
-			a.Strings = append(a.Strings, s)
 		}
 	}
 	if a.Type == AttrFloat && !isFinite(float64(a.F)) {

@@ -13,8 +13,12 @@
 // the wrong wire type, tensors whose data length disagrees with their shape,
 // declared sizes too large to hold, external or sparse data, non-finite float
 // weights, unsupported element types, unsupported IR versions or opsets, and
-// graphs whose nodes use a value before it is defined. Decoding never panics
-// and allocates no more than a small multiple of the input's size.
+// graphs whose nodes use a value before it is defined.
+//
+// Decoding never panics, and its memory use is linear in the input's size:
+// a tensor's data is allocated only after the elements actually present
+// have been counted and agree with its dims (and with MaxTensorBytes), so a
+// declared shape alone never causes an allocation.
 //
 // Floating-point tensors are returned as float64: float32 data is widened,
 // which is exact, and float64 data is kept bit for bit.
@@ -164,9 +168,10 @@ type Attribute struct {
 // torch.onnx stores float64 hyperparameters such as a batch norm's eps or a
 // leaky ReLU's slope as float32 attributes. Widening the float32 gives
 // 9.999999747378752e-06 and 0.20000000298023224, which differ from the
-// values PyTorch computed with by up to 1.5e-8 relatively; going through the
-// shortest decimal recovers the float64 constant whenever it had at most
-// about seven significant digits, as hyperparameters do.
+// values PyTorch computed with by up to 1.5e-8 relatively. Going through the
+// shortest decimal recovers the float64 constant whenever it has at most six
+// significant digits (FLT_DIG), as hyperparameters such as 1e-5, 0.2 or 0.01
+// do; for other values it is the float64 nearest a nine-digit decimal.
 func (a *Attribute) Float() float64 {
 	return decimal64(a.F)
 }

@@ -64,14 +64,17 @@ var typedField = map[DataType]protowire.Number{
 func float32frombits(v uint64) float32 { return math.Float32frombits(uint32(v)) }
 
 // tensor decodes a TensorProto. label gives the error context once the
-// tensor's name is known. All fields are collected first, so that sizes are
-// checked against the bytes actually present before anything is allocated.
+// tensor's name is known. A first walk reads the small fields and counts
+// the data elements without keeping them; only when the count agrees with
+// the dims is the data decoded, in a second walk, into slices of exactly
+// that size. So a declared size is never allocated unless the input holds
+// that many elements.
 func (d *decoder) tensor(b []byte, base int, label func(name string) string) (*Tensor, error) {
 	const msg = "TensorProto"
 	var (
 		t        Tensor
-		dims     []field
-		data     = map[protowire.Number][]field{}
+		count    [tensorUint64Data + 1]int64 // elements per typed data field
+		sawData  [tensorUint64Data + 1]bool
 		raw      *field
 		dtype    int32
 		sawType  bool
@@ -79,25 +82,41 @@ func (d *decoder) tensor(b []byte, base int, label func(name string) string) (*T
 		external bool
 		segment  bool
 	)
-	where := label("")
-	err := d.fields(b, base, msg, where, func(f field) error {
-		var err error
+	where := label(d.peek(b, tensorName))
+	for f, err := range d.each(b, base, msg, where) {
+		if err != nil {
+			return nil, err
+		}
 		switch f.num {
 		case tensorDims:
-			dims = append(dims, f)
+			t.Dims, err = d.appendVarints(t.Dims, f, msg, "dims", where)
 		case tensorDataType:
 			dtype, err = d.int32v(f, msg, "data_type", where)
 			sawType = true
 		case tensorSegment:
 			segment = true
-		case tensorFloatData, tensorInt32Data, tensorInt64Data, tensorDoubleData, tensorUint64Data, tensorStringData:
-			data[f.num] = append(data[f.num], f)
+		case tensorFloatData, tensorDoubleData:
+			size := 4
+			if f.num == tensorDoubleData {
+				size = 8
+			}
+			var c int
+			c, err = d.countFixed(f, size, msg, tensorDataFields[f.num], where)
+			count[f.num] += int64(c)
+			sawData[f.num] = true
+		case tensorInt32Data, tensorInt64Data, tensorUint64Data, tensorStringData:
+			if f.num != tensorStringData && f.typ != protowire.VarintType && f.typ != protowire.BytesType {
+				return nil, d.errf(where, "corrupt TensorProto at byte %d: field %d (%s) has wire type %s, want varint or packed bytes",
+					f.off, f.num, tensorDataFields[f.num], wireName(f.typ))
+			}
+			count[f.num] += int64(countVarints(f))
+			sawData[f.num] = true
 		case tensorName:
 			t.Name, err = d.str(f, msg, "name", where)
 		case tensorRawData:
 			if err = d.want(f, protowire.BytesType, msg, "raw_data", where); err == nil {
 				if raw != nil {
-					return d.errf(where, "corrupt TensorProto at byte %d: a second raw_data", f.off)
+					return nil, d.errf(where, "corrupt TensorProto at byte %d: a second raw_data", f.off)
 				}
 				raw = &f
 			}
@@ -106,12 +125,10 @@ func (d *decoder) tensor(b []byte, base int, label func(name string) string) (*T
 		case tensorDataLocation:
 			location, err = d.int32v(f, msg, "data_location", where)
 		}
-		return err
-	})
-	if err != nil {
-		return nil, err
+		if err != nil {
+			return nil, err
+		}
 	}
-	where = label(t.Name)
 	switch {
 	case external || location == 1:
 		return nil, d.errf(where, "external data (data_location EXTERNAL) is not supported; re-export with the weights inside the file")
@@ -127,12 +144,6 @@ func (d *decoder) tensor(b []byte, base int, label func(name string) string) (*T
 	if size == 0 {
 		return nil, d.errf(where, "data type %v is not supported (want FLOAT, DOUBLE, INT64, INT32 or BOOL)", t.DataType)
 	}
-	for _, f := range dims {
-		var err error
-		if t.Dims, err = d.appendVarints(t.Dims, f, msg, "dims", where); err != nil {
-			return nil, err
-		}
-	}
 	n, ok := mulDims(t.Dims, maxElements)
 	if !ok {
 		for _, v := range t.Dims {
@@ -145,92 +156,85 @@ func (d *decoder) tensor(b []byte, base int, label func(name string) string) (*T
 	}
 
 	// Exactly one data source: raw_data or the type's own typed field.
-	var (
-		present int64
-		typed   = typedField[t.DataType]
-		sources int
-	)
+	typed := typedField[t.DataType]
+	var present int64
 	for _, num := range dataFieldOrder {
-		fs, ok := data[num]
-		if !ok {
+		if !sawData[num] {
 			continue
 		}
 		if num != typed {
-			return nil, d.errf(where, "a %v tensor has %s", t.DataType, tensorDataFields[num])
+			return nil, d.errf(where, "tensor of type %v has %s", t.DataType, tensorDataFields[num])
 		}
-		sources++
-		for _, f := range fs {
-			var c int
-			if num == tensorFloatData || num == tensorDoubleData {
-				var err error
-				if c, err = d.countFixed(f, int(size), msg, tensorDataFields[num], where); err != nil {
-					return nil, err
-				}
-			} else {
-				if f.typ != protowire.VarintType && f.typ != protowire.BytesType {
-					return nil, d.errf(where, "corrupt TensorProto at byte %d: field %d (%s) has wire type %s, want varint or packed bytes",
-						f.off, f.num, tensorDataFields[num], wireName(f.typ))
-				}
-				c = countVarints(f)
-			}
-			present += int64(c)
+		if raw != nil {
+			return nil, d.errf(where, "tensor has both raw_data and %s", tensorDataFields[typed])
 		}
+		present = count[num]
 	}
 	if raw != nil {
-		sources++
 		if int64(len(raw.b))%size != 0 {
 			return nil, d.errf(where, "raw_data has %d bytes, not a multiple of the %d-byte %v element", len(raw.b), size, t.DataType)
 		}
 		present = int64(len(raw.b)) / size
-	}
-	if sources > 1 {
-		return nil, d.errf(where, "tensor has both raw_data and %s", tensorDataFields[typed])
 	}
 	if present != n {
 		return nil, d.errf(where, "tensor holds %d elements of data but dims %v need %d", present, t.Dims, n)
 	}
 
 	// Sizes agree with the bytes present: decode.
-	switch {
-	case raw != nil:
-		err = d.rawData(&t, raw.b, int(n), where)
-	case t.DataType == Float32:
-		fs := make([]float32, 0, n)
-		for _, f := range data[tensorFloatData] {
-			fs = appendFixed32(fs, f)
+	if raw != nil {
+		if err := d.rawData(&t, raw.b, int(n), where); err != nil {
+			return nil, err
 		}
-		t.Float64 = make([]float64, n)
-		for i, v := range fs {
-			t.Float64[i] = float64(v)
+	} else {
+		if t.DataType.IsFloat() {
+			t.Float64 = make([]float64, 0, n)
+		} else {
+			t.Int64 = make([]int64, 0, n)
 		}
-	case t.DataType == Float64:
-		t.Float64 = make([]float64, 0, n)
-		for _, f := range data[tensorDoubleData] {
-			t.Float64 = appendFixed64(t.Float64, f)
-		}
-	default:
-		t.Int64 = make([]int64, 0, n)
-		for _, f := range data[typed] {
-			if t.Int64, err = d.appendVarints(t.Int64, f, msg, tensorDataFields[typed], where); err != nil {
+		for f, err := range d.each(b, base, msg, where) {
+			if err != nil {
 				return nil, err
 			}
-		}
-		err = d.checkInts(&t, where)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(t.Float64)+len(t.Int64)) != n { // a varint count that missed a malformed varint
-		return nil, d.errf(where, "corrupt TensorProto: %s does not hold %d elements", tensorDataFields[typed], n)
-	}
-	if t.DataType.IsFloat() {
-		for i, v := range t.Float64 {
-			if !isFinite(v) {
-				return nil, d.errf(where, "element %d (index %v) is %v: weights must be finite", i, unravel(t.Dims, i), v)
+			if f.num != typed {
+				continue
 			}
+			switch typed {
+			case tensorFloatData:
+				t.Float64 = appendWidened(t.Float64, f)
+			case tensorDoubleData:
+				t.Float64 = appendFixed64(t.Float64, f)
+			default:
+				if t.Int64, err = d.appendVarints(t.Int64, f, msg, tensorDataFields[typed], where); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if int64(len(t.Float64)+len(t.Int64)) != n { // a malformed varint the count could not see
+			return nil, d.errf(where, "corrupt TensorProto: %s does not hold %d elements", tensorDataFields[typed], n)
+		}
+		if err := d.checkInts(&t, where); err != nil {
+			return nil, err
+		}
+	}
+	for i, v := range t.Float64 {
+		if !isFinite(v) {
+			return nil, d.errf(where, "element %d (index %v) is %v: weights must be finite", i, unravel(t.Dims, i), v)
 		}
 	}
 	return &t, nil
+}
+
+// appendWidened appends the values of a repeated float field, widened to
+// float64, whose wire type countFixed has accepted.
+func appendWidened(dst []float64, f field) []float64 {
+	if f.typ == protowire.Fixed32Type {
+		return append(dst, float64(math.Float32frombits(uint32(f.v))))
+	}
+	for b := f.b; len(b) >= 4; b = b[4:] {
+		v, _ := protowire.ConsumeFixed32(b)
+		dst = append(dst, float64(math.Float32frombits(v)))
+	}
+	return dst
 }
 
 // rawData decodes little-endian raw_data whose length has been checked.

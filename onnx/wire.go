@@ -1,7 +1,9 @@
 package onnx
 
 import (
+	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"unicode/utf8"
 
@@ -84,6 +86,39 @@ func (d *decoder) fields(b []byte, base int, msg, where string, fn func(f field)
 		}
 	}
 	return nil
+}
+
+// errStop ends a fields walk early without an error of its own.
+var errStop = errors.New("stop")
+
+// each iterates over the fields of the message b like fields. A malformed
+// field ends the iteration with a zero field and a non-nil error. Nothing is
+// retained between fields, so walking a message allocates nothing.
+func (d *decoder) each(b []byte, base int, msg, where string) iter.Seq2[field, error] {
+	return func(yield func(field, error) bool) {
+		err := d.fields(b, base, msg, where, func(f field) error {
+			if !yield(f, nil) {
+				return errStop
+			}
+			return nil
+		})
+		if err != nil && err != errStop {
+			yield(field{}, err)
+		}
+	}
+}
+
+// peek returns the last well-formed value of string field num of the
+// message b, for naming the message in errors before its fields are read.
+func (d *decoder) peek(b []byte, num protowire.Number) string {
+	s := ""
+	_ = d.fields(b, 0, "", "", func(f field) error {
+		if f.num == num && f.typ == protowire.BytesType && utf8.Valid(f.b) {
+			s = string(f.b)
+		}
+		return nil
+	})
+	return s
 }
 
 // want checks f's wire type.
