@@ -197,8 +197,8 @@ func (d *decoder) model(data []byte) (*Model, error) {
 		return err
 	})
 	if err != nil {
-		if nFields <= 1 {
-			err.(*Error).Msg = "not an ONNX model: " + err.(*Error).Msg
+		if e, ok := err.(*Error); ok && nFields <= 1 {
+			e.Msg = "not an ONNX model: " + e.Msg
 		}
 		return nil, err
 	}
