@@ -428,6 +428,8 @@ const f8x2 = "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n"
 func TestReadErrors(t *testing.T) {
 	good := write(t, []Array{{"a", []int{2}, []float64{1, 2}}}, 0)
 	patched := patchSizes(t, good, 1<<40)
+	// An NPY 2.0 entry declaring a 69000-byte header, over maxHeader (65536)
+	// but within the entry, so that only the header limit can refuse it.
 	big := make([]byte, 70000)
 	copy(big, magic+"\x02\x00")
 	binary.LittleEndian.PutUint32(big[8:], 69000)
@@ -451,6 +453,7 @@ func TestReadErrors(t *testing.T) {
 		{"extra data", rawZip(t, entry{name: "a.npy", data: npy(f8x2, 1, 2, 3)}), `npz: array "a": shape [2] needs 16 bytes of data, the entry has 8 more`},
 		{"checksum", rawZip(t, entry{name: "a.npy", data: npy(f8x2, 1, 2), crc: 12345}), `npz: array "a": zip: checksum error`},
 		{"method", rawZip(t, entry{name: "a.npy", data: npy(f8x2, 1, 2), method: 99}), `npz: array "a": zip compression method 99 is not supported; want stored or deflated`},
+		// 84 = 10 bytes of prefix + 58 of f8x2 + 16 of data.
 		{"stored sizes", rawZip(t, entry{name: "a.npy", data: npy(f8x2, 1, 2), usize: 1 << 20}), `npz: array "a": stored entry declares 1048576 bytes uncompressed, 84 compressed`},
 		{"deflate bomb", rawZip(t, entry{name: "a.npy", data: []byte{1, 2, 3}, method: zip.Deflate, usize: 1 << 40}), `npz: array "a": deflated entry of 3 bytes declares 1099511627776, more than deflate can expand to`},
 		{"size past archive", patched, `npz: array "a": entry declares 1099511627776 bytes, more than the archive's ` + strconv.Itoa(len(patched))},
