@@ -46,8 +46,9 @@
 //	line L, column C: PATH: MSG
 //
 // where L and C count from 1 and C is the column of the first character of
-// the offending token; columns count Unicode code points, so a tab or an "é"
-// is one column. The path is omitted for the top-level value and the
+// the offending token (within a string, of the offending character or
+// escape); columns count Unicode code points, so a tab or an "é" is one
+// column, and lines end at '\n' (so CRLF files number lines as editors do). The path is omitted for the top-level value and the
 // position for errors that concern no single place, such as input over the
 // limit. User text quoted in messages is cut to 40 characters and "…".
 //

@@ -9,7 +9,8 @@ import (
 // Error is an error about JSON input or output: malformed JSON, a value of
 // the wrong kind, an unknown key, a number that cannot be written.
 type Error struct {
-	// Line and Col locate the first character of the offending token, both
+	// Line and Col locate the first character of the offending token (or,
+	// within a string, of the offending character or escape), both
 	// counting from 1; Col counts Unicode code points. They are 0 when the
 	// error has no place in the input, as for input over the size limit or
 	// an error of Writer.
@@ -71,7 +72,7 @@ func clip(s string) string {
 // segment is one step of a path: a key or an array index.
 type segment struct {
 	key   string
-	index int // -1 for a key
+	index int // -1 for a key, -2 for an unknown step
 }
 
 // maxSegments is the number of path segments shown in full; deeper paths
@@ -89,6 +90,8 @@ func formatPath(segs []segment) string {
 			continue
 		}
 		switch {
+		case s.index == -2:
+			b.WriteString("[?]")
 		case s.index >= 0:
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(s.index))

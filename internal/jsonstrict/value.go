@@ -42,7 +42,8 @@ func (k Kind) String() string {
 
 // Value is a JSON value in a tree made by Parse, with its position in the
 // input and its place in the tree. A Value is read-only; it is safe for
-// concurrent use.
+// concurrent use. Use it through the pointers the package returns: a copy
+// no longer knows its path.
 type Value struct {
 	parent *Value
 	kids   []Value // Array: the elements; Object: key, value, key, value, …
@@ -70,9 +71,12 @@ func (v *Value) Path() string {
 	for c := v; c.parent != nil; c = c.parent {
 		par := c.parent
 		i := indexOf(par.kids, c)
-		if par.kind == Object {
+		switch {
+		case i < 0: // a copy of a Value, no longer in its parent
+			segs = append(segs, segment{index: -2})
+		case par.kind == Object:
 			segs = append(segs, segment{key: par.kids[i-1].text, index: -1})
-		} else {
+		default:
 			segs = append(segs, segment{index: i})
 		}
 	}
@@ -82,14 +86,14 @@ func (v *Value) Path() string {
 	return formatPath(segs)
 }
 
-// indexOf returns the index of c in kids, which holds it.
+// indexOf returns the index of c in kids, or -1 if c is not there.
 func indexOf(kids []Value, c *Value) int {
 	for i := range kids {
 		if &kids[i] == c {
 			return i
 		}
 	}
-	panic("jsonstrict: value not among its parent's children")
+	return -1
 }
 
 // Errorf returns an *Error at v's position and path, with the message

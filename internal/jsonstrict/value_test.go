@@ -192,6 +192,17 @@ func TestAccessorValues(t *testing.T) {
 	}
 }
 
+// TestCopyPath checks that a copied Value, which has lost its place, still
+// reports an error rather than panicking.
+func TestCopyPath(t *testing.T) {
+	root := parseDoc(t)
+	c := *get(t, root, "z", 0)
+	_, err := c.Float()
+	if err == nil || err.Error() != "line 3, column 9: z[?]: null, want a number" {
+		t.Errorf("got %v", err)
+	}
+}
+
 func TestKindString(t *testing.T) {
 	var got []string
 	for k := Null; k <= Object+1; k++ {
@@ -233,6 +244,7 @@ func TestPathFormat(t *testing.T) {
 		{[]segment{{key: "", index: -1}}, `[""]`},
 		{[]segment{{key: "a", index: -1}, {key: "1a", index: -1}, {key: "_a1", index: -1}}, `a["1a"]._a1`},
 		{[]segment{{key: strings.Repeat("k", 50), index: -1}}, `["` + strings.Repeat("k", 40) + `…"]`},
+		{[]segment{{key: "a", index: -1}, {index: -2}}, "a[?]"},
 	} {
 		if got := formatPath(test.segs); got != test.want {
 			t.Errorf("got %s, want %s", got, test.want)
