@@ -1,17 +1,262 @@
 package ops
 
 import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"testing"
+
 	"github.com/dualgrad/dualgrad/graph"
 )
 
+// ewUniform returns a generator of values uniform in [lo, hi).
+func ewUniform(lo, hi float64) func(*rand.Rand, int, int, []float64) {
+	return func(rng *rand.Rand, _, _ int, x []float64) {
+		for e := range x {
+			x[e] = lo + (hi-lo)*rng.Float64()
+		}
+	}
+}
+
+// ewKinks returns a generator that puts the points kinks first in every
+// row, then values uniform in (−4, 4).
+func ewKinks(kinks ...float64) func(*rand.Rand, int, int, []float64) {
+	return func(rng *rand.Rand, _, s int, x []float64) {
+		for e := range x {
+			if e < len(kinks) {
+				x[e] = kinks[(e+s)%len(kinks)]
+			} else {
+				x[e] = 8*rng.Float64() - 4
+			}
+		}
+	}
+}
+
 func init() {
+	wide := ewUniform(-4, 4)
+	pos := ewUniform(0.3, 2)
 	for _, c := range []struct {
 		name string
 		op   func() graph.Op
+		gen  func(*rand.Rand, int, int, []float64)
 	}{
-		{"Tanh", Tanh}, {"Sigmoid", Sigmoid}, {"Sin", Sin}, {"Softplus", Softplus}, {"Relu", Relu},
-		{"Elu", func() graph.Op { return Elu(1) }}, {"Silu", Silu}, {"Gelu", Gelu}, {"Identity", Identity},
+		{"Tanh", Tanh, nil}, {"Sigmoid", Sigmoid, nil}, {"Sin", Sin, nil}, {"Softplus", Softplus, nil}, {"Relu", Relu, wide},
+		{"Elu", func() graph.Op { return Elu(1) }, wide}, {"Silu", Silu, nil}, {"Gelu", Gelu, wide}, {"Identity", Identity, nil},
+		{"LeakyRelu", func() graph.Op { return LeakyRelu(0.1) }, wide},
+		{"Selu", Selu, wide},
+		{"Celu/1", func() graph.Op { return Celu(1) }, wide},
+		{"Celu/0.5", func() graph.Op { return Celu(0.5) }, wide},
+		{"HardSigmoid/onnx", func() graph.Op { return HardSigmoid(0.2, 0.5) }, wide},
+		{"HardSigmoid/torch", func() graph.Op { return HardSigmoid(1.0/6, 0.5) }, wide},
+		{"HardSwish", HardSwish, wide},
+		{"Softsign", Softsign, wide},
+		{"Exp", Exp, wide},
+		{"Log", Log, pos},
+		{"Sqrt", Sqrt, pos},
+		{"Pow/2", func() graph.Op { return Pow(2) }, wide},
+		{"Pow/3", func() graph.Op { return Pow(3) }, wide},
+		{"Pow/0.5", func() graph.Op { return Pow(0.5) }, pos},
+		{"Pow/-1.5", func() graph.Op { return Pow(-1.5) }, pos},
+		{"Pow/0", func() graph.Op { return Pow(0) }, wide},
+		{"Erf", Erf, wide},
+		{"Abs", Abs, wide},
+		{"Cos", Cos, wide},
+		{"Neg", Neg, wide},
+		{"Reciprocal", Reciprocal, pos},
+		{"Clip", func() graph.Op { return Clip(-1, 2) }, wide},
+		{"Clip/unbounded-above", func() graph.Op { return Clip(-0.5, math.Inf(1)) }, wide},
+		{"GeluTanh", GeluTanh, wide},
 	} {
-		opCases = append(opCases, opCase{name: c.name, op: c.op, in: []graph.Shape{{2, 3}}})
+		opCases = append(opCases,
+			opCase{name: c.name, op: c.op, in: []graph.Shape{{2, 3}}, gen: c.gen},
+			opCase{name: c.name + "/shared", op: c.op, in: []graph.Shape{{4}}, shared: []bool{true}, gen: c.gen})
+	}
+	// At the kinks, where the derivatives are PyTorch's conventions.
+	for _, c := range []struct {
+		name  string
+		op    func() graph.Op
+		kinks []float64
+	}{
+		{"Relu", Relu, []float64{0}},
+		{"LeakyRelu", func() graph.Op { return LeakyRelu(0.1) }, []float64{0}},
+		{"Elu", func() graph.Op { return Elu(0.7) }, []float64{0}},
+		{"Selu", Selu, []float64{0}},
+		{"Celu", func() graph.Op { return Celu(0.5) }, []float64{0}},
+		{"HardSigmoid/onnx", func() graph.Op { return HardSigmoid(0.2, 0.5) }, []float64{-2.5, 2.5}},
+		{"HardSigmoid/torch", func() graph.Op { return HardSigmoid(1.0/6, 0.5) }, []float64{-3, 3}},
+		{"HardSwish", HardSwish, []float64{-3, 3}},
+		{"Softsign", Softsign, []float64{0}},
+		{"Abs", Abs, []float64{0}},
+		{"Clip", func() graph.Op { return Clip(-1, 2) }, []float64{-1, 2}},
+		{"Pow/2", func() graph.Op { return Pow(2) }, []float64{0}},
+		{"Pow/3", func() graph.Op { return Pow(3) }, []float64{0}},
+	} {
+		opCases = append(opCases, opCase{name: c.name + "/kinks", op: c.op, in: []graph.Shape{{2, 3}}, gen: ewKinks(c.kinks...), fdTol: -1})
+	}
+	powGen := func(rng *rand.Rand, j, _ int, x []float64) {
+		for e := range x {
+			if j == 0 {
+				x[e] = 0.3 + 1.7*rng.Float64() // bases: x > 0
+			} else {
+				x[e] = 4*rng.Float64() - 2
+			}
+		}
+	}
+	for _, c := range []struct {
+		name   string
+		in     []graph.Shape
+		shared []bool
+	}{
+		{"PowTensor/same", []graph.Shape{{2, 3}, {2, 3}}, nil},
+		{"PowTensor/broadcast", []graph.Shape{{2, 1, 3}, {4, 1}}, nil},
+		{"PowTensor/shared-exponent", []graph.Shape{{2, 3}, {3}}, []bool{false, true}},
+		{"PowTensor/shared-base", []graph.Shape{{3}, {2, 3}}, []bool{true, false}},
+	} {
+		opCases = append(opCases, opCase{name: c.name, op: PowTensor, in: c.in, shared: c.shared, gen: powGen})
+	}
+
+	attr := func(c *fixtureCase, name string, def float64) (float64, error) {
+		v := def
+		_, err := c.attr(name, &v)
+		return v, err
+	}
+	unary := map[string]func() graph.Op{
+		"Tanh": Tanh, "Sigmoid": Sigmoid, "Sin": Sin, "Softplus": Softplus, "Relu": Relu, "Silu": Silu,
+		"Identity": Identity, "Selu": Selu, "HardSwish": HardSwish, "Softsign": Softsign, "Exp": Exp,
+		"Log": Log, "Sqrt": Sqrt, "Erf": Erf, "Abs": Abs, "Cos": Cos, "Neg": Neg, "Reciprocal": Reciprocal,
+		"PowTensor": PowTensor,
+	}
+	for name, op := range unary {
+		fixtureBuilders[name] = func(*fixtureCase) (graph.Op, error) { return op(), nil }
+	}
+	for name, op := range map[string]func(float64) graph.Op{"LeakyRelu": LeakyRelu, "Elu": Elu, "Celu": Celu} {
+		fixtureBuilders[name] = func(c *fixtureCase) (graph.Op, error) {
+			a, err := attr(c, "alpha", math.NaN())
+			return op(a), err
+		}
+	}
+	fixtureBuilders["HardSigmoid"] = func(c *fixtureCase) (graph.Op, error) {
+		a, err := attr(c, "alpha", 0.2)
+		if err != nil {
+			return nil, err
+		}
+		b, err := attr(c, "beta", 0.5)
+		return HardSigmoid(a, b), err
+	}
+	fixtureBuilders["Pow"] = func(c *fixtureCase) (graph.Op, error) {
+		p, err := attr(c, "p", math.NaN())
+		return Pow(p), err
+	}
+	fixtureBuilders["Clip"] = func(c *fixtureCase) (graph.Op, error) {
+		lo, err := attr(c, "min", math.Inf(-1))
+		if err != nil {
+			return nil, err
+		}
+		hi, err := attr(c, "max", math.Inf(1))
+		return Clip(lo, hi), err
+	}
+	fixtureBuilders["Gelu"] = func(c *fixtureCase) (graph.Op, error) {
+		approx := "none"
+		if _, err := c.attr("approximate", &approx); err != nil {
+			return nil, err
+		}
+		switch approx {
+		case "none":
+			return Gelu(), nil
+		case "tanh":
+			return GeluTanh(), nil
+		}
+		return nil, fmt.Errorf("approximate %q", approx)
+	}
+}
+
+// TestElementwiseSpecial checks the scalar cases of testdata/elementwise.json
+// that JSON numbers cannot hold (infinite or NaN values and derivatives,
+// such as sqrt′(0) = +Inf), written by PyTorch as strings: the value, the
+// first derivative (backward) and the second (double backward) at x.
+func TestElementwiseSpecial(t *testing.T) {
+	data, err := os.ReadFile("testdata/elementwise.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Special []struct {
+			fixtureCase
+			X     string `json:"x"`
+			Value string `json:"value"`
+			D1    string `json:"d1"`
+			D2    string `json:"d2"`
+		} `json:"special"`
+	}
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	if len(file.Special) == 0 {
+		t.Fatal("no special cases")
+	}
+	num := func(s string) float64 {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		return v
+	}
+	for i := range file.Special {
+		c := &file.Special[i]
+		t.Run(c.Name, func(t *testing.T) {
+			op, err := fixtureBuilders[c.Op](&c.fixtureCase)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := op.Init([]graph.Shape{{1}}); err != nil {
+				t.Fatal(err)
+			}
+			var tmp []float64
+			st := graph.NewState(&tmp)
+			st.Samples = 1
+			one := func(v float64) graph.Block { return graph.MakeBlock([]float64{v}, 1, 1) }
+			x, y, d1, d2 := one(num(c.X)), one(0), one(0), one(0)
+			op.Forward(st, y, []graph.Block{x})
+			op.JVP(st, d1, []graph.Block{x}, []graph.Block{one(1)})
+			op.Reverse2(st, []graph.Block{{}}, []graph.Block{d2}, []graph.Block{x}, []graph.Block{one(1)}, one(1), graph.Block{})
+			for _, q := range []struct {
+				what      string
+				got, want float64
+			}{{"value", y.Data[0], num(c.Value)}, {"f′", d1.Data[0], num(c.D1)}, {"f″", d2.Data[0], num(c.D2)}} {
+				if !ewSameSpecial(q.got, q.want) {
+					t.Errorf("%s at x = %s: %v, PyTorch %v", q.what, c.X, q.got, q.want)
+				}
+			}
+		})
+	}
+}
+
+// ewSameSpecial reports whether got equals want: both NaN, the same
+// infinity, or within 1e-12 relative.
+func ewSameSpecial(got, want float64) bool {
+	switch {
+	case math.IsNaN(want):
+		return math.IsNaN(got)
+	case math.IsInf(want, 0):
+		return got == want
+	}
+	return math.Abs(got-want) <= 1e-12*math.Max(1, math.Abs(want))
+}
+
+// TestElementwiseInitErrors checks the attribute errors.
+func TestElementwiseInitErrors(t *testing.T) {
+	for name, op := range map[string]graph.Op{
+		"Celu(0)": Celu(0), "Celu(NaN)": Celu(math.NaN()), "Pow(NaN)": Pow(math.NaN()), "Pow(Inf)": Pow(math.Inf(1)),
+		"Clip(NaN, 1)": Clip(math.NaN(), 1),
+	} {
+		if _, err := op.Init([]graph.Shape{{2}}); err == nil {
+			t.Errorf("%s: Init succeeded", name)
+		}
+	}
+	if _, err := Clip(math.Inf(-1), math.Inf(1)).Init([]graph.Shape{{2}}); err != nil {
+		t.Errorf("Clip(−Inf, +Inf): %v", err)
 	}
 }

@@ -1,0 +1,245 @@
+#!/usr/bin/python3
+"""Writes ops/testdata/elementwise.json: PyTorch 1.13 fixtures for the
+element-wise ops of ops/elementwise.go, at random points and at every kink.
+
+Each case holds one op at a few points, with PyTorch's value, JVP, VJP and
+double-backward term (see fixtureCase in ops/fixture_test.go):
+    vjp_j = f_j^T w                 autograd.grad(y, x, w)
+    jvp   = sum_j f_j t_j           by the double-vjp trick: the gradient of
+                                    <vjp(w'), t> with respect to a dummy w',
+                                    so that kinks follow backward mode
+    hvp_j = d/dx_j <w, sum_l f_l t_l>   double backward of vjp against t.
+
+The "special" list holds scalar points whose value or derivatives are
+infinite or NaN, which JSON numbers cannot hold, as Python reprs ("inf"):
+the value, f' (backward, w = 1) and f'' (double backward, w = t = 1).
+
+HardSigmoid: PyTorch 1.13 has no double backward for hardsigmoid_backward,
+and its CPU backward multiplies by the float32 constant 1/6 even in float64
+(0.16666667163...). The fixture therefore differentiates the ONNX formula
+clamp(alpha*x + beta, 0, 1) written with torch.where so that, like
+F.hardsigmoid, the gradient passes strictly inside (0, 1) only; the script
+asserts that this agrees with F.hardsigmoid (values exactly, gradients to
+1e-7, and exactly 0 at the kinks +-3).
+
+Run from the repository root (float64 throughout; about a second):
+    /usr/bin/python3 tools/torchref/ops_elementwise.py [-o ops/testdata/elementwise.json]
+"""
+
+import argparse
+import json
+import math
+
+import torch
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float64)
+SEED = 20240611
+
+
+def tolist(t):
+    # clone: some double backwards (relu's) return a tensor without storage.
+    t = t.detach().clone()
+    return [float(v) for v in t.reshape(-1).tolist()]
+
+
+def make_case(name, op, attrs, fn, inputs, gen, double_backward=True):
+    """One fixture case. inputs: list of (tensor value, has_tangent)."""
+    xs = [v.clone().requires_grad_(True) for v, _ in inputs]
+    ts = [torch.randn(v.shape, generator=gen) if tan else None for v, tan in inputs]
+    y = fn(*xs)
+    w = torch.randn(y.shape, generator=gen)
+    diff = [x for x, (_, tan) in zip(xs, inputs) if tan]
+    dts = [t for t in ts if t is not None]
+    # JVP by the double-vjp trick.
+    wd = torch.zeros(y.shape, requires_grad=True)
+    gd = torch.autograd.grad(y, diff, wd, create_graph=True, allow_unused=True)
+    s = sum((g * t).sum() for g, t in zip(gd, dts) if g is not None)
+    jvp = torch.autograd.grad(s, wd, allow_unused=True)[0] if torch.is_tensor(s) and s.requires_grad else None
+    if jvp is None:
+        jvp = torch.zeros(y.shape)
+    g = torch.autograd.grad(y, diff, w, create_graph=True, allow_unused=True)
+    g = [torch.zeros(x.shape) if gi is None else gi for gi, x in zip(g, diff)]
+    hvp = None
+    if double_backward:
+        s = sum((gi * t).sum() for gi, t in zip(g, dts))
+        if s.requires_grad:
+            hs = torch.autograd.grad(s, diff, allow_unused=True)
+        else:
+            hs = [None] * len(diff)
+        hvp = [tolist(torch.zeros(x.shape) if h is None else h) for h, x in zip(hs, diff)]
+    vjp = [tolist(gi) for gi in g]
+    ins, k = [], 0
+    vj, hv = [], []
+    for x, t, (_, tan) in zip(xs, ts, inputs):
+        d = {"shape": list(x.shape), "value": tolist(x)}
+        if tan:
+            d["tangent"] = tolist(t)
+            vj.append(vjp[k])
+            hv.append(hvp[k] if hvp is not None else None)
+            k += 1
+        else:
+            d["no_tangent"] = True
+            vj.append(None)
+            hv.append(None)
+        ins.append(d)
+    for arr in [tolist(y), tolist(jvp)] + [v for v in vj + hv if v is not None]:
+        for v in arr:
+            assert math.isfinite(v), (name, arr)
+    case = {"name": name, "op": op, "attrs": attrs, "inputs": ins, "out_shape": list(y.shape),
+            "value": tolist(y), "jvp": tolist(jvp), "cotangent": tolist(w), "vjp": vj}
+    if hvp is not None:
+        case["hvp"] = hv
+    return case
+
+
+def hardsigmoid_onnx(alpha, beta):
+    def f(x):
+        y = alpha * x + beta
+        return torch.where((y > 0) & (y < 1), y, torch.clamp(y, 0, 1).detach())
+    return f
+
+
+def check_hardsigmoid(gen):
+    """The where-formula agrees with F.hardsigmoid, up to its float32 1/6."""
+    x = torch.cat([torch.tensor([-3.0, 3.0, 0.0, -4.0, 4.0]), 8 * torch.rand(20, generator=gen) - 4])
+    a = x.clone().requires_grad_(True)
+    b = x.clone().requires_grad_(True)
+    ya, yb = F.hardsigmoid(a), hardsigmoid_onnx(1.0 / 6, 0.5)(b)
+    assert (ya - yb).abs().max() < 1e-15, (ya, yb)  # (x+3)/6 against x/6+1/2
+    ga, = torch.autograd.grad(ya.sum(), a)
+    gb, = torch.autograd.grad(yb.sum(), b)
+    assert ga[0] == 0 and ga[1] == 0 and gb[0] == 0 and gb[1] == 0, "hardsigmoid kinks"
+    assert (ga - gb).abs().max() < 1e-7, (ga, gb)
+    assert ga[2].item() == float(torch.tensor(1.0 / 6, dtype=torch.float32)), "float32 1/6 quirk gone?"
+
+
+# name, attrs, torch function, random range, kink points (finite derivatives).
+OPS = [
+    ("Relu", {}, F.relu, (-3, 3), [0.0, -0.0]),
+    ("LeakyRelu", {"alpha": 0.1}, lambda x: F.leaky_relu(x, 0.1), (-3, 3), [0.0]),
+    ("LeakyRelu", {"alpha": 0.01}, lambda x: F.leaky_relu(x, 0.01), (-3, 3), [0.0]),
+    ("Elu", {"alpha": 1.0}, lambda x: F.elu(x, 1.0), (-3, 3), [0.0, -0.0]),
+    ("Elu", {"alpha": 0.7}, lambda x: F.elu(x, 0.7), (-3, 3), [0.0]),
+    ("Selu", {}, F.selu, (-3, 3), [0.0]),
+    ("Celu", {"alpha": 1.0}, lambda x: F.celu(x, 1.0), (-3, 3), [0.0]),
+    ("Celu", {"alpha": 0.5}, lambda x: F.celu(x, 0.5), (-3, 3), [0.0]),
+    ("Celu", {"alpha": 2.5}, lambda x: F.celu(x, 2.5), (-3, 3), [0.0]),
+    ("HardSigmoid", {"alpha": 1.0 / 6, "beta": 0.5}, hardsigmoid_onnx(1.0 / 6, 0.5), (-4, 4), [-3.0, 3.0]),
+    ("HardSigmoid", {"alpha": 0.2, "beta": 0.5}, hardsigmoid_onnx(0.2, 0.5), (-4, 4), [-2.5, 2.5]),
+    ("HardSigmoid", {"alpha": 0.5, "beta": 0.25}, hardsigmoid_onnx(0.5, 0.25), (-2, 2), [-0.5, 1.5]),
+    ("HardSwish", {}, F.hardswish, (-4.5, 4.5), [-3.0, 3.0]),
+    ("Softsign", {}, F.softsign, (-3, 3), [0.0]),
+    ("Exp", {}, torch.exp, (-3, 3), []),
+    ("Log", {}, torch.log, (0.1, 4), []),
+    ("Sqrt", {}, torch.sqrt, (0.1, 4), []),
+    ("Pow", {"p": 2.0}, lambda x: torch.pow(x, 2.0), (-3, 3), [0.0, -0.0]),
+    ("Pow", {"p": 3.0}, lambda x: torch.pow(x, 3.0), (-3, 3), [0.0]),
+    ("Pow", {"p": 0.5}, lambda x: torch.pow(x, 0.5), (0.1, 4), []),
+    ("Pow", {"p": 1.5}, lambda x: torch.pow(x, 1.5), (0.1, 4), []),
+    ("Pow", {"p": 2.5}, lambda x: torch.pow(x, 2.5), (0.1, 4), [0.0]),
+    ("Pow", {"p": -2.0}, lambda x: torch.pow(x, -2.0), (0.3, 3), []),
+    ("Pow", {"p": 4.0}, lambda x: torch.pow(x, 4.0), (-2, 2), [0.0]),
+    ("Pow", {"p": 0.0}, lambda x: torch.pow(x, 0.0), (-3, 3), [0.0]),
+    ("Pow", {"p": 1.0}, lambda x: torch.pow(x, 1.0), (-3, 3), [0.0]),
+    ("Erf", {}, torch.erf, (-3, 3), [0.0]),
+    ("Abs", {}, torch.abs, (-3, 3), [0.0, -0.0]),
+    ("Cos", {}, torch.cos, (-4, 4), [0.0]),
+    ("Neg", {}, torch.neg, (-3, 3), []),
+    ("Reciprocal", {}, torch.reciprocal, (0.3, 3), []),
+    ("Clip", {"min": -1.0, "max": 2.0}, lambda x: torch.clamp(x, -1.0, 2.0), (-3, 3), [-1.0, 2.0]),
+    ("Clip", {"min": 0.0, "max": 6.0}, lambda x: torch.clamp(x, 0.0, 6.0), (-2, 8), [0.0, 6.0]),
+    ("Clip", {"min": 0.5}, lambda x: torch.clamp(x, min=0.5), (-2, 2), [0.5]),
+    ("Clip", {"min": 1.0, "max": -1.0}, lambda x: torch.clamp(x, 1.0, -1.0), (-2, 2), [1.0, -1.0]),
+    ("Gelu", {"approximate": "none"}, F.gelu, (-4, 4), [0.0]),
+    ("Gelu", {"approximate": "tanh"}, lambda x: F.gelu(x, approximate="tanh"), (-4, 4), [0.0]),
+    ("Tanh", {}, torch.tanh, (-3, 3), [0.0]),
+    ("Sigmoid", {}, torch.sigmoid, (-5, 5), [0.0]),
+    ("Softplus", {}, F.softplus, (-5, 15), [0.0]),
+    ("Silu", {}, F.silu, (-5, 5), [0.0]),
+    ("Sin", {}, torch.sin, (-4, 4), [0.0]),
+    ("Identity", {}, lambda x: x.clone(), (-3, 3), []),
+]
+
+# Scalar points with infinite or NaN parts: name, attrs, function, x.
+SPECIAL = [
+    ("Sqrt", {}, torch.sqrt, [0.0, -0.0, -1.0]),
+    ("Log", {}, torch.log, [0.0, -0.0, -1.0]),
+    ("Reciprocal", {}, torch.reciprocal, [0.0, -0.0]),
+    ("Pow", {"p": 0.5}, lambda x: torch.pow(x, 0.5), [0.0, -1.0]),
+    ("Pow", {"p": 1.5}, lambda x: torch.pow(x, 1.5), [0.0, -2.0]),
+    ("Pow", {"p": -1.0}, lambda x: torch.pow(x, -1.0), [0.0]),
+    ("Pow", {"p": -2.0}, lambda x: torch.pow(x, -2.0), [0.0]),
+    ("Pow", {"p": 2.0}, lambda x: torch.pow(x, 2.0), [0.0, -2.0]),
+    ("Pow", {"p": 3.0}, lambda x: torch.pow(x, 3.0), [0.0, -2.0]),
+    ("Pow", {"p": 0.0}, lambda x: torch.pow(x, 0.0), [0.0, -2.0]),
+    ("Relu", {}, F.relu, [0.0]),
+    ("LeakyRelu", {"alpha": 0.1}, lambda x: F.leaky_relu(x, 0.1), [0.0]),
+    ("Elu", {"alpha": 1.0}, lambda x: F.elu(x, 1.0), [0.0]),
+    ("Elu", {"alpha": 0.7}, lambda x: F.elu(x, 0.7), [0.0]),
+    ("Selu", {}, F.selu, [0.0]),
+    ("Celu", {"alpha": 1.0}, lambda x: F.celu(x, 1.0), [0.0]),
+    ("Celu", {"alpha": 0.5}, lambda x: F.celu(x, 0.5), [0.0]),
+    ("HardSwish", {}, F.hardswish, [-3.0, 3.0]),
+    ("Abs", {}, torch.abs, [0.0]),
+    ("Softsign", {}, F.softsign, [0.0]),
+    ("Clip", {"min": -1.0, "max": 2.0}, lambda x: torch.clamp(x, -1.0, 2.0), [-1.0, 2.0, float("nan")]),
+]
+
+
+def attr_tag(attrs):
+    return ",".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in attrs.items())
+
+
+def special_case(op, attrs, fn, x0):
+    x = torch.tensor([x0], requires_grad=True)
+    y = fn(x)
+    g, = torch.autograd.grad(y, x, torch.ones_like(y), create_graph=True)
+    d2 = 0.0
+    if g.requires_grad:
+        h, = torch.autograd.grad(g.sum(), x, allow_unused=True)
+        d2 = 0.0 if h is None else h.item()
+    name = f"{op}({attr_tag(attrs)})@{x0!r}"
+    return {"name": name, "op": op, "attrs": attrs, "x": repr(x0),
+            "value": repr(y.item()), "d1": repr(g.item()), "d2": repr(float(d2))}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-o", default="ops/testdata/elementwise.json")
+    args = ap.parse_args()
+    gen = torch.Generator().manual_seed(SEED)
+    check_hardsigmoid(gen)
+    cases = []
+    for op, attrs, fn, (lo, hi), kinks in OPS:
+        tag = op + (f"({attr_tag(attrs)})" if attrs else "")
+        x = lo + (hi - lo) * torch.rand(2, 3, generator=gen)
+        db = op != "HardSigmoid"
+        cases.append(make_case(tag + "/random", op, attrs, fn, [(x, True)], gen, db))
+        if kinks:
+            # Each kink twice, among random points.
+            k = torch.tensor(kinks * 2)
+            r = lo + (hi - lo) * torch.rand(3, generator=gen)
+            x = torch.cat([k, r])
+            cases.append(make_case(tag + "/kinks", op, attrs, fn, [(x, True)], gen, db))
+    # Pow of two tensors, x > 0, with broadcasting and a shared exponent.
+    for tag, sa, sb in [("same", (2, 3), (2, 3)), ("broadcast", (2, 1, 3), (4, 1)), ("scalar-exponent", (2, 3), ())]:
+        a = 0.2 + 2.5 * torch.rand(sa, generator=gen)
+        b = 4 * torch.rand(sb, generator=gen) - 2
+        cases.append(make_case("PowTensor/" + tag, "PowTensor", {}, torch.pow, [(a, True), (b, True)], gen))
+    a = 0.2 + 2.5 * torch.rand(2, 3, generator=gen)
+    b = torch.tensor([2.0, 3.0, 0.5])
+    cases.append(make_case("PowTensor/integer-exponents", "PowTensor", {}, torch.pow, [(a, True), (b, True)], gen))
+    special = []
+    for op, attrs, fn, xs in SPECIAL:
+        for x0 in xs:
+            special.append(special_case(op, attrs, fn, x0))
+    with open(args.o, "w") as f:
+        json.dump({"generator": "tools/torchref/ops_elementwise.py", "torch": torch.__version__,
+                   "cases": cases, "special": special}, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"{len(cases)} cases, {len(special)} special points -> {args.o}")
+
+
+if __name__ == "__main__":
+    main()
