@@ -3,6 +3,7 @@ package cossim
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/dualgrad/dualgrad/graph"
 )
@@ -166,3 +167,22 @@ func (c costModel) forward(p Problem, wrt Wrt) float64 {
 	rows := 1 + m + P + m*P
 	return c.fwdCall + c.node*5*(nd+nf) + c.flop*rows*(fd+ff) + c.elem*rows*(ed+ef)
 }
+
+// LoopedTime estimates the looped engine's time for one Eval: (m + n)·(1 +
+// P_sel) scalar hyper-dual passes of both networks, at the per-flop and
+// per-node costs of the scalar pass. The command refuses looped runs that
+// would take hours.
+func LoopedTime(p Problem, wrt Wrt) time.Duration {
+	if p.Validate() != nil {
+		return 0
+	}
+	fd, ed, nd := graphCost(p.D)
+	ff, ef, nf := graphCost(p.Phi)
+	passes := float64(p.M()+p.N()) * (1 + selected(p, wrt))
+	perPass := loopedFlop*(fd+ff) + loopedElem*(ed+ef) + loopedNode*(nd+nf)
+	return time.Duration(passes * perPass)
+}
+
+// The scalar pass's costs in nanoseconds, fitted to BenchmarkCossim's
+// looped rows (bench/).
+const loopedFlop, loopedElem, loopedNode = 3, 10, 200
