@@ -15,7 +15,7 @@ import (
 type Case struct {
 	Name string
 	M    int   // latent dimension
-	D    []int // D's widths, from m to n; nil for a case with its own build
+	D    []int // D's widths, from m to n (for a case with its own build, its dense part or a summary)
 	Phi  []int // Φ's widths, from n to 1
 	// Act is the hidden and output activation of every layer.
 	Act layers.Activation
@@ -27,7 +27,7 @@ type Case struct {
 // except the toy, which is the forum post's linear example; mnist is the
 // PyTorch examples' VAE decoder with the MNIST example's CNN as Φ.
 var Cases = []Case{
-	{Name: "toy", M: 2, build: toy},
+	{Name: "toy", M: 2, D: []int{2, 4}, Phi: []int{4, 1}, Act: layers.Identity, build: toy},
 	{Name: "small", M: 4, D: []int{4, 32, 16}, Phi: []int{16, 32, 1}, Act: layers.Tanh},
 	{Name: "medium", M: 8, D: []int{8, 64, 64, 64}, Phi: []int{64, 64, 1}, Act: layers.Tanh},
 	{Name: "large", M: 16, D: []int{16, 256, 256, 784}, Phi: []int{784, 256, 1}, Act: layers.Tanh},

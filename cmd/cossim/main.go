@@ -44,22 +44,22 @@ func main() {
 
 // config holds the parsed flags.
 type config struct {
-	problem          string
-	problemSet       bool // -problem was given, possibly as ""
-	dFile, phiFile   string
-	zFile            string
-	phiOutput        int // −1: not given
-	json             bool
-	out              string // .npz path, or ""
-	wrt              cossim.Wrt
-	kind             cossim.Kind
-	check            bool
-	eps              float64
-	sum              bool      // the gradient of Σ_b Σᵢ wᵢ sᵢ(z_b) instead of Jacobians
-	weights          []float64 // wᵢ; nil means all ones
-	maxInput         int64     // bytes of any input file
-	maxMemory        int64     // bytes of engine workspace
-	maxSeconds       float64   // estimated seconds of work
+	problem        string
+	problemSet     bool // -problem was given, possibly as ""
+	dFile, phiFile string
+	zFile          string
+	phiOutput      int // −1: not given
+	json           bool
+	out            string // .npz path, or ""
+	wrt            cossim.Wrt
+	kind           cossim.Kind
+	check          bool
+	eps            float64
+	sum            bool      // the gradient of Σ_b Σᵢ wᵢ sᵢ(z_b) instead of Jacobians
+	weights        []float64 // wᵢ; nil means all ones
+	maxInput       int64     // bytes of any input file
+	maxMemory      int64     // bytes of engine workspace
+	maxSeconds     float64   // estimated seconds of work
 }
 
 // Defaults of the limits, documented in the usage text.

@@ -15,6 +15,34 @@ import (
 const postNets = `"phi": {"layers": [{"weight": [[1, 2, 3, 4]], "bias": [0]}]},
  "d": {"layers": [{"weight": [[1, 0], [0, 5], [1, 0], [1, 0]], "bias": [0, 0, 0, 0]}]}`
 
+// jsonResult is the -json layout of one latent's result (output.go).
+type jsonResult struct {
+	S          []float64   `json:"s"`
+	Dot        []float64   `json:"dot"`
+	GradNormSq float64     `json:"grad_norm_sq"`
+	ColNormSq  []float64   `json:"col_norm_sq"`
+	GradD      [][]float64 `json:"grad_d"`
+	GradPhi    [][]float64 `json:"grad_phi"`
+	ParamsD    []jsonParam `json:"params_d"`
+	ParamsPhi  []jsonParam `json:"params_phi"`
+	FDRel      *float64    `json:"fd_rel_diff"`
+	FDZero     bool        `json:"fd_reference_zero"`
+}
+
+type jsonParam struct {
+	Name   string `json:"name"`
+	Shape  []int  `json:"shape"`
+	Offset int    `json:"offset"`
+}
+
+// jsonSum is the -sum -json layout.
+type jsonSum struct {
+	Sum     float64   `json:"sum"`
+	GradD   []float64 `json:"grad_d"`
+	GradPhi []float64 `json:"grad_phi"`
+	FDRel   *float64  `json:"fd_rel_diff"`
+}
+
 func runCmd(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -36,7 +64,7 @@ func TestDefaultReport(t *testing.T) {
 		"z        = [1, 0.5]", "g = ∇Φ(x) = [1, 2, 3, 4]",
 		// The inputs, the finite-difference check and the 4× explanation
 		// that issue 4 asks the default report to show.
-		"D layer 1 weight (4×2)", "finite-difference check", "exactly 4×",
+		"layers.0.weight (4×2)", "finite-difference check", "exactly 4×",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
@@ -44,12 +72,13 @@ func TestDefaultReport(t *testing.T) {
 	}
 	// The check's figure: central differences of this rational function
 	// agree to far better than 1e-6.
-	i := strings.Index(out, "relative to its largest entry: ")
+	const figure = "(floor 1e-08): "
+	i := strings.Index(out, figure)
 	if i < 0 {
 		t.Fatalf("no check figure in report:\n%s", out)
 	}
 	var d float64
-	if _, err := fmt.Sscan(out[i+len("relative to its largest entry: "):], &d); err != nil || d > 1e-6 {
+	if _, err := fmt.Sscan(out[i+len(figure):], &d); err != nil || d > 1e-6 {
 		t.Errorf("check figure %v (err %v), want ≤ 1e-6", d, err)
 	}
 }
@@ -116,11 +145,11 @@ func TestCheckFlag(t *testing.T) {
 	}
 	// Central differences on this quadratic-over-quadratic function have
 	// truncation and round-off error far below 1e-6.
-	if r.FDMaxRel == nil || *r.FDMaxRel > 1e-6 {
-		t.Fatalf("fd_max_rel_diff = %v, want ≤ 1e-6", r.FDMaxRel)
+	if r.FDRel == nil || *r.FDRel > 1e-6 || r.FDZero {
+		t.Fatalf("fd_rel_diff = %v, want ≤ 1e-6", r.FDRel)
 	}
 	code, out, _ = runCmd(t, "", "-check")
-	if code != 0 || !strings.Contains(out, "relative to its largest entry") {
+	if code != 0 || !strings.Contains(out, "relative to the largest finite difference") {
 		t.Fatalf("report -check: exit %d\n%s", code, out)
 	}
 }
@@ -175,21 +204,21 @@ func TestInvalidInput(t *testing.T) {
 		want  string // a substring of the message
 	}{
 		{"missing file", "", []string{"-problem", "/nonexistent/p.json"}, "no such file"},
-		{"malformed JSON", `{"phi": `, nil, "malformed"},
-		{"not an object", `[1, 2]`, nil, "malformed"},
+		{"malformed JSON", `{"phi": `, nil, "line 1, column 9: phi: unexpected end of input"},
+		{"not an object", `[1, 2]`, nil, "an array, want an object"},
 		{"unknown field", `{` + postNets + `, "z": [1, 0.5], "zz": 1}`, nil, "zz"},
-		{"trailing data", `{` + postNets + `, "z": [1, 0.5]} {}`, nil, "trailing"},
+		{"trailing data", `{` + postNets + `, "z": [1, 0.5]} {}`, nil, "after the top-level value"},
 		{"missing phi", `{` + d + `, "z": [1, 0.5]}`, nil, `"phi"`},
 		{"missing z", `{` + postNets + `}`, nil, `"z"`},
-		{"shape mismatch", `{"phi": {"layers": [{"weight": [[1, 2, 3]], "bias": [0]}]}, ` + d + `, "z": [1, 0.5]}`, nil, "does not match"},
-		{"phi two outputs", `{"phi": {"layers": [{"weight": [[1, 2, 3, 4], [1, 1, 1, 1]], "bias": [0, 0]}]}, ` + d + `, "z": [1, 0.5]}`, nil, "2 outputs"},
-		{"z too short", `{` + postNets + `, "z": [1]}`, nil, "length 1"},
+		{"shape mismatch", `{"phi": {"layers": [{"weight": [[1, 2, 3]], "bias": [0]}]}, ` + d + `, "z": [1, 0.5]}`, nil, "D's output shape [4] has 4 elements and Φ's input shape [3] has 3"},
+		{"phi two outputs", `{"phi": {"layers": [{"weight": [[1, 2, 3, 4], [1, 1, 1, 1]], "bias": [0, 0]}]}, ` + d + `, "z": [1, 0.5]}`, nil, "Φ has 2 output elements (shape [2]); pick the one that is Φ with -phi-output K"},
+		{"z too short", `{` + postNets + `, "z": [1]}`, nil, "z: latent has 1 numbers, want 2"},
 		{"z too long in batch", `{` + postNets + `, "z": [[1, 2], [1, 2, 3]]}`, nil, "sample 1"},
-		{"ragged batch", `{` + postNets + `, "z": [[1, 2], 3]}`, nil, `"z"`},
+		{"ragged batch", `{` + postNets + `, "z": [[1, 2], 3]}`, nil, "z[1]: 3, want an array of numbers"},
 		{"empty batch", `{` + postNets + `, "z": []}`, nil, "empty"},
 		{"non-finite weight", `{"phi": {"layers": [{"weight": [[1, 2, 3, 1e999]], "bias": [0]}]}, ` + d + `, "z": [1, 0.5]}`, nil, "phi"},
-		{"non-finite z", `{` + postNets + `, "z": [1, 1e400]}`, nil, `"z"`},
-		{"NaN literal", `{` + postNets + `, "z": [1, NaN]}`, nil, "no NaN"},
+		{"non-finite z", `{` + postNets + `, "z": [1, 1e400]}`, nil, "z[1]: 1e400 is outside the float64 range"},
+		{"NaN literal", `{` + postNets + `, "z": [1, NaN]}`, nil, `z[1]: "NaN" is not valid JSON`},
 		{"NaN position", "{\n\"z\": [NaN]}", nil, "line 2, column"},
 		{"ragged weight", `{` + phi4 + `, "d": {"layers": [{"weight": [[1, 0], [0], [1, 0], [1, 0]], "bias": [0, 0, 0, 0]}]}, "z": [1, 0.5]}`, nil, `"d"`},
 		{"bias length", `{` + phi4 + `, "d": {"layers": [{"weight": [[1, 0], [0, 5], [1, 0], [1, 0]], "bias": [0, 0]}]}, "z": [1, 0.5]}`, nil, "bias"},
@@ -327,8 +356,8 @@ func TestSum(t *testing.T) {
 	near("sum", []float64{sum.Sum}, []float64{wantSum})
 	near("grad_d", sum.GradD, wantD)
 	near("grad_phi", sum.GradPhi, wantPhi)
-	if sum.FDMaxRel == nil || *sum.FDMaxRel > 1e-6 {
-		t.Errorf("fd_max_rel_diff = %v, want ≤ 1e-6", *sum.FDMaxRel)
+	if sum.FDRel == nil || *sum.FDRel > 1e-6 {
+		t.Errorf("fd_rel_diff = %v, want ≤ 1e-6", *sum.FDRel)
 	}
 
 	for _, bad := range []struct {
@@ -397,8 +426,8 @@ func TestCheckSampledColumns(t *testing.T) {
 	if len(r.GradD[0]) != 24*3+24+10*24+10 || len(r.GradD[0]) <= maxChecked {
 		t.Fatalf("P_D = %d, want > maxChecked = %d", len(r.GradD[0]), maxChecked)
 	}
-	if r.FDMaxRel == nil || *r.FDMaxRel > 1e-6 {
-		t.Fatalf("fd_max_rel_diff = %v, want ≤ 1e-6", r.FDMaxRel)
+	if r.FDRel == nil || *r.FDRel > 1e-6 {
+		t.Fatalf("fd_rel_diff = %v, want ≤ 1e-6", r.FDRel)
 	}
 	code, out, _ = runCmd(t, string(src), "-problem", "-", "-check")
 	if code != 0 || !strings.Contains(out, "evenly spaced parameters") {
@@ -406,23 +435,31 @@ func TestCheckSampledColumns(t *testing.T) {
 	}
 }
 
-// TestNumericLimits: weights so small that |g|²·|uᵢ|² underflows make the
-// cosine numerically undefined (exit 3); weights so large that Φ overflows
-// are a failed computation (exit 1). Both print one line.
+// TestNumericLimits: sᵢ is invariant to the scale of g and uᵢ, so weights of
+// 1e-100, where |g|²·|uᵢ|² underflows, still give the post's s (issue 13);
+// weights so large that |g|² itself overflows are a result that is not
+// finite (exit 4), named in one line.
 func TestNumericLimits(t *testing.T) {
 	under := `{"phi": {"layers": [{"weight": [[1e-100, 2e-100, 3e-100, 4e-100]], "bias": [0]}]},
 	 "d": {"layers": [{"weight": [[1e-100, 0], [0, 5e-100], [1e-100, 0], [1e-100, 0]], "bias": [0, 0, 0, 0]}]}, "z": [1, 0.5]}`
-	code, _, errs := runCmd(t, under, "-problem", "-")
-	if code != 3 {
-		t.Errorf("underflow: exit %d, want 3", code)
+	code, out, errs := runCmd(t, under, "-problem", "-", "-json")
+	if code != 0 {
+		t.Fatalf("underflow: exit %d, want 0: %s", code, errs)
 	}
-	checkOneLine(t, errs, "underflows")
-	// exp-free overflow: a sum of 1e308-scale terms is +Inf, so |g|² is too.
+	var r jsonResult
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	// The post's s (docs/math.md); ∂s/∂θ scales by 1/1e-100.
+	if math.Abs(r.S[0]-64.0/90) > 1e-15 || math.Abs(r.S[1]-100.0/750) > 1e-15 || math.Abs(r.GradD[0][0]-(-8.0/27)*1e100) > 1e-14*(8.0/27)*1e100 {
+		t.Errorf("scaled by 1e-100: s = %v, ∂s₁/∂W₀₀ = %v", r.S, r.GradD[0][0])
+	}
+	// exp-free overflow: |g|² = 4·1e400.
 	over := `{"phi": {"layers": [{"weight": [[1e200, 1e200, 1e200, 1e200]], "bias": [0]}]},
 	 "d": {"layers": [{"weight": [[1, 0], [0, 5], [1, 0], [1, 0]], "bias": [0, 0, 0, 0]}]}, "z": [1, 0.5]}`
 	code, _, errs = runCmd(t, over, "-problem", "-")
-	if code != 1 {
-		t.Errorf("overflow: exit %d, want 1", code)
+	if code != 4 {
+		t.Errorf("overflow: exit %d, want 4", code)
 	}
-	checkOneLine(t, errs, "not finite")
+	checkOneLine(t, errs, "|g|² = +Inf is not finite")
 }
