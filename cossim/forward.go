@@ -10,8 +10,9 @@ import (
 // directions, data dimensions or parameters. ε₁ carries the m latent
 // directions (and, in Φ, one more: the constant g, seeded at Φ's input);
 // ε₂ carries the P selected parameters, seeded at their nodes. At Φ's output
-// element, E1 holds cᵢ and G, and E12 holds ∂cᵢ/∂p and ½∂G/∂p; D's output
-// gives uᵢ and ∂uᵢ/∂θ. Its blocks grow with m·P per node, so it suits small
+// element, E1 holds cᵢ and |g| (the extra direction is seeded with the unit
+// vector ĝ), and E12 holds ∂cᵢ/∂p and ∂|g|/∂p; D's output gives uᵢ and
+// ∂uᵢ/∂θ. Its blocks grow with m·P per node, so it suits small
 // networks and refuses, with a *BudgetError, problems over
 // Options.MaxMemory. It shares no derivative code with the adjoint engine
 // beyond the ops' JVP rules and Φ's gradient g. See docs/math.md.
@@ -103,7 +104,8 @@ func (f *Forward) Eval(res *Result, z []float64) error {
 	f.hd.Eval(z, graph.MakeBlock(f.seedZ, m, m), graph.Block{}, graph.Block{})
 	x, U, dx, dU := f.hd.Node(f.p.D.OutputNode())
 
-	// g, from Φ's reverse sweep, is the extra ε₁ direction at Φ's input.
+	// ĝ = g/|g|, from Φ's reverse sweep, is the extra ε₁ direction at Φ's
+	// input: the ε₁ε₂ parts it gives are ∂|g|/∂p (quotient.go).
 	f.ft.Forward(graph.MakeBlock(x, 1, n))
 	f.ft.Reverse(graph.MakeBlock(f.seedK, 1, len(f.seedK)), func(int) graph.Block { return graph.Block{} })
 	g := f.ft.W(f.p.Phi.InputNode())
@@ -116,6 +118,7 @@ func (f *Forward) Eval(res *Result, z []float64) error {
 	if err := f.cos.eval(res, gv, U.Data, f.opt.Eps); err != nil {
 		return err
 	}
+	copy(gv, f.cos.ghat)
 	copy(f.e1, U.Data)
 	copy(f.e2, dx.Data)
 	copy(f.e12, dU.Data)
@@ -127,17 +130,13 @@ func (f *Forward) Eval(res *Result, z []float64) error {
 	_, _, _, y12 := f.hf.Node(f.p.Phi.OutputNode())
 	K := f.p.PhiOutput
 	for p := 0; p < k2; p++ {
-		f.dG[p] = 2 * y12.Row(m*k2 + p)[K] // E12[(m, p)] = ½∂G/∂p
+		f.dG[p] = y12.Row(m*k2 + p)[K] // E12[(m, p)] = ĝ·∂g/∂p = ∂|g|/∂p
 	}
 	for i := 0; i < m; i++ {
 		u := U.Row(i)
 		for p := 0; p < k2; p++ {
 			f.dc[p] = y12.Row(i*k2 + p)[K]
-			s := 0.0
-			for k, v := range dU.Row(i*k2 + p) { // ∂uᵢ/∂p, zero for p ∈ φ
-				s += u[k] * v
-			}
-			f.dU[p] = 2 * s
+			f.dU[p] = normDeriv(u, dU.Row(i*k2+p), f.cos.un[i]) // ∂|uᵢ|/∂p, zero for p ∈ φ
 		}
 		if f.opt.Wrt&WrtD != 0 && f.pd > 0 {
 			f.cos.quotient(res.GradD.RawRowView(i), i, f.dc[:f.pd], f.dG[:f.pd], f.dU[:f.pd])

@@ -130,12 +130,12 @@ func (l *Looped) params(g *graph.Graph, inD bool, z []float64, jac []float64, st
 			for j := 0; j < n; j++ {
 				l.dg[j] = l.phiPass(j, dx, seed).E12
 			}
-			dG := 2 * dot(l.g, l.dg)
+			dG := normDeriv(l.g, l.dg, l.cos.gn) // ∂|g|
 			for i := 0; i < m; i++ {
 				u, du := l.U[i*n:(i+1)*n], l.du[i*n:(i+1)*n]
 				l.dc[i] = dot(l.dg, u) + dot(l.g, du)
 				l.dG[i] = dG
-				l.dU[i] = 2 * dot(u, du)
+				l.dU[i] = normDeriv(u, du, l.cos.un[i]) // ∂|uᵢ|
 				l.cos.quotient(l.col[i:i+1], i, l.dc[i:i+1], l.dG[i:i+1], l.dU[i:i+1])
 				jac[i*stride+q.Offset+e] = l.col[i]
 			}

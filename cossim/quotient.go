@@ -12,11 +12,15 @@ import "math"
 //	∂sᵢ/∂g  = (2ĉᵢρᵢ/|g|)(ûᵢ − ĉᵢρᵢ·ĝ)
 //	∂sᵢ/∂uᵢ = (2ĉᵢρᵢ/|uᵢ|)(ĝ − ĉᵢρᵢ·ûᵢ)
 //
-// and, for engines that have the derivatives of c, G and U themselves,
+// and, for engines that have the derivatives of c and of the norms
+// themselves,
 //
-//	∂sᵢ = (2ĉᵢρᵢ/(|g||uᵢ|))·∂cᵢ − ĉᵢ²ρᵢ²·(∂G/G + ∂Uᵢ/Uᵢ),
+//	∂sᵢ = (2ĉᵢρᵢ/(|g||uᵢ|))·∂cᵢ − 2ĉᵢ²ρᵢ²·(∂|g|/|g| + ∂|uᵢ|/|uᵢ|),
 //
-// with ∂G/G formed as (∂G/|g|)/|g|. See docs/math.md.
+// where ∂|g| = ĝ·∂g and ∂|uᵢ| = ûᵢ·∂uᵢ. Those engines take ∂|g| directly
+// (seeding ĝ, not g) rather than ∂G = 2g·∂g: ∂G scales as the cube of the
+// networks' scale and leaves float64 at scales where s and ∂s are
+// ordinary numbers. See docs/math.md.
 
 // norm2 returns |x|, accumulated as scale²·ssq so that it neither
 // overflows nor underflows where |x| itself is representable.
@@ -141,28 +145,42 @@ func (c *cosines) gradU(dst []float64, i int, w float64, u []float64) {
 	}
 }
 
-// quotient writes ∂sᵢ/∂p into dst from the derivatives dc of cᵢ, dG of G
-// and dU of Uᵢ with respect to the same parameters (nil means zero), in
-// the scale-safe form above.
-func (c *cosines) quotient(dst []float64, i int, dc, dG, dU []float64) {
+// quotient writes ∂sᵢ/∂p into dst from the derivatives dc of cᵢ, dg of
+// |g| and du of |uᵢ| with respect to the same parameters (nil means zero),
+// in the scale-safe form above.
+func (c *cosines) quotient(dst []float64, i int, dc, dg, du []float64) {
 	if c.un[i] == 0 || c.gn == 0 {
 		clear(dst)
 		return
 	}
 	ch, rho, un := c.chat[i], c.rho[i], c.un[i]
 	a := 2 * ch * rho / c.gn / un
-	b := ch * ch * rho * rho
+	b := 2 * ch * ch * rho * rho
 	for k := range dst {
 		v := 0.0
 		if dc != nil {
 			v += a * dc[k]
 		}
-		if dG != nil {
-			v -= b * (dG[k] / c.gn / c.gn)
+		if dg != nil {
+			v -= b * (dg[k] / c.gn)
 		}
-		if dU != nil {
-			v -= b * (dU[k] / un / un)
+		if du != nil {
+			v -= b * (du[k] / un)
 		}
 		dst[k] = v
 	}
+}
+
+// normDeriv returns ∂|u| = û·∂u for u with |u| = un, formed from u/un so
+// that it neither overflows nor underflows where the result is
+// representable.
+func normDeriv(u, du []float64, un float64) float64 {
+	if un == 0 {
+		return 0
+	}
+	s := 0.0
+	for k, v := range u {
+		s += (v / un) * du[k]
+	}
+	return s
 }
