@@ -30,14 +30,11 @@ import (
 // layer's bias (normwise over the whole Jacobian a block scaled by 1e150
 // would hide the others), against the same engine at α = 1.
 //
-// The adjoint engine is asserted at every α. The forward and looped engines
-// form cᵢ, |g|², |uᵢ|² and their parameter derivatives as float64 numbers
-// first; rawFactors lists how those scale, and they are asserted only where
-// every factor stays within 1e±305 (the unscaled quantities are O(1)). That
-// excludes exactly the compensated D scaling at α = 1e±150, where
-// ∂|g|²/∂θ = 2gᵀH_Φ ∂x/∂θ scales as α⁻³ = 1e∓450 (see also raw_out_of_range
-// in testdata/torch_edge_cases.json); there they are run and the outcome is
-// logged.
+// Every engine is asserted at every α. The compensated D scaling at
+// α = 1e±150 is the hard case: there ∂|g|²/∂θ = 2gᵀH_Φ ∂x/∂θ scales as
+// α⁻³ = 1e∓450, which is why the forward and looped engines take ∂|g|
+// (α⁻²) instead (quotient.go); before that change they returned wrong
+// Jacobians at 1e150 without an error.
 const scaleTol = 1e-12
 
 var scaleAlphas = []float64{1e-150, 1e-40, 1e40, 1e150}
@@ -184,10 +181,6 @@ type scaleVariant struct {
 	// factors that turn the rescaled problem's Jacobians into the
 	// original's (fD, fPhi), and the factors of g and uᵢ (kg, ku).
 	apply func(d, phi *layers.Network, alpha float64) (d2, phi2 *layers.Network, fD, fPhi []float64, kg, ku float64)
-	// rawFactors are the factors by which the forward and looped engines'
-	// raw quantities (cᵢ, |g|², |uᵢ|², ∂cᵢ, ∂|g|², ∂|uᵢ|², per parameter
-	// block) are multiplied.
-	rawFactors func(alpha float64) []float64
 }
 
 func scaleVariants() []scaleVariant {
@@ -201,8 +194,6 @@ func scaleVariants() []scaleVariant {
 				scaleLayer(d2, last(d2), a, a)
 				return d2, cloneNet(phi), factors(d2, last(d2), a, a), ones(phi), 1, a
 			},
-			// c ~ α, U ~ α², ∂c/∂θ ~ 1 (last) or α, ∂U/∂θ ~ α (last) or α², ∂G/∂θ = 0, ∂c/∂φ ~ α.
-			rawFactors: func(a float64) []float64 { return []float64{a, a * a} },
 		},
 		{
 			name: "D last layer, Φ first layer compensated",
@@ -212,8 +203,6 @@ func scaleVariants() []scaleVariant {
 				scaleLayer(phi2, 0, 1/a, 1)
 				return d2, phi2, factors(d2, last(d2), a, a), factors(phi2, 0, 1/a, 1), 1 / a, a
 			},
-			// G ~ α⁻², U ~ α², ∂G/∂θ_last = 2gᵀH_Φ ∂x/∂θ ~ α⁻¹·α⁻²·1 = α⁻³.
-			rawFactors: func(a float64) []float64 { return []float64{a * a, 1 / (a * a), 1 / (a * a * a)} },
 		},
 		{
 			name: "Φ last layer",
@@ -222,22 +211,10 @@ func scaleVariants() []scaleVariant {
 				scaleLayer(phi2, last(phi2), a, a)
 				return cloneNet(d), phi2, ones(d), factors(phi2, last(phi2), a, a), a, 1
 			},
-			// c ~ α, G ~ α², ∂G/∂θ ~ α², ∂G/∂φ ~ α (last) or α², ∂c ~ α or 1.
-			rawFactors: func(a float64) []float64 { return []float64{a, a * a} },
 		},
 	}
 }
 
-// rawRepresentable reports whether every factor keeps an O(1) quantity
-// well inside float64's normal range.
-func rawRepresentable(fs []float64) bool {
-	for _, f := range fs {
-		if !(f >= 1e-305 && f <= 1e305) {
-			return false
-		}
-	}
-	return true
-}
 
 func TestScaleInvariance(t *testing.T) {
 	worst := map[Kind]float64{}
@@ -252,7 +229,7 @@ func TestScaleInvariance(t *testing.T) {
 					p := Problem{D: d2.Graph(), Phi: phi2.Graph()}
 					for _, k := range engineKinds {
 						name := fmt.Sprintf("%s, %s, seed %d, α = %g, %v", v.name, sh.name, seed, alpha, k)
-						assert := k == KindAdjoint || rawRepresentable(v.rawFactors(alpha))
+						assert := true
 						want := mustEval(t, base, opt, k, z)
 						got := NewResult(p, opt.Wrt)
 						if err := mustEngine(t, p, opt, k).Eval(got, z); err != nil {
