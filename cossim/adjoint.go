@@ -70,12 +70,19 @@ func NewAdjoint(p Problem, opt Options) (*Adjoint, error) {
 		dIn: p.D.InputNode(), dOut: p.D.OutputNode(), fIn: p.Phi.InputNode(), fOut: p.Phi.OutputNode(),
 		outSize: p.Phi.OutputShape().Size(),
 	}
-	per := a.bytesPerLatent(true)
-	if per > opt.budget() {
-		return nil, &BudgetError{What: "the adjoint engine's workspace for one latent", Need: per, Budget: opt.budget()}
+	// One latent at a time, D's identity seed is implicit (never m × m);
+	// stacking latents forms it, so a chunk of more than one latent is used
+	// only where its blocks fit the budget with room to spare.
+	one := a.bytesPerLatent(true, false)
+	if one > opt.budget() {
+		return nil, &BudgetError{What: "the adjoint engine's workspace for one latent", Need: one, Budget: opt.budget()}
 	}
-	a.chunk = int(min(int64(maxChunk), opt.budget()/per))
+	a.chunk = 1
+	if stacked := a.bytesPerLatent(true, true); 2*stacked <= opt.budget() {
+		a.chunk = int(min(int64(maxChunk), opt.budget()/stacked))
+	}
 	a.dt, a.ft = passes.NewTape(p.D), passes.NewTape(p.Phi)
+	a.dt.NoInputCotangent = true
 	a.sinkD = func(k int) graph.Block { return a.sink(p.D, k, a.sinkDataD, a.strideD) }
 	a.sinkPhi = func(k int) graph.Block { return a.sink(p.Phi, k, a.sinkDataF, a.strideF) }
 	return a, nil
@@ -85,11 +92,11 @@ func NewAdjoint(p Problem, opt Options) (*Adjoint, error) {
 // are large enough that stacking more gains nothing.
 const maxChunk = 64
 
-// graphFloats returns the floats of one row of every node of g, split into
-// the nodes that carry tangents (depend on the input) and all.
+// graphFloats returns the floats of one row of every op node of g and of
+// the op state that the class helpers keep per sample.
 func graphFloats(g *graph.Graph) (all, state int64) {
 	for i := 0; i < g.Len(); i++ {
-		if g.Kind(i) == graph.KindOp || g.Kind(i) == graph.KindInput {
+		if g.Kind(i) == graph.KindOp {
 			s := int64(g.Shape(i).Size())
 			all += s
 			if g.Kind(i) == graph.KindOp && g.Op(i).Nonlinear() {
@@ -101,9 +108,10 @@ func graphFloats(g *graph.Graph) (all, state int64) {
 }
 
 // bytesPerLatent estimates the workspace of one latent: both tapes
-// (values, tangents, two cotangents, op state) and, for full Jacobians in
-// a batch, its rows of the chunk Jacobians.
-func (a *Adjoint) bytesPerLatent(full bool) int64 {
+// (values, tangents, two cotangents, op state), the cotangents ḡ and τ,
+// for full Jacobians in a stacked batch its rows of the chunk Jacobians,
+// and, if stacked, D's m × m identity seed.
+func (a *Adjoint) bytesPerLatent(full, stacked bool) int64 {
 	m := int64(a.m)
 	dAll, dState := graphFloats(a.p.D)
 	fAll, fState := graphFloats(a.p.Phi)
@@ -111,9 +119,12 @@ func (a *Adjoint) bytesPerLatent(full bool) int64 {
 	if !full {
 		rows = 1
 	}
-	f := dAll*(1+m+m+rows) + dState + fAll*(2+2*rows) + fState + int64(a.n)*(3*m+1) + m
-	if full {
-		f += m * int64(a.pd+a.pf)
+	f := dAll*(1+m+m+rows) + dState + fAll*(2+2*rows) + fState + int64(a.n)*(3*m+1) + 2*m
+	if stacked {
+		f += m * m
+		if full {
+			f += m * int64(a.pd+a.pf)
+		}
 	}
 	return 8 * f
 }
@@ -133,16 +144,12 @@ func (a *Adjoint) sink(g *graph.Graph, k int, data []float64, stride int) graph.
 // one's.
 func (a *Adjoint) prepare(nb int) {
 	a.nb = nb
-	if nb <= a.cap {
+	if nb <= a.cap && a.z != nil {
 		return
 	}
 	m, n := a.m, a.n
 	a.cap = nb
 	a.z = make([]float64, nb*m)
-	a.seed = make([]float64, nb*m*m)
-	for r := 0; r < nb*m; r++ {
-		a.seed[r*m+r%m] = 1
-	}
 	a.phiSeed = make([]float64, nb*a.outSize)
 	for b := 0; b < nb; b++ {
 		a.phiSeed[b*a.outSize+a.p.PhiOutput] = 1
@@ -166,7 +173,7 @@ func (a *Adjoint) prepare(nb int) {
 func (a *Adjoint) values(res func(b int) *Result) error {
 	nb, m, n := a.nb, a.m, a.n
 	a.dt.Forward(graph.MakeBlock(a.z, nb, m))
-	a.dt.Tangent(graph.MakeBlock(a.seed, nb*m, m))
+	a.dt.TangentIdentity()
 	a.ft.Forward(graph.MakeBlock(a.dt.Output().Data, nb, n))
 	a.ft.Reverse(graph.MakeBlock(a.phiSeed, nb, a.outSize), func(int) graph.Block { return graph.Block{} })
 	g := a.ft.W(a.fIn)

@@ -215,7 +215,6 @@ func scaleVariants() []scaleVariant {
 	}
 }
 
-
 func TestScaleInvariance(t *testing.T) {
 	worst := map[Kind]float64{}
 	for _, v := range scaleVariants() {

@@ -36,8 +36,18 @@ type Tape struct {
 	st   []*graph.State
 	tmp  []float64
 
+	// implicit is set by TangentIdentity with one sample: the input's
+	// identity tangent is never formed whole, only in chunks of rows for
+	// the ops that read it.
+	implicit bool
+	idBuf    []float64
+	// NoInputCotangent, if set, skips the input's cotangents in Reverse2,
+	// for callers that do not need them (D's sweep): with an identity
+	// tangent they would be m × m.
+	NoInputCotangent bool
+
 	// argument blocks, reused
-	bIn, bT, bW, bV []graph.Block
+	bIn, bT, bW, bV, bV2 []graph.Block
 }
 
 // NewTape returns a tape for g, which must be valid.
@@ -77,7 +87,7 @@ func NewTape(g *graph.Graph) *Tape {
 		maxIn = max(maxIn, len(g.Inputs(i)))
 	}
 	t.bIn, t.bT = make([]graph.Block, maxIn), make([]graph.Block, maxIn)
-	t.bW, t.bV = make([]graph.Block, maxIn), make([]graph.Block, maxIn)
+	t.bW, t.bV, t.bV2 = make([]graph.Block, maxIn), make([]graph.Block, maxIn), make([]graph.Block, maxIn)
 	return t
 }
 
@@ -150,21 +160,54 @@ func (t *Tape) Tangent(seed graph.Block) {
 	if seed.Size != t.size(in) || seed.Rows%t.nb != 0 || seed.Rows == 0 {
 		panic(fmt.Sprintf("passes: Tangent seed %d×%d for %d samples of size %d", seed.Rows, seed.Size, t.nb, t.size(in)))
 	}
-	R := seed.Rows
-	t.tanR = R
+	t.implicit = false
+	t.tanR = seed.Rows
+	size := t.size(in)
+	t.tan[in] = resize(t.tan[in], seed.Rows*size)
+	for r := 0; r < seed.Rows; r++ {
+		copy(t.tan[in][r*size:], seed.Row(r))
+	}
+	t.tangent()
+}
+
+// TangentIdentity is Tangent with the identity seed of every sample: m
+// rows per sample, row b·m + i the unit direction eᵢ, m the input's size.
+// With one sample the m × m seed is never formed: the ops that read the
+// input get it in chunks of rows, so memory grows with m times the
+// widths, not with m².
+func (t *Tape) TangentIdentity() {
+	in := t.g.InputNode()
+	m := t.size(in)
+	t.tanR = t.nb * m
+	if t.nb > 1 {
+		t.implicit = false
+		t.tan[in] = resize(t.tan[in], t.tanR*m)
+		clear(t.tan[in])
+		for r := 0; r < t.tanR; r++ {
+			t.tan[in][r*m+r%m] = 1
+		}
+	} else {
+		t.implicit = true
+	}
+	t.tangent()
+}
+
+// tangent runs the tangent pass from the input's tangent rows.
+func (t *Tape) tangent() {
+	g := t.g
+	in := g.InputNode()
+	R := t.tanR
 	for i := 0; i < g.Len(); i++ {
-		if !t.live[i] || !t.hasTan[i] {
+		if !t.live[i] || !t.hasTan[i] || i == in {
 			continue
 		}
 		size := t.size(i)
 		t.tan[i] = resize(t.tan[i], R*size)
-		if i == in {
-			for r := 0; r < R; r++ {
-				copy(t.tan[i][r*size:], seed.Row(r))
-			}
+		ins := g.Inputs(i)
+		if t.implicit && t.readsInput(i) {
+			t.jvpChunked(i)
 			continue
 		}
-		ins := g.Inputs(i)
 		for k, j := range ins {
 			t.bIn[k], t.bT[k] = t.Value(j), t.Tan(j)
 		}
@@ -172,11 +215,75 @@ func (t *Tape) Tangent(seed graph.Block) {
 	}
 }
 
+func (t *Tape) readsInput(i int) bool {
+	for _, j := range t.g.Inputs(i) {
+		if j == t.g.InputNode() {
+			return true
+		}
+	}
+	return false
+}
+
+// idChunk fills rows r0..r0+n of the identity seed into a scratch block.
+func (t *Tape) idChunk(r0, n int) graph.Block {
+	m := t.size(t.g.InputNode())
+	t.idBuf = resize(t.idBuf, n*m)
+	clear(t.idBuf)
+	for k := 0; k < n; k++ {
+		t.idBuf[k*m+(r0+k)%m] = 1
+	}
+	return graph.MakeBlock(t.idBuf, n, m)
+}
+
+// chunkRows is the number of identity rows formed at a time: about 8 MiB.
+func (t *Tape) chunkRows() int {
+	m := t.size(t.g.InputNode())
+	return max(1, min(t.tanR, identityChunk/max(m, 1)))
+}
+
+// rows returns rows r0..r0+n of b (a zero block stays zero).
+func rows(b graph.Block, r0, n int) graph.Block {
+	if b.Zero() {
+		return graph.Block{Rows: n, Size: b.Size, Stride: b.Stride}
+	}
+	return graph.Block{Data: b.Data[r0*b.Stride:], Rows: n, Size: b.Size, Stride: b.Stride}
+}
+
+// jvpChunked runs node i's JVP in chunks of rows, with the input's
+// identity tangent formed a chunk at a time. Rows are independent
+// directions, and with one sample every row pairs with the same values.
+func (t *Tape) jvpChunked(i int) {
+	g := t.g
+	in := g.InputNode()
+	ins := g.Inputs(i)
+	c := t.chunkRows()
+	out := t.Tan(i)
+	for r0 := 0; r0 < t.tanR; r0 += c {
+		n := min(c, t.tanR-r0)
+		for k, j := range ins {
+			t.bIn[k] = t.Value(j)
+			if j == in {
+				t.bT[k] = t.idChunk(r0, n)
+			} else {
+				t.bT[k] = rows(t.Tan(j), r0, n)
+			}
+		}
+		g.Op(i).JVP(t.st[i], rows(out, r0, n), t.bIn[:len(ins)], t.bT[:len(ins)])
+	}
+}
+
 // Tan returns node i's tangent rows from the last Tangent, or a zero block
 // if its tangent is structurally zero.
+//
+// After TangentIdentity with one sample, the input's own tangent is formed
+// here on first request (m × m): the passes themselves never ask for it.
 func (t *Tape) Tan(i int) graph.Block {
 	if !t.hasTan[i] {
 		return graph.Block{Rows: t.tanR, Size: t.size(i), Stride: t.size(i)}
+	}
+	if t.implicit && i == t.g.InputNode() {
+		id := t.idChunk(0, t.tanR)
+		t.tan[i] = append(t.tan[i][:0], id.Data...)
 	}
 	return graph.MakeBlock(t.tan[i], t.tanR, t.size(i))
 }
@@ -235,6 +342,9 @@ func (t *Tape) prepareCot(bufs [][]float64, has []bool, R int, params ParamSink,
 			}
 			has[i] = has[i] && want(i)
 		}
+	}
+	if t.NoInputCotangent {
+		has[g.InputNode()] = false // after the dependencies have been followed
 	}
 	for i := 0; i < g.Len(); i++ {
 		if !has[i] {
@@ -319,7 +429,12 @@ func (t *Tape) Reverse2(w0, v0 graph.Block, propagate bool, vRows int, params Pa
 		}
 		ins := g.Inputs(i)
 		for k, j := range ins {
-			t.bIn[k], t.bT[k] = t.Value(j), t.Tan(j)
+			t.bIn[k] = t.Value(j)
+			if t.implicit && j == g.InputNode() {
+				t.bT[k] = graph.Block{} // reverse2Chunked forms it in chunks
+			} else {
+				t.bT[k] = t.Tan(j)
+			}
 			t.bV[k] = t.cot(t.v, t.needV, t.vR, j, params)
 			if propagate {
 				t.bW[k] = t.W(j)
@@ -331,6 +446,54 @@ func (t *Tape) Reverse2(w0, v0 graph.Block, propagate bool, vRows int, params Pa
 		if t.needV[i] {
 			vi = t.V(i)
 		}
+		if t.implicit && t.readsInput(i) {
+			t.reverse2Chunked(i, vi)
+			continue
+		}
 		g.Op(i).Reverse2(t.st[i], t.bW[:len(ins)], t.bV[:len(ins)], t.bIn[:len(ins)], t.bT[:len(ins)], t.W(i), vi)
 	}
 }
+
+// reverse2Chunked is Reverse2 for a node that reads the input's implicit
+// identity tangent (TangentIdentity with one sample), with the argument
+// blocks already set but for the input's tangent. f″[ẋ, ·]ᵀw is linear in
+// ẋ, so the terms of the other inputs' tangents and the first-order terms
+// go in one call, and those of the input's tangent in chunks of rows.
+func (t *Tape) reverse2Chunked(i int, vi graph.Block) {
+	g := t.g
+	in := g.InputNode()
+	ins := g.Inputs(i)
+	n := len(ins)
+	for k, j := range ins {
+		if j == in {
+			t.bT[k] = graph.Block{Rows: t.tanR, Size: t.size(in), Stride: t.size(in)}
+		}
+	}
+	op := g.Op(i)
+	w := t.W(i)
+	op.Reverse2(t.st[i], t.bW[:n], t.bV[:n], t.bIn[:n], t.bT[:n], w, vi)
+	if w.Zero() || !op.Nonlinear() {
+		return
+	}
+	v := t.bV2[:n] // the chunks' views of bV
+	c := t.chunkRows()
+	for r0 := 0; r0 < t.tanR; r0 += c {
+		rn := min(c, t.tanR-r0)
+		for k, j := range ins {
+			t.bW[k] = graph.Block{}
+			t.bT[k] = graph.Block{Rows: rn, Size: t.size(j), Stride: t.size(j)}
+			if j == in {
+				t.bT[k] = t.idChunk(r0, rn)
+			}
+			v[k] = t.bV[k]
+			if !v[k].Zero() && v[k].Rows == t.tanR {
+				v[k] = rows(v[k], r0, rn)
+			}
+		}
+		op.Reverse2(t.st[i], t.bW[:n], v, t.bIn[:n], t.bT[:n], rows(w, r0, rn), graph.Block{})
+	}
+}
+
+// identityChunk is the number of floats of identity seed formed at a time
+// (8 MiB); a variable so that tests can force many chunks.
+var identityChunk = 1 << 20

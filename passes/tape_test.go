@@ -1,0 +1,93 @@
+package passes
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/dualgrad/dualgrad/graph"
+	"github.com/dualgrad/dualgrad/internal/examples"
+	"github.com/dualgrad/dualgrad/layers"
+)
+
+// sweep runs the value, identity-tangent and reverse-over-forward passes of
+// a tape and returns the output's tangents and the parameter cotangents
+// (one row per direction, full, or one row, sum).
+func sweep(t *testing.T, g *graph.Graph, z []float64, identity, full bool) (tan, grad []float64) {
+	tape := NewTape(g)
+	tape.NoInputCotangent = true
+	m, n := len(z), g.OutputShape().Size()
+	tape.Forward(graph.MakeBlock(z, 1, m))
+	if identity {
+		tape.TangentIdentity()
+	} else {
+		seed := make([]float64, m*m)
+		for i := 0; i < m; i++ {
+			seed[i*m+i] = 1
+		}
+		tape.Tangent(graph.MakeBlock(seed, m, m))
+	}
+	tan = append(tan, tape.Tan(g.OutputNode()).Data...)
+	rng := rand.New(rand.NewPCG(3, 4))
+	w := examples.Vec(rng, m*n)
+	vRows := m
+	if !full {
+		vRows = 1
+	}
+	v := examples.Vec(rng, vRows*n)
+	P := g.NumParams()
+	grad = make([]float64, vRows*P)
+	sink := func(k int) graph.Block {
+		q := g.Params()[k]
+		return graph.Block{Data: grad[q.Offset:], Rows: vRows, Size: q.Shape.Size(), Stride: P}
+	}
+	tape.Reverse2(graph.MakeBlock(w, m, n), graph.MakeBlock(v, vRows, n), true, vRows, sink)
+	return tan, grad
+}
+
+// TestTangentIdentityChunks checks the implicit identity seed, formed in
+// chunks of 2 rows, against the explicit m × m seed, for full and summed
+// cotangents.
+func TestTangentIdentityChunks(t *testing.T) {
+	defer func(c int) { identityChunk = c }(identityChunk)
+	rng := rand.New(rand.NewPCG(1, 2))
+	net := examples.RandDense(rng, []int{7, 5, 3}, []layers.Activation{layers.Tanh, layers.GELU}, 1)
+	z := examples.Vec(rng, 7)
+	for _, full := range []bool{true, false} {
+		identityChunk = 1 << 20
+		tanE, gradE := sweep(t, net.Graph(), z, false, full)
+		identityChunk = 2 * 7 // two rows at a time
+		tanI, gradI := sweep(t, net.Graph(), z, true, full)
+		for _, c := range [][2][]float64{{tanI, tanE}, {gradI, gradE}} {
+			for k := range c[1] {
+				if math.Abs(c[0][k]-c[1][k]) > 1e-14*(1+math.Abs(c[1][k])) {
+					t.Fatalf("full %v: element %d: implicit %v, explicit %v", full, k, c[0][k], c[1][k])
+				}
+			}
+		}
+	}
+}
+
+// TestTapeAllocs: once sized, the passes make no allocations.
+func TestTapeAllocs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	g := examples.RandDense(rng, []int{4, 6, 3}, []layers.Activation{layers.Softplus, layers.Sin}, 1).Graph()
+	z := examples.Vec(rng, 4)
+	tape := NewTape(g)
+	tape.NoInputCotangent = true
+	w := examples.Vec(rng, 4*3)
+	grad := make([]float64, g.NumParams())
+	sink := func(k int) graph.Block {
+		q := g.Params()[k]
+		return graph.Block{Data: grad[q.Offset:], Rows: 1, Size: q.Shape.Size(), Stride: g.NumParams()}
+	}
+	run := func() {
+		tape.Forward(graph.MakeBlock(z, 1, 4))
+		tape.TangentIdentity()
+		tape.Reverse2(graph.MakeBlock(w, 4, 3), graph.Block{}, true, 1, sink)
+	}
+	run()
+	if n := testing.AllocsPerRun(10, run); n != 0 {
+		t.Errorf("%v allocations per run, want 0", n)
+	}
+}
