@@ -79,7 +79,7 @@ func NewAdjoint(p Problem, opt Options) (*Adjoint, error) {
 	}
 	a.chunk = 1
 	if stacked := a.bytesPerLatent(true, true); 2*stacked <= opt.budget() {
-		a.chunk = int(min(int64(maxChunk), opt.budget()/stacked))
+		a.chunk = int(max(1, min(int64(maxChunk), opt.budget()/stacked, maxStackBytes/stacked)))
 	}
 	a.dt, a.ft = passes.NewTape(p.D), passes.NewTape(p.Phi)
 	a.dt.NoInputCotangent = true
@@ -89,8 +89,13 @@ func NewAdjoint(p Problem, opt Options) (*Adjoint, error) {
 }
 
 // maxChunk caps the latents stacked in one sweep: beyond it the products
-// are large enough that stacking more gains nothing.
-const maxChunk = 64
+// are large enough that stacking more gains nothing. maxStackBytes caps a
+// chunk's workspace whatever the budget: when the m × P Jacobian rows
+// dominate it, writing them costs the same stacked or not.
+const (
+	maxChunk      = 64
+	maxStackBytes = 256 << 20
+)
 
 // graphFloats returns the floats of one row of every op node of g and of
 // the op state that the class helpers keep per sample.
