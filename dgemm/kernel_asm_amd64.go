@@ -1,0 +1,68 @@
+//go:build !purego
+
+package dgemm
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
+
+//go:generate go run ./internal/asmgen -s kernel_amd64.s -go kernel_amd64.go
+
+// asmKernel is the signature of the generated assembly kernels: the tile
+// at c of rows and vectors fixed by the function, alpha·Ã·B̃ + beta·C over k
+// steps, where mask selects the lanes of the last vector of each row.
+type asmKernel func(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+
+// mask512[n] has the low n of 8 lane bits set, for KMOVW.
+var mask512 = [9]uint64{0, 1, 3, 7, 15, 31, 63, 127, 255}
+
+// mask256[n] has the sign bit of the first n of 4 lanes set, for VMASKMOVPD.
+var mask256 = [5][4]uint64{
+	{},
+	{1 << 63},
+	{1 << 63, 1 << 63},
+	{1 << 63, 1 << 63, 1 << 63},
+	{1 << 63, 1 << 63, 1 << 63, 1 << 63},
+}
+
+// avx512Kernel multiplies 8 × 24 tiles: 24 zmm accumulators, 3 for a row of
+// B̃ and 5 for broadcasts of Ã. Each step of the inner dimension is 3 vector
+// loads, 8 broadcasts and 24 FMAs, 12 cycles at two FMAs a cycle.
+//
+// The B̃ panel of a call (kc × 24 = 48 KiB at kc = 256) is what the
+// micro-kernel re-reads most, ...
+var avx512Kernel = kernel{
+	name: "avx512",
+	mr:   8, nr: 24,
+	kc: 384, mc: 192, nc: 336,
+	tile:  tileAVX512,
+	ok:    cpu.X86.HasAVX512F,
+	needs: "AVX-512F",
+}
+
+// avx2Kernel multiplies 6 × 8 tiles: 12 ymm accumulators, 2 for a row of
+// B̃ and 2 for broadcasts of Ã.
+var avx2Kernel = kernel{
+	name: "avx2",
+	mr:   6, nr: 8,
+	kc: 256, mc: 144, nc: 1024,
+	tile:  tileAVX2,
+	ok:    cpu.X86.HasAVX2 && cpu.X86.HasFMA,
+	needs: "AVX2 and FMA",
+}
+
+func archKernels() []*kernel { return []*kernel{&avx512Kernel, &avx2Kernel} }
+
+func tileAVX512(k int, a, b, c []float64, ldc, mr, nr int, alpha, beta float64) {
+	nv := (nr + 7) / 8
+	f := kernAVX512Table[mr-1][nv-1]
+	f(k, unsafe.SliceData(a), unsafe.SliceData(b), &c[0], ldc, alpha, beta, &mask512[nr-8*(nv-1)])
+}
+
+func tileAVX2(k int, a, b, c []float64, ldc, mr, nr int, alpha, beta float64) {
+	nv := (nr + 3) / 4
+	f := kernAVX2Table[mr-1][nv-1]
+	f(k, unsafe.SliceData(a), unsafe.SliceData(b), &c[0], ldc, alpha, beta, &mask256[nr-4*(nv-1)][0])
+}
