@@ -169,6 +169,17 @@ func (p *problem) block(ws *workspace, i0, i1, j0, j1 int) {
 			for ic := i0; ic < i1; ic += mc0 {
 				mc := min(mc0, i1-ic)
 				packA(ws.a, p.a, p.lda, p.transA, ic, pc, mc, kc, mr)
+				if tuneJROuter {
+					for jr := 0; jr < nc; jr += nr {
+						cols := min(nr, nc-jr)
+						bt := ws.b[jr*kc:]
+						for ir := 0; ir < mc; ir += mr {
+							rows := min(mr, mc-ir)
+							kr.tile(kc, ws.a[ir*kc:], bt, c[(ic+ir)*p.ldc+jc+jr:], p.ldc, rows, cols, p.alpha, beta)
+						}
+					}
+					continue
+				}
 				for ir := 0; ir < mc; ir += mr {
 					rows := min(mr, mc-ir)
 					at := ws.a[ir*kc:]
@@ -182,6 +193,8 @@ func (p *problem) block(ws *workspace, i0, i1, j0, j1 int) {
 		}
 	}
 }
+
+var tuneJROuter = false
 
 func roundUp(n, m int) int { return (n + m - 1) / m * m }
 

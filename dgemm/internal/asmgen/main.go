@@ -44,6 +44,11 @@ var isas = []isa{
 // unroll is how many steps of p one loop iteration does.
 const unroll = 4
 
+var (
+	pfA = flag.Int("pfa", 0, "prefetch distance in bytes for Ã, 0 for none")
+	pfB = flag.Int("pfb", 0, "prefetch distance in bytes for B̃, 0 for none")
+)
+
 func main() {
 	asmOut := flag.String("s", "kernel_amd64.s", "assembly output")
 	goOut := flag.String("go", "kernel_amd64.go", "Go declarations output")
@@ -138,6 +143,15 @@ func kernel(w *bytes.Buffer, x isa, rows, vecs int) {
 		}
 	}
 	step := func(u int) {
+		if *pfB > 0 {
+			// One line of B̃ per 64 bytes of steps, pfB bytes ahead.
+			for off := u * bstep; off < (u+1)*bstep; off += 64 {
+				p("PREFETCHT0 %d(BX)", off-u*bstep+u*bstep+*pfB)
+			}
+		}
+		if *pfA > 0 && (u*astep)%64 == 0 {
+			p("PREFETCHT0 %d(AX)", u*astep+*pfA)
+		}
 		for v := 0; v < vecs; v++ {
 			p("VMOVUPD %d(BX), %s", u*bstep+v*vbytes, vb(v))
 		}
