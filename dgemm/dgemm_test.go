@@ -358,6 +358,37 @@ func TestThreadsBitIdentical(t *testing.T) {
 	})
 }
 
+// TestDirect checks that reading A and B in place gives the bits of
+// packing them, for kernels that can: the operations are the same.
+func TestDirect(t *testing.T) {
+	forEachKernel(t, func(t *testing.T) {
+		if !active.direct {
+			t.Skipf("kernel %s packs always", active.name)
+		}
+		defer func(a, b int) { directAMax, directBMax = a, b }(directAMax, directBMax)
+		rnd := rand.New(rand.NewPCG(17, 18))
+		sizes := []int{1, 7, 8, 9, 23, 24, 25, 50, 70}
+		for i, tr := range transposes {
+			for _, m := range sizes {
+				for _, n := range sizes {
+					k := sizes[(m+n+i)%len(sizes)]
+					g := newCase(rnd, tr[0], tr[1], m, n, k, 2, -0.75, scalars[(m+n)%5])
+					directAMax, directBMax = 0, 0
+					packed := g.run()
+					directAMax, directBMax = 1<<30, 1<<30
+					direct := g.run()
+					for j := range packed {
+						if math.Float64bits(packed[j]) != math.Float64bits(direct[j]) {
+							t.Fatalf("%v: C[%d] = %v packed, %v in place", g, j, packed[j], direct[j])
+						}
+					}
+					g.check(t, direct)
+				}
+			}
+		}
+	})
+}
+
 // TestSpecialValues checks NaN and Inf handling against a naive triple loop
 // in plain arithmetic, which propagates them as IEEE 754 says.
 func TestSpecialValues(t *testing.T) {

@@ -145,6 +145,14 @@ func grow(s []float64, n int) []float64 {
 // BLIS. For each block of nc columns and kc steps, B̃ is packed once; for
 // each block of mc rows, Ã; then each row panel of Ã (kept in L1) sweeps
 // the column panels of B̃ (in L2).
+//
+// Packing pays for itself only if a panel is used several times. A row
+// panel serves every column panel of the block, a column panel every row
+// panel of the part; with kernels that read strided operands, a panel
+// used at most twice (A) or four times (B) is read in place instead. B is
+// read in place only untransposed, and its last, partial panel is packed
+// all the same, since the kernel loads whole vectors of it. Packed or not,
+// every entry gets the same operations in the same order.
 func (p *problem) block(ws *workspace, i0, i1, j0, j1 int) {
 	kr := p.kern
 	mr, nr := kr.mr, kr.nr
@@ -154,9 +162,18 @@ func (p *problem) block(ws *workspace, i0, i1, j0, j1 int) {
 	// sums the same blocks in the same order.
 	nkb := (p.k + kc0 - 1) / kc0
 	kcb := (p.k + nkb - 1) / nkb
-	ws.a = grow(ws.a, min(mc0, roundUp(i1-i0, mr))*kcb)
-	ws.b = grow(ws.b, min(nc0, roundUp(j1-j0, nr))*kcb)
-	c := p.c
+	directA := kr.direct && (min(nc0, j1-j0)+nr-1)/nr <= directAMax
+	directB := kr.direct && !p.transB && (i1-i0+mr-1)/mr <= directBMax
+	if !directA {
+		ws.a = grow(ws.a, min(mc0, roundUp(i1-i0, mr))*kcb)
+	}
+	if directB {
+		ws.b = grow(ws.b, nr*kcb) // the last panel
+	} else {
+		ws.b = grow(ws.b, min(nc0, roundUp(j1-j0, nr))*kcb)
+	}
+	a, b, c := p.a, p.b, p.c
+	lda, ldb, ldc := p.lda, p.ldb, p.ldc
 	for jc := j0; jc < j1; jc += nc0 {
 		nc := min(nc0, j1-jc)
 		for pc := 0; pc < p.k; pc += kcb {
@@ -165,28 +182,59 @@ func (p *problem) block(ws *workspace, i0, i1, j0, j1 int) {
 			if pc > 0 {
 				beta = 1
 			}
-			packB(ws.b, p.b, p.ldb, p.transB, jc, pc, nc, kc, nr)
+			// edge is the first column of a partial panel, packed at ws.b.
+			edge := nc
+			if directB {
+				if rem := nc % nr; rem != 0 {
+					edge = nc - rem
+					packB(ws.b, b, ldb, false, jc+edge, pc, rem, kc, nr)
+				}
+			} else {
+				packB(ws.b, b, ldb, p.transB, jc, pc, nc, kc, nr)
+			}
 			for ic := i0; ic < i1; ic += mc0 {
 				mc := min(mc0, i1-ic)
-				packA(ws.a, p.a, p.lda, p.transA, ic, pc, mc, kc, mr)
-				if tuneJROuter {
+				if !directA {
+					packA(ws.a, a, lda, p.transA, ic, pc, mc, kc, mr)
+				}
+				// panelA returns the row panel at row ir of the block:
+				// packed, or in place.
+				panelA := func(ir int) ([]float64, int, bool) {
+					if !directA {
+						return ws.a[ir*kc:], mr, false
+					}
+					if p.transA {
+						return a[pc*lda+ic+ir:], lda, false
+					}
+					return a[(ic+ir)*lda+pc:], lda, true
+				}
+				panelB := func(jr int) ([]float64, int) {
+					if !directB {
+						return ws.b[jr*kc:], nr
+					}
+					if jr >= edge {
+						return ws.b, nr
+					}
+					return b[pc*ldb+jc+jr:], ldb
+				}
+				if kr.jrOuter {
 					for jr := 0; jr < nc; jr += nr {
 						cols := min(nr, nc-jr)
-						bt := ws.b[jr*kc:]
+						bt, bs := panelB(jr)
 						for ir := 0; ir < mc; ir += mr {
-							rows := min(mr, mc-ir)
-							kr.tile(kc, ws.a[ir*kc:], bt, c[(ic+ir)*p.ldc+jc+jr:], p.ldc, rows, cols, p.alpha, beta)
+							at, as, rowA := panelA(ir)
+							kr.tile(kc, at, as, rowA, bt, bs, c[(ic+ir)*ldc+jc+jr:], ldc, min(mr, mc-ir), cols, p.alpha, beta)
 						}
 					}
 					continue
 				}
 				for ir := 0; ir < mc; ir += mr {
 					rows := min(mr, mc-ir)
-					at := ws.a[ir*kc:]
-					crow := (ic + ir) * p.ldc
+					at, as, rowA := panelA(ir)
+					crow := (ic + ir) * ldc
 					for jr := 0; jr < nc; jr += nr {
-						cols := min(nr, nc-jr)
-						kr.tile(kc, at, ws.b[jr*kc:], c[crow+jc+jr:], p.ldc, rows, cols, p.alpha, beta)
+						bt, bs := panelB(jr)
+						kr.tile(kc, at, as, rowA, bt, bs, c[crow+jc+jr:], ldc, rows, min(nr, nc-jr), p.alpha, beta)
 					}
 				}
 			}
@@ -194,7 +242,12 @@ func (p *problem) block(ws *workspace, i0, i1, j0, j1 int) {
 	}
 }
 
-var tuneJROuter = false
+// The largest reuse of a row panel (directAMax) or a column panel
+// (directBMax) for which a direct kernel reads it in place.
+var (
+	directAMax = 2
+	directBMax = 4
+)
 
 func roundUp(n, m int) int { return (n + m - 1) / m * m }
 

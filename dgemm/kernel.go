@@ -12,11 +12,22 @@ type kernel struct {
 	kc, mc, nc int
 
 	// tile sets the mr' × nr' tile at c (mr' ≤ mr, nr' ≤ nr) to
-	// alpha·Ã·B̃ + beta·C, where Ã is a packed row panel (k steps of mr
-	// values) and B̃ a packed column panel (k steps of nr values). It
-	// overwrites C without reading it when beta is zero, and touches no
-	// entry of c outside the tile.
-	tile func(k int, a, b, c []float64, ldc, mr, nr int, alpha, beta float64)
+	// alpha·A·B + beta·C over k steps, where entry (r, p) of A's row panel
+	// is a[r + p·as], or a[r·as + p] if rowA, and row p of B's column panel
+	// is b[p·bs:]. Packed, as = mr and bs = nr: Ã holds k steps of mr
+	// values and B̃ k steps of nr. It reads no entry of A or B outside the
+	// tile's rows and columns, overwrites C without reading it when beta
+	// is zero, and touches no entry of c outside the tile.
+	tile func(k int, a []float64, as int, rowA bool, b []float64, bs int, c []float64, ldc, mr, nr int, alpha, beta float64)
+
+	// jrOuter runs the loop over column panels outside the loop over row
+	// panels, so that a panel of B̃ stays in L1 while the row panels of Ã
+	// stream from L2; otherwise a panel of Ã stays in L1.
+	jrOuter bool
+
+	// direct reports that tile takes any strides, so A and B may be read
+	// in place rather than packed; otherwise it needs packed panels.
+	direct bool
 
 	ok    bool   // whether this CPU can run it
 	needs string // what it needs of the CPU
@@ -50,12 +61,13 @@ var goKernel = kernel{
 	name: "go",
 	mr:   4, nr: 4,
 	kc: 256, mc: 128, nc: 1024,
-	tile: tileGo,
-	ok:   true,
+	tile:    tileGo,
+	jrOuter: true,
+	ok:      true,
 }
 
-// tileGo is goKernel's tile.
-func tileGo(k int, a, b, c []float64, ldc, mr, nr int, alpha, beta float64) {
+// tileGo is goKernel's tile. It takes packed panels only.
+func tileGo(k int, a []float64, _ int, _ bool, b []float64, _ int, c []float64, ldc, mr, nr int, alpha, beta float64) {
 	var c00, c01, c02, c03 float64
 	var c10, c11, c12, c13 float64
 	var c20, c21, c22, c23 float64

@@ -5,131 +5,215 @@
 package dgemm
 
 //go:noescape
-func kernAVX512_1_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_1_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_1_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_1_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_1_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_1_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_2_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_2_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_2_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_2_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_2_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_2_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_3_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_3_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_3_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_3_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_3_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_3_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_4_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_4_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_4_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_4_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_4_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_4_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_5_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_5_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_5_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_5_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_5_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_5_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_6_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_6_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_6_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_6_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_6_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_6_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_7_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_7_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_7_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_7_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_7_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_7_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_8_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_8_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_8_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_8_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX512_8_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512C_8_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
-// kernAVX512Table holds the AVX-512F, 8×24 tile in zmm kernels by rows-1 and vectors-1.
-var kernAVX512Table = [8][3]asmKernel{
-	{kernAVX512_1_1, kernAVX512_1_2, kernAVX512_1_3},
-	{kernAVX512_2_1, kernAVX512_2_2, kernAVX512_2_3},
-	{kernAVX512_3_1, kernAVX512_3_2, kernAVX512_3_3},
-	{kernAVX512_4_1, kernAVX512_4_2, kernAVX512_4_3},
-	{kernAVX512_5_1, kernAVX512_5_2, kernAVX512_5_3},
-	{kernAVX512_6_1, kernAVX512_6_2, kernAVX512_6_3},
-	{kernAVX512_7_1, kernAVX512_7_2, kernAVX512_7_3},
-	{kernAVX512_8_1, kernAVX512_8_2, kernAVX512_8_3},
+// kernAVX512CTable holds the AVX-512F, 8×24 tile in zmm kernels, A mode C, by rows-1 and vectors-1.
+var kernAVX512CTable = [8][3]asmKernel{
+	{kernAVX512C_1_1, kernAVX512C_1_2, kernAVX512C_1_3},
+	{kernAVX512C_2_1, kernAVX512C_2_2, kernAVX512C_2_3},
+	{kernAVX512C_3_1, kernAVX512C_3_2, kernAVX512C_3_3},
+	{kernAVX512C_4_1, kernAVX512C_4_2, kernAVX512C_4_3},
+	{kernAVX512C_5_1, kernAVX512C_5_2, kernAVX512C_5_3},
+	{kernAVX512C_6_1, kernAVX512C_6_2, kernAVX512C_6_3},
+	{kernAVX512C_7_1, kernAVX512C_7_2, kernAVX512C_7_3},
+	{kernAVX512C_8_1, kernAVX512C_8_2, kernAVX512C_8_3},
 }
 
 //go:noescape
-func kernAVX2_1_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512R_1_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX2_1_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512R_1_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX2_2_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512R_1_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX2_2_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512R_2_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX2_3_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512R_2_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX2_3_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512R_2_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX2_4_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512R_3_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX2_4_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512R_3_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX2_5_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512R_3_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX2_5_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512R_4_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX2_6_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512R_4_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
 //go:noescape
-func kernAVX2_6_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64)
+func kernAVX512R_4_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
 
-// kernAVX2Table holds the AVX2 and FMA, 6×8 tile in ymm kernels by rows-1 and vectors-1.
-var kernAVX2Table = [6][2]asmKernel{
-	{kernAVX2_1_1, kernAVX2_1_2},
-	{kernAVX2_2_1, kernAVX2_2_2},
-	{kernAVX2_3_1, kernAVX2_3_2},
-	{kernAVX2_4_1, kernAVX2_4_2},
-	{kernAVX2_5_1, kernAVX2_5_2},
-	{kernAVX2_6_1, kernAVX2_6_2},
+//go:noescape
+func kernAVX512R_5_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX512R_5_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX512R_5_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX512R_6_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX512R_6_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX512R_6_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX512R_7_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX512R_7_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX512R_7_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX512R_8_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX512R_8_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX512R_8_3(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+// kernAVX512RTable holds the AVX-512F, 8×24 tile in zmm kernels, A mode R, by rows-1 and vectors-1.
+var kernAVX512RTable = [8][3]asmKernel{
+	{kernAVX512R_1_1, kernAVX512R_1_2, kernAVX512R_1_3},
+	{kernAVX512R_2_1, kernAVX512R_2_2, kernAVX512R_2_3},
+	{kernAVX512R_3_1, kernAVX512R_3_2, kernAVX512R_3_3},
+	{kernAVX512R_4_1, kernAVX512R_4_2, kernAVX512R_4_3},
+	{kernAVX512R_5_1, kernAVX512R_5_2, kernAVX512R_5_3},
+	{kernAVX512R_6_1, kernAVX512R_6_2, kernAVX512R_6_3},
+	{kernAVX512R_7_1, kernAVX512R_7_2, kernAVX512R_7_3},
+	{kernAVX512R_8_1, kernAVX512R_8_2, kernAVX512R_8_3},
+}
+
+//go:noescape
+func kernAVX2C_1_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2C_1_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2C_2_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2C_2_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2C_3_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2C_3_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2C_4_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2C_4_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2C_5_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2C_5_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2C_6_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2C_6_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+// kernAVX2CTable holds the AVX2 and FMA, 6×8 tile in ymm kernels, A mode C, by rows-1 and vectors-1.
+var kernAVX2CTable = [6][2]asmKernel{
+	{kernAVX2C_1_1, kernAVX2C_1_2},
+	{kernAVX2C_2_1, kernAVX2C_2_2},
+	{kernAVX2C_3_1, kernAVX2C_3_2},
+	{kernAVX2C_4_1, kernAVX2C_4_2},
+	{kernAVX2C_5_1, kernAVX2C_5_2},
+	{kernAVX2C_6_1, kernAVX2C_6_2},
 }
