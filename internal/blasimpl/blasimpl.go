@@ -1,25 +1,51 @@
-// Package blasimpl tells dualgrad's matrix code which BLAS blas64 routes
-// to, and calls it on row-major slices. Both layers and the adjoint engine
-// avoid gonum's native Dgemm for large products, because it starts (and so
-// allocates) goroutines on every call; under another implementation
-// installed with blas64.Use, such as OpenBLAS, they hand it whole products.
+// Package blasimpl is dualgrad's one route to BLAS: it tells the matrix
+// code which BLAS blas64 routes to, and multiplies row-major slices.
+//
+// Gemm and GemmAcc take one of two routes:
+//
+//   - By default, while blas64 is still gonum's native implementation (the
+//     program installed nothing with blas64.Use), they call package dgemm,
+//     the packed, cache-blocked DGEMM with assembly micro-kernels, which is
+//     an order of magnitude faster than gonum's native Dgemm on large
+//     products and does not allocate.
+//   - Once another implementation is installed with blas64.Use, such as
+//     OpenBLAS under the openblas build tag (docs/openblas.md) or
+//     dgemm.Implementation itself, they call blas64.Gemm, so that the
+//     installed library does the whole product with its own threading.
+//
+// Native reports which: layers and the adjoint engine use it to decide
+// whether to hand whole products to blas64 or to tile them themselves.
 package blasimpl
 
 import (
+	"github.com/dualgrad/dualgrad/dgemm"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	gonumblas "gonum.org/v1/gonum/blas/gonum"
 )
 
-// Native reports whether blas64 routes to gonum's own pure-Go BLAS.
+// Native reports whether blas64 routes to gonum's own pure-Go BLAS, that
+// is, whether nothing was installed with blas64.Use. Gemm then calls dgemm.
 func Native() bool {
 	_, ok := blas64.Implementation().(gonumblas.Implementation)
 	return ok
 }
 
-// Gemm sets C = op(A)·op(B) through blas64 for row-major C (M × N), where
-// op(A) is M × K and op(B) is K × N; transA and transB select transposes.
+// Gemm sets C = op(A)·op(B) for row-major C (M × N), where op(A) is M × K
+// and op(B) is K × N; transA and transB select transposes, and lda, ldb
+// and ldc are the row strides of A, B and C as stored. C is overwritten
+// without being read.
 func Gemm(transA, transB bool, M, N, K int, A []float64, lda int, B []float64, ldb int, C []float64, ldc int) {
+	GemmAcc(transA, transB, M, N, K, 1, A, lda, B, ldb, 0, C, ldc)
+}
+
+// GemmAcc sets C = alpha·op(A)·op(B) + beta·C, with the shapes of Gemm.
+// With beta = 0, C is overwritten without being read.
+func GemmAcc(transA, transB bool, M, N, K int, alpha float64, A []float64, lda int, B []float64, ldb int, beta float64, C []float64, ldc int) {
+	if Native() {
+		dgemm.Gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
+		return
+	}
 	ta, ar, ac := blas.NoTrans, M, K
 	if transA {
 		ta, ar, ac = blas.Trans, K, M
@@ -28,10 +54,10 @@ func Gemm(transA, transB bool, M, N, K int, A []float64, lda int, B []float64, l
 	if transB {
 		tb, br, bc = blas.Trans, N, K
 	}
-	blas64.Gemm(ta, tb, 1,
+	blas64.Gemm(ta, tb, alpha,
 		blas64.General{Rows: ar, Cols: ac, Stride: lda, Data: A},
 		blas64.General{Rows: br, Cols: bc, Stride: ldb, Data: B},
-		0, blas64.General{Rows: M, Cols: N, Stride: ldc, Data: C})
+		beta, blas64.General{Rows: M, Cols: N, Stride: ldc, Data: C})
 }
 
 // GemmAB sets C = α·op(A)·op(B) + β·C for row-major C (M × N), where op(A)

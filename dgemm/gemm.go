@@ -1,0 +1,288 @@
+package dgemm
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// problem is one call of Gemm with checked arguments, alpha ≠ 0, k > 0 and
+// a non-empty C, and its split into parts: part q is the rows
+// [rowCut[q/pn], rowCut[q/pn+1]) and the columns [colCut[q%pn],
+// colCut[q%pn+1]) of C. Problems are pooled so that calls do not allocate.
+type problem struct {
+	kern           *kernel
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float64
+	a, b, c        []float64
+	lda, ldb, ldc  int
+
+	pm, pn         int // parts along rows and columns
+	rowCut, colCut [maxThreads + 1]int
+	wg             sync.WaitGroup
+}
+
+// maxThreads bounds the parts of one call.
+const maxThreads = 64
+
+var problems = sync.Pool{New: func() any { return new(problem) }}
+
+// workspace is one goroutine's packing buffers, pooled.
+type workspace struct {
+	a, b []float64
+}
+
+var workspaces = sync.Pool{New: func() any { return new(workspace) }}
+
+// parMinFlops is the smallest product, in multiply-adds m·n·k, that is split
+// over goroutines: below it, handing a part to a worker and waiting for it
+// costs more than the part (a few microseconds against 256³ multiply-adds
+// in about 0.3 ms on one core).
+const parMinFlops = 1 << 18
+
+// threads is the number of goroutines a product may use; 0 means GOMAXPROCS.
+var threads atomic.Int32
+
+// SetThreads sets how many goroutines, the caller's included, one large
+// product may use. n ≤ 0 means runtime.GOMAXPROCS(0), read at each call;
+// that is the default. n is capped at 64. Results do not depend on n: the
+// split is over tiles of C, and every entry is computed the same way.
+func SetThreads(n int) {
+	threads.Store(int32(min(max(n, 0), maxThreads)))
+}
+
+// Threads reports the number of goroutines a large product may use now.
+func Threads() int {
+	if t := int(threads.Load()); t > 0 {
+		return t
+	}
+	return min(runtime.GOMAXPROCS(0), maxThreads)
+}
+
+// gemm runs C = alpha·op(A)·op(B) + beta·C for checked arguments with
+// alpha ≠ 0, k > 0, m > 0 and n > 0.
+func gemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	p := problems.Get().(*problem)
+	p.kern = active
+	p.transA, p.transB = transA, transB
+	p.m, p.n, p.k = m, n, k
+	p.alpha, p.beta = alpha, beta
+	p.a, p.lda, p.b, p.ldb, p.c, p.ldc = a, lda, b, ldb, c, ldc
+	p.split()
+	parts := p.pm * p.pn
+	if parts > 1 {
+		startWorkers(parts - 1)
+		p.wg.Add(parts - 1)
+		for q := 1; q < parts; q++ {
+			jobs <- job{p, q}
+		}
+	}
+	p.part(0)
+	if parts > 1 {
+		p.wg.Wait()
+	}
+	p.a, p.b, p.c = nil, nil, nil // do not keep the caller's memory alive
+	problems.Put(p)
+}
+
+// split chooses the parts of p: as many as Threads allows for its size,
+// cut at multiples of the tile so that every part sees whole tiles, along
+// rows, columns or both, whichever keeps the largest part smallest.
+func (p *problem) split() {
+	kr := p.kern
+	tm, tn := (p.m+kr.mr-1)/kr.mr, (p.n+kr.nr-1)/kr.nr // tiles
+	t := 1
+	if p.m*p.n*p.k >= parMinFlops {
+		t = min(Threads(), tm*tn)
+	}
+	best, bm, bn := tm*tn+1, 1, 1
+	for pm := 1; pm <= t; pm++ {
+		if t%pm != 0 {
+			continue
+		}
+		pn := t / pm
+		if pm > tm || pn > tn {
+			continue
+		}
+		// The largest part; on a tie, cut the longer side, which
+		// duplicates the less packing.
+		largest := ((tm + pm - 1) / pm) * ((tn + pn - 1) / pn)
+		if largest < best || largest == best && (tm/pm >= tn/pn) != (tm >= tn) {
+			best, bm, bn = largest, pm, pn
+		}
+	}
+	p.pm, p.pn = bm, bn
+	for q := 0; q <= bm; q++ {
+		p.rowCut[q] = min(p.m, (tm*q/bm)*kr.mr)
+	}
+	for q := 0; q <= bn; q++ {
+		p.colCut[q] = min(p.n, (tn*q/bn)*kr.nr)
+	}
+}
+
+// part computes part q of p.
+func (p *problem) part(q int) {
+	i0, i1 := p.rowCut[q/p.pn], p.rowCut[q/p.pn+1]
+	j0, j1 := p.colCut[q%p.pn], p.colCut[q%p.pn+1]
+	if i0 == i1 || j0 == j1 {
+		return
+	}
+	ws := workspaces.Get().(*workspace)
+	p.block(ws, i0, i1, j0, j1)
+	workspaces.Put(ws)
+}
+
+// grow returns s with length n, reallocating only if its capacity is short.
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+// block computes rows [i0, i1) and columns [j0, j1) of C: the five loops of
+// BLIS. For each block of nc columns and kc steps, B̃ is packed once; for
+// each block of mc rows, Ã; then each row panel of Ã (kept in L1) sweeps
+// the column panels of B̃ (in L2).
+//
+// Packing pays for itself only if a panel is used several times. A row
+// panel serves every column panel of the block, a column panel every row
+// panel of the part; with kernels that read strided operands, a panel
+// used at most twice (A) or four times (B) is read in place instead. B is
+// read in place only untransposed, and its last, partial panel is packed
+// all the same, since the kernel loads whole vectors of it. Packed or not,
+// every entry gets the same operations in the same order.
+func (p *problem) block(ws *workspace, i0, i1, j0, j1 int) {
+	kr := p.kern
+	mr, nr := kr.mr, kr.nr
+	kc0, mc0, nc0 := kr.kc, kr.mc, kr.nc
+	// Spread k evenly over the fewest blocks of at most kc steps, so that
+	// no block is a short remainder. It depends on k only: every part
+	// sums the same blocks in the same order.
+	nkb := (p.k + kc0 - 1) / kc0
+	kcb := (p.k + nkb - 1) / nkb
+	directA := kr.direct && (min(nc0, j1-j0)+nr-1)/nr <= directAMax
+	directB := kr.direct && !p.transB && (i1-i0+mr-1)/mr <= directBMax
+	if !directA {
+		ws.a = grow(ws.a, min(mc0, roundUp(i1-i0, mr))*kcb)
+	}
+	if directB {
+		ws.b = grow(ws.b, nr*kcb) // the last panel
+	} else {
+		ws.b = grow(ws.b, min(nc0, roundUp(j1-j0, nr))*kcb)
+	}
+	a, b, c := p.a, p.b, p.c
+	lda, ldb, ldc := p.lda, p.ldb, p.ldc
+	for jc := j0; jc < j1; jc += nc0 {
+		nc := min(nc0, j1-jc)
+		for pc := 0; pc < p.k; pc += kcb {
+			kc := min(kcb, p.k-pc)
+			beta := p.beta
+			if pc > 0 {
+				beta = 1
+			}
+			// edge is the first column of a partial panel, packed at ws.b.
+			edge := nc
+			if directB {
+				if rem := nc % nr; rem != 0 {
+					edge = nc - rem
+					packB(ws.b, b, ldb, false, jc+edge, pc, rem, kc, nr)
+				}
+			} else {
+				packB(ws.b, b, ldb, p.transB, jc, pc, nc, kc, nr)
+			}
+			for ic := i0; ic < i1; ic += mc0 {
+				mc := min(mc0, i1-ic)
+				if !directA {
+					packA(ws.a, a, lda, p.transA, ic, pc, mc, kc, mr)
+				}
+				// panelA returns the row panel at row ir of the block:
+				// packed, or in place.
+				panelA := func(ir int) ([]float64, int, bool) {
+					if !directA {
+						return ws.a[ir*kc:], mr, false
+					}
+					if p.transA {
+						return a[pc*lda+ic+ir:], lda, false
+					}
+					return a[(ic+ir)*lda+pc:], lda, true
+				}
+				panelB := func(jr int) ([]float64, int) {
+					if !directB {
+						return ws.b[jr*kc:], nr
+					}
+					if jr >= edge {
+						return ws.b, nr
+					}
+					return b[pc*ldb+jc+jr:], ldb
+				}
+				if kr.jrOuter {
+					for jr := 0; jr < nc; jr += nr {
+						cols := min(nr, nc-jr)
+						bt, bs := panelB(jr)
+						for ir := 0; ir < mc; ir += mr {
+							at, as, rowA := panelA(ir)
+							kr.tile(kc, at, as, rowA, bt, bs, c[(ic+ir)*ldc+jc+jr:], ldc, min(mr, mc-ir), cols, p.alpha, beta)
+						}
+					}
+					continue
+				}
+				for ir := 0; ir < mc; ir += mr {
+					rows := min(mr, mc-ir)
+					at, as, rowA := panelA(ir)
+					crow := (ic + ir) * ldc
+					for jr := 0; jr < nc; jr += nr {
+						bt, bs := panelB(jr)
+						kr.tile(kc, at, as, rowA, bt, bs, c[crow+jc+jr:], ldc, rows, min(nr, nc-jr), p.alpha, beta)
+					}
+				}
+			}
+		}
+	}
+}
+
+// The largest reuse of a row panel (directAMax) or a column panel
+// (directBMax) for which a direct kernel reads it in place.
+var (
+	directAMax = 2
+	directBMax = 4
+)
+
+func roundUp(n, m int) int { return (n + m - 1) / m * m }
+
+// job is part q of a problem, for a worker.
+type job struct {
+	p *problem
+	q int
+}
+
+// jobs feeds the workers. Its buffer lets a caller hand out all its parts
+// without waiting while the workers are busy with other calls' parts.
+var jobs = make(chan job, 4*maxThreads)
+
+var (
+	workersMu sync.Mutex
+	workers   atomic.Int32
+)
+
+// startWorkers makes sure at least n worker goroutines exist. Workers live
+// for the rest of the process, blocked on jobs when idle.
+func startWorkers(n int) {
+	if int(workers.Load()) >= n {
+		return
+	}
+	workersMu.Lock()
+	defer workersMu.Unlock()
+	for int(workers.Load()) < n {
+		go worker()
+		workers.Add(1)
+	}
+}
+
+func worker() {
+	for j := range jobs {
+		j.p.part(j.q)
+		j.p.wg.Done()
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package dgemm
+
+const raceEnabled = false

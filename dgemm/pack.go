@@ -1,0 +1,119 @@
+package dgemm
+
+// packA copies the mc × kc block of op(A) at row i0, column p0 into dst as
+// row panels of mr rows: entry (i, p) of panel t goes to
+// dst[t·mr·kc + p·mr + i]. Rows past mc in the last panel are zero, so
+// the kernel can run the full tile height on it.
+func packA(dst, a []float64, lda int, trans bool, i0, p0, mc, kc, mr int) {
+	for t := 0; t*mr < mc; t++ {
+		rows := min(mr, mc-t*mr)
+		d := dst[t*mr*kc : (t+1)*mr*kc]
+		i := i0 + t*mr
+		if trans {
+			// op(A)(i, p) = a[p·lda + i]: each step is a run of A's row.
+			for p := range kc {
+				src := a[(p0+p)*lda+i:][:rows]
+				dp := d[p*mr : p*mr+mr]
+				copy(dp, src)
+				clear(dp[rows:])
+			}
+			continue
+		}
+		// op(A)(i, p) = a[i·lda + p]: read rows of A, write columns of Ã.
+		if rows == 8 && mr == 8 {
+			packRows8(d, a, lda, i*lda+p0, kc)
+			continue
+		}
+		for r := range rows {
+			src := a[(i+r)*lda+p0:][:kc]
+			for p, v := range src {
+				d[p*mr+r] = v
+			}
+		}
+		for r := rows; r < mr; r++ {
+			for p := range kc {
+				d[p*mr+r] = 0
+			}
+		}
+	}
+}
+
+// packRows8 interleaves eight rows of kc entries, the first at src[off] and
+// the next at strides of ld, into d: d[8p+r] = row r's entry p.
+func packRows8(d, src []float64, ld, off, kc int) {
+	r0 := src[off:][:kc]
+	r1 := src[off+ld:][:kc]
+	r2 := src[off+2*ld:][:kc]
+	r3 := src[off+3*ld:][:kc]
+	r4 := src[off+4*ld:][:kc]
+	r5 := src[off+5*ld:][:kc]
+	r6 := src[off+6*ld:][:kc]
+	r7 := src[off+7*ld:][:kc]
+	d = d[:8*kc]
+	for p := range kc {
+		dp := (*[8]float64)(d[8*p:])
+		dp[0], dp[1], dp[2], dp[3] = r0[p], r1[p], r2[p], r3[p]
+		dp[4], dp[5], dp[6], dp[7] = r4[p], r5[p], r6[p], r7[p]
+	}
+}
+
+// packB copies the kc × nc block of op(B) at row p0, column j0 into dst as
+// column panels of nr columns: entry (p, j) of panel t goes to
+// dst[t·nr·kc + p·nr + j]. Columns past nc in the last panel are zero.
+func packB(dst, b []float64, ldb int, trans bool, j0, p0, nc, kc, nr int) {
+	for t := 0; t*nr < nc; t++ {
+		cols := min(nr, nc-t*nr)
+		d := dst[t*nr*kc : (t+1)*nr*kc]
+		j := j0 + t*nr
+		if !trans {
+			// op(B)(p, j) = b[p·ldb + j]: each step is a run of B's row.
+			if cols == 24 && nr == 24 {
+				for p := range kc {
+					*(*[24]float64)(d[24*p:]) = *(*[24]float64)(b[(p0+p)*ldb+j:])
+				}
+				continue
+			}
+			for p := range kc {
+				dp := d[p*nr : p*nr+nr]
+				copy(dp, b[(p0+p)*ldb+j:][:cols])
+				clear(dp[cols:])
+			}
+			continue
+		}
+		// op(B)(p, j) = b[j·ldb + p]: read rows of B, write columns of B̃,
+		// eight at a time so that each step writes whole cache lines.
+		c := 0
+		for ; c+8 <= cols; c += 8 {
+			packRows8Stride(d[c:], nr, b, ldb, (j+c)*ldb+p0, kc)
+		}
+		for ; c < cols; c++ {
+			src := b[(j+c)*ldb+p0:][:kc]
+			for p, v := range src {
+				d[p*nr+c] = v
+			}
+		}
+		for ; c < nr; c++ {
+			for p := range kc {
+				d[p*nr+c] = 0
+			}
+		}
+	}
+}
+
+// packRows8Stride is packRows8 into steps of stride ds: d[ds·p+r] = row r's
+// entry p.
+func packRows8Stride(d []float64, ds int, src []float64, ld, off, kc int) {
+	r0 := src[off:][:kc]
+	r1 := src[off+ld:][:kc]
+	r2 := src[off+2*ld:][:kc]
+	r3 := src[off+3*ld:][:kc]
+	r4 := src[off+4*ld:][:kc]
+	r5 := src[off+5*ld:][:kc]
+	r6 := src[off+6*ld:][:kc]
+	r7 := src[off+7*ld:][:kc]
+	for p := range kc {
+		dp := (*[8]float64)(d[ds*p:])
+		dp[0], dp[1], dp[2], dp[3] = r0[p], r1[p], r2[p], r3[p]
+		dp[4], dp[5], dp[6], dp[7] = r4[p], r5[p], r6[p], r7[p]
+	}
+}
