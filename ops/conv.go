@@ -554,7 +554,7 @@ func (c *convCore) fwdShared(st *graph.State, dst, big graph.Block, w []float64,
 					c.im2col(col, ld, (p*c.n+i)*c.l, x, i, g)
 				}
 			}
-			blasimpl.GemmAB(false, false, c.csg, ld, c.ckg, 1, w[g*c.csg*c.ckg:], c.ckg, col, ld, 0, y, ld)
+			blasimpl.GemmAcc(false, false, c.csg, ld, c.ckg, 1, w[g*c.csg*c.ckg:], c.ckg, col, ld, 0, y, ld)
 			for d := p0 * D / P; d < (p0+np)*D/P; d++ {
 				p := pairRow(d, D, P) - p0
 				for i := 0; i < c.n; i++ {
@@ -578,14 +578,14 @@ func (c *convCore) fwdRows(st *graph.State, dst, big, w graph.Block, P int) {
 		c.im2colAll(col, big.Row(bi))
 		if stack {
 			p := bi * q
-			blasimpl.GemmAB(false, false, q*c.cs, L, c.ckg, 1, w.Data[p*w.Stride:], c.ckg, col, L, 1, dst.Data[p*dst.Stride:], L)
+			blasimpl.GemmAcc(false, false, q*c.cs, L, c.ckg, 1, w.Data[p*w.Stride:], c.ckg, col, L, 1, dst.Data[p*dst.Stride:], L)
 			continue
 		}
 		for p := bi * q; p < (bi+1)*q; p++ {
 			wr, y := w.Row(pairRow(p, P, w.Rows)), dst.Row(pairRow(p, P, dst.Rows))
 			for i := 0; i < c.n; i++ {
 				for g := 0; g < c.groups; g++ {
-					blasimpl.GemmAB(false, false, c.csg, L, c.ckg, 1, wr[g*c.csg*c.ckg:], c.ckg,
+					blasimpl.GemmAcc(false, false, c.csg, L, c.ckg, 1, wr[g*c.csg*c.ckg:], c.ckg,
 						col[(i*c.groups+g)*per:], L, 1, y[(i*c.cs+g*c.csg)*L:], L)
 				}
 			}
@@ -656,7 +656,7 @@ func (c *convCore) bwdShared(st *graph.State, dst, small graph.Block, w []float6
 					c.gather(m, ld, (p*c.n+i)*c.l, y, i, g)
 				}
 			}
-			blasimpl.GemmAB(true, false, c.ckg, ld, c.csg, 1, w[g*c.csg*c.ckg:], c.ckg, m, ld, 0, col, ld)
+			blasimpl.GemmAcc(true, false, c.ckg, ld, c.csg, 1, w[g*c.csg*c.ckg:], c.ckg, m, ld, 0, col, ld)
 			for d := p0 * D / P; d < (p0+np)*D/P; d++ {
 				p := pairRow(d, D, P) - p0
 				for i := 0; i < c.n; i++ {
@@ -679,7 +679,7 @@ func (c *convCore) bwdRows(st *graph.State, dst, small, w graph.Block, P int) {
 		x := dst.Row(d)
 		if stack {
 			p := d * q
-			blasimpl.GemmAB(true, false, c.ckg, L, q*c.cs, 1, w.Data[p*w.Stride:], c.ckg, small.Data[p*small.Stride:], L, 0, col, L)
+			blasimpl.GemmAcc(true, false, c.ckg, L, q*c.cs, 1, w.Data[p*w.Stride:], c.ckg, small.Data[p*small.Stride:], L, 0, col, L)
 			c.col2im(x, 0, 0, col, L, 0)
 			continue
 		}
@@ -687,7 +687,7 @@ func (c *convCore) bwdRows(st *graph.State, dst, small, w graph.Block, P int) {
 			wr, y := w.Row(pairRow(p, P, w.Rows)), small.Row(pairRow(p, P, small.Rows))
 			for i := 0; i < c.n; i++ {
 				for g := 0; g < c.groups; g++ {
-					blasimpl.GemmAB(true, false, c.ckg, L, c.csg, 1, wr[g*c.csg*c.ckg:], c.ckg,
+					blasimpl.GemmAcc(true, false, c.ckg, L, c.csg, 1, wr[g*c.csg*c.ckg:], c.ckg,
 						y[(i*c.cs+g*c.csg)*L:], L, 0, col, L)
 					c.col2im(x, i, g, col, L, 0)
 				}
@@ -729,7 +729,7 @@ func (c *convCore) wgtShared(st *graph.State, w []float64, small, big graph.Bloc
 					c.gather(m, ld, (p*c.n+i)*c.l, y, i, g)
 				}
 			}
-			blasimpl.GemmAB(false, true, c.csg, c.ckg, ld, 1, m, ld, col, ld, 1, w[g*c.csg*c.ckg:], c.ckg)
+			blasimpl.GemmAcc(false, true, c.csg, c.ckg, ld, 1, m, ld, col, ld, 1, w[g*c.csg*c.ckg:], c.ckg)
 		}
 	}
 }
@@ -747,14 +747,14 @@ func (c *convCore) wgtRows(st *graph.State, dst, small, big graph.Block, P int) 
 		c.im2colAll(col, big.Row(bi))
 		if stack {
 			p := bi * q
-			blasimpl.GemmAB(false, true, q*c.cs, c.ckg, L, 1, small.Data[p*small.Stride:], L, col, L, 1, dst.Data[p*dst.Stride:], c.ckg)
+			blasimpl.GemmAcc(false, true, q*c.cs, c.ckg, L, 1, small.Data[p*small.Stride:], L, col, L, 1, dst.Data[p*dst.Stride:], c.ckg)
 			continue
 		}
 		for p := bi * q; p < (bi+1)*q; p++ {
 			y, wr := small.Row(pairRow(p, P, small.Rows)), dst.Row(pairRow(p, P, dst.Rows))
 			for i := 0; i < c.n; i++ {
 				for g := 0; g < c.groups; g++ {
-					blasimpl.GemmAB(false, true, c.csg, c.ckg, L, 1, y[(i*c.cs+g*c.csg)*L:], L,
+					blasimpl.GemmAcc(false, true, c.csg, c.ckg, L, 1, y[(i*c.cs+g*c.csg)*L:], L,
 						col[(i*c.groups+g)*per:], L, 1, wr[g*c.csg*c.ckg:], c.ckg)
 				}
 			}

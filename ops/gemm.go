@@ -121,11 +121,11 @@ func beta(acc bool) float64 {
 func (g *gemmKernel) Apply(_ *graph.State, out, a, b graph.Block, acc bool) {
 	R := out.Rows
 	if b.Rows == 1 && !g.transA && a.Rows == R && a.Contiguous() && out.Contiguous() {
-		blasimpl.GemmAB(false, g.transB, R*g.m, g.n, g.k, g.alpha, a.Data, g.k, b.Data, g.ldb(), beta(acc), out.Data, g.n)
+		blasimpl.GemmAcc(false, g.transB, R*g.m, g.n, g.k, g.alpha, a.Data, g.k, b.Data, g.ldb(), beta(acc), out.Data, g.n)
 		return
 	}
 	for r := 0; r < R; r++ {
-		blasimpl.GemmAB(g.transA, g.transB, g.m, g.n, g.k, g.alpha,
+		blasimpl.GemmAcc(g.transA, g.transB, g.m, g.n, g.k, g.alpha,
 			a.Row(pairRow(r, R, a.Rows)), g.lda(), b.Row(pairRow(r, R, b.Rows)), g.ldb(), beta(acc), out.Row(r), g.n)
 	}
 }
@@ -134,15 +134,15 @@ func (g *gemmKernel) Apply(_ *graph.State, out, a, b graph.Block, acc bool) {
 func (g *gemmKernel) TransposeA(_ *graph.State, aC, w, b graph.Block) {
 	R := max(w.Rows, b.Rows, aC.Rows)
 	if b.Rows == 1 && !g.transA && aC.Rows == R && aC.Contiguous() && w.Contiguous() {
-		blasimpl.GemmAB(false, !g.transB, R*g.m, g.k, g.n, g.alpha, w.Data, g.n, b.Data, g.ldb(), 1, aC.Data, g.k)
+		blasimpl.GemmAcc(false, !g.transB, R*g.m, g.k, g.n, g.alpha, w.Data, g.n, b.Data, g.ldb(), 1, aC.Data, g.k)
 		return
 	}
 	for r := 0; r < R; r++ {
 		wr, br, cr := w.Row(pairRow(r, R, w.Rows)), b.Row(pairRow(r, R, b.Rows)), aC.Row(pairRow(r, R, aC.Rows))
 		if g.transA { // A stored K × M: ∂A = α·op(B)·Wᵀ
-			blasimpl.GemmAB(g.transB, true, g.k, g.m, g.n, g.alpha, br, g.ldb(), wr, g.n, 1, cr, g.m)
+			blasimpl.GemmAcc(g.transB, true, g.k, g.m, g.n, g.alpha, br, g.ldb(), wr, g.n, 1, cr, g.m)
 		} else {
-			blasimpl.GemmAB(false, !g.transB, g.m, g.k, g.n, g.alpha, wr, g.n, br, g.ldb(), 1, cr, g.k)
+			blasimpl.GemmAcc(false, !g.transB, g.m, g.k, g.n, g.alpha, wr, g.n, br, g.ldb(), 1, cr, g.k)
 		}
 	}
 }
@@ -154,18 +154,18 @@ func (g *gemmKernel) TransposeB(_ *graph.State, bC, a, w graph.Block) {
 	R := max(w.Rows, a.Rows, bC.Rows)
 	if bC.Rows == 1 && !g.transA && a.Rows == R && a.Contiguous() && w.Contiguous() {
 		if g.transB { // ∂B = α·Wᵀ·A, N × K
-			blasimpl.GemmAB(true, false, g.n, g.k, R*g.m, g.alpha, w.Data, g.n, a.Data, g.k, 1, bC.Data, g.k)
+			blasimpl.GemmAcc(true, false, g.n, g.k, R*g.m, g.alpha, w.Data, g.n, a.Data, g.k, 1, bC.Data, g.k)
 		} else {
-			blasimpl.GemmAB(true, false, g.k, g.n, R*g.m, g.alpha, a.Data, g.k, w.Data, g.n, 1, bC.Data, g.n)
+			blasimpl.GemmAcc(true, false, g.k, g.n, R*g.m, g.alpha, a.Data, g.k, w.Data, g.n, 1, bC.Data, g.n)
 		}
 		return
 	}
 	for r := 0; r < R; r++ {
 		ar, wr, cr := a.Row(pairRow(r, R, a.Rows)), w.Row(pairRow(r, R, w.Rows)), bC.Row(pairRow(r, R, bC.Rows))
 		if g.transB {
-			blasimpl.GemmAB(true, g.transA, g.n, g.k, g.m, g.alpha, wr, g.n, ar, g.lda(), 1, cr, g.k)
+			blasimpl.GemmAcc(true, g.transA, g.n, g.k, g.m, g.alpha, wr, g.n, ar, g.lda(), 1, cr, g.k)
 		} else {
-			blasimpl.GemmAB(!g.transA, false, g.k, g.n, g.m, g.alpha, ar, g.lda(), wr, g.n, 1, cr, g.n)
+			blasimpl.GemmAcc(!g.transA, false, g.k, g.n, g.m, g.alpha, ar, g.lda(), wr, g.n, 1, cr, g.n)
 		}
 	}
 }

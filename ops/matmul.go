@@ -90,14 +90,14 @@ func (g *matmulKernel) stacked(bRows int, x, y graph.Block) bool {
 func (g *matmulKernel) Apply(_ *graph.State, out, a, b graph.Block, acc bool) {
 	R := out.Rows
 	if g.stacked(b.Rows, a, out) {
-		blasimpl.GemmAB(false, false, R*g.batch*g.m, g.n, g.k, 1, a.Data, g.k, b.Data, g.n, beta(acc), out.Data, g.n)
+		blasimpl.GemmAcc(false, false, R*g.batch*g.m, g.n, g.k, 1, a.Data, g.k, b.Data, g.n, beta(acc), out.Data, g.n)
 		return
 	}
 	mn := g.m * g.n
 	for r := 0; r < R; r++ {
 		ar, br, yr := a.Row(pairRow(r, R, a.Rows)), b.Row(pairRow(r, R, b.Rows)), out.Row(r)
 		for i := 0; i < g.batch; i++ {
-			blasimpl.GemmAB(false, false, g.m, g.n, g.k, 1, ar[g.aOff[i]:], g.k, br[g.bOff[i]:], g.n, beta(acc), yr[i*mn:], g.n)
+			blasimpl.GemmAcc(false, false, g.m, g.n, g.k, 1, ar[g.aOff[i]:], g.k, br[g.bOff[i]:], g.n, beta(acc), yr[i*mn:], g.n)
 		}
 	}
 }
@@ -107,14 +107,14 @@ func (g *matmulKernel) Apply(_ *graph.State, out, a, b graph.Block, acc bool) {
 func (g *matmulKernel) TransposeA(_ *graph.State, aC, w, b graph.Block) {
 	R := max(w.Rows, b.Rows, aC.Rows)
 	if R == w.Rows && g.stacked(b.Rows, aC, w) {
-		blasimpl.GemmAB(false, true, R*g.batch*g.m, g.k, g.n, 1, w.Data, g.n, b.Data, g.n, 1, aC.Data, g.k)
+		blasimpl.GemmAcc(false, true, R*g.batch*g.m, g.k, g.n, 1, w.Data, g.n, b.Data, g.n, 1, aC.Data, g.k)
 		return
 	}
 	mn := g.m * g.n
 	for r := 0; r < R; r++ {
 		wr, br, cr := w.Row(pairRow(r, R, w.Rows)), b.Row(pairRow(r, R, b.Rows)), aC.Row(pairRow(r, R, aC.Rows))
 		for i := 0; i < g.batch; i++ {
-			blasimpl.GemmAB(false, true, g.m, g.k, g.n, 1, wr[i*mn:], g.n, br[g.bOff[i]:], g.n, 1, cr[g.aOff[i]:], g.k)
+			blasimpl.GemmAcc(false, true, g.m, g.k, g.n, 1, wr[i*mn:], g.n, br[g.bOff[i]:], g.n, 1, cr[g.aOff[i]:], g.k)
 		}
 	}
 }
@@ -125,14 +125,14 @@ func (g *matmulKernel) TransposeA(_ *graph.State, aC, w, b graph.Block) {
 func (g *matmulKernel) TransposeB(_ *graph.State, bC, a, w graph.Block) {
 	R := max(w.Rows, a.Rows, bC.Rows)
 	if R == w.Rows && g.stacked(bC.Rows, a, w) {
-		blasimpl.GemmAB(true, false, g.k, g.n, R*g.batch*g.m, 1, a.Data, g.k, w.Data, g.n, 1, bC.Data, g.n)
+		blasimpl.GemmAcc(true, false, g.k, g.n, R*g.batch*g.m, 1, a.Data, g.k, w.Data, g.n, 1, bC.Data, g.n)
 		return
 	}
 	mn := g.m * g.n
 	for r := 0; r < R; r++ {
 		ar, wr, cr := a.Row(pairRow(r, R, a.Rows)), w.Row(pairRow(r, R, w.Rows)), bC.Row(pairRow(r, R, bC.Rows))
 		for i := 0; i < g.batch; i++ {
-			blasimpl.GemmAB(true, false, g.k, g.n, g.m, 1, ar[g.aOff[i]:], g.k, wr[i*mn:], g.n, 1, cr[g.bOff[i]:], g.n)
+			blasimpl.GemmAcc(true, false, g.k, g.n, g.m, 1, ar[g.aOff[i]:], g.k, wr[i*mn:], g.n, 1, cr[g.bOff[i]:], g.n)
 		}
 	}
 }

@@ -59,37 +59,3 @@ func GemmAcc(transA, transB bool, M, N, K int, alpha float64, A []float64, lda i
 		blas64.General{Rows: br, Cols: bc, Stride: ldb, Data: B},
 		beta, blas64.General{Rows: M, Cols: N, Stride: ldc, Data: C})
 }
-
-// GemmAB sets C = α·op(A)·op(B) + β·C for row-major C (M × N), where op(A)
-// is M × K and op(B) is K × N. With β = 0, C is overwritten. It does nothing
-// if M or N is 0, and scales C by β if K is 0.
-func GemmAB(transA, transB bool, M, N, K int, alpha float64, A []float64, lda int, B []float64, ldb int, beta float64, C []float64, ldc int) {
-	if M == 0 || N == 0 {
-		return
-	}
-	ta, ar, ac := blas.NoTrans, M, K
-	if transA {
-		ta, ar, ac = blas.Trans, K, M
-	}
-	tb, br, bc := blas.NoTrans, K, N
-	if transB {
-		tb, br, bc = blas.Trans, N, K
-	}
-	if K == 0 {
-		for i := 0; i < M; i++ {
-			row := C[i*ldc : i*ldc+N]
-			for j := range row {
-				if beta == 0 {
-					row[j] = 0
-				} else {
-					row[j] *= beta
-				}
-			}
-		}
-		return
-	}
-	blas64.Gemm(ta, tb, alpha,
-		blas64.General{Rows: ar, Cols: ac, Stride: max(lda, 1), Data: A},
-		blas64.General{Rows: br, Cols: bc, Stride: max(ldb, 1), Data: B},
-		beta, blas64.General{Rows: M, Cols: N, Stride: max(ldc, 1), Data: C})
-}
