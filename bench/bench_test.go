@@ -2,10 +2,12 @@ package bench
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/dualgrad/dualgrad/cossim"
+	"github.com/dualgrad/dualgrad/graph"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -20,9 +22,13 @@ var engines = []struct {
 }
 
 // tooSlow lists combinations that cannot run in reasonable time: the looped
-// engine makes (m+n)·P scalar passes, about 2·10¹¹ for the large case.
+// engine makes (m+n)·P scalar passes, about 2·10⁸ for the large case and
+// 2.6·10⁸ for mnist, each through a network pair of hundreds of thousands
+// (mnist: 1.5 million) parameters; cossim.LoopedTime estimates 178 hours
+// and 5,452 hours per op.
 var tooSlow = map[string]string{
 	"large/looped": "looped makes (m+n)·P = 800·271,632 scalar passes over a 271k-parameter network: days per op",
+	"mnist/looped": "looped makes (m+n)·P = 804·322,784 scalar passes, each through the VAE decoder and the 1.2M-parameter MNIST CNN: months per op",
 }
 
 // BenchmarkCossim computes s and the full ∂s/∂θ_D for one latent.
@@ -145,4 +151,70 @@ func ExampleCases() {
 	// small  m=4  P_D=688 P_Φ=577
 	// medium m=8  P_D=8896 P_Φ=4225
 	// large  m=16 P_D=271632 P_Φ=201217
+	// mnist  m=20 P_D=322784 P_Φ=1199882
+}
+
+// TestMNISTCase checks the mnist case's networks: the shapes PyTorch's
+// modules have, and the adjoint engine's Jacobians against central
+// differences on three entries (first, middle, last) of every parameter
+// tensor, to 1e−6 of max(their largest entry, 1e−2).
+func TestMNISTCase(t *testing.T) {
+	var c Case
+	for _, k := range Cases {
+		if k.Name == "mnist" {
+			c = k
+		}
+	}
+	p, z := c.Problem()
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if !p.D.OutputShape().Equal(graph.Shape{784}) || !p.Phi.InputShape().Equal(graph.Shape{1, 1, 28, 28}) ||
+		!p.Phi.OutputShape().Equal(graph.Shape{1, 10}) || p.PhiOutput != 3 || len(z) != 20 {
+		t.Fatalf("D %v → %v, Φ %v → %v, PhiOutput %d, m %d", p.D.InputShape(), p.D.OutputShape(),
+			p.Phi.InputShape(), p.Phi.OutputShape(), p.PhiOutput, len(z))
+	}
+	var names []string
+	for _, q := range append(p.D.Params(), p.Phi.Params()...) {
+		names = append(names, fmt.Sprint(q.Name, q.Shape))
+	}
+	want := "[fc3.weight[400, 20] fc3.bias[400] fc4.weight[784, 400] fc4.bias[784] " +
+		"conv1.weight[32, 1, 3, 3] conv1.bias[32] conv2.weight[64, 32, 3, 3] conv2.bias[64] " +
+		"fc1.weight[128, 9216] fc1.bias[128] fc2.weight[10, 128] fc2.bias[10]]"
+	if got := fmt.Sprint(names); got != want {
+		t.Errorf("parameters\n%s\nwant\n%s", got, want)
+	}
+	eng, err := cossim.NewAdjoint(p, cossim.Options{Wrt: cossim.WrtBoth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := cossim.NewResult(p, cossim.WrtBoth)
+	if err := eng.Eval(res, z); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []struct {
+		wrt cossim.Wrt
+		g   *graph.Graph
+		jac *mat.Dense
+	}{{cossim.WrtD, p.D, res.GradD}, {cossim.WrtPhi, p.Phi, res.GradPhi}} {
+		var cols []int
+		for _, q := range w.g.Params() {
+			n := q.Shape.Size()
+			cols = append(cols, q.Offset, q.Offset+n/2, q.Offset+n-1)
+		}
+		fd := mat.NewDense(p.M(), len(cols), nil)
+		if err := cossim.FiniteDifferenceColumns(fd, p, cossim.Options{}, z, w.wrt, cols); err != nil {
+			t.Fatal(err)
+		}
+		diff, scale := 0.0, 1e-2
+		for i := 0; i < p.M(); i++ {
+			for k, col := range cols {
+				diff = math.Max(diff, math.Abs(fd.At(i, k)-w.jac.At(i, col)))
+				scale = math.Max(scale, math.Abs(fd.At(i, k)))
+			}
+		}
+		if diff > 1e-6*scale {
+			t.Errorf("%v: the Jacobian differs from central differences by %.3g (scale %.3g)", w.wrt, diff, scale)
+		}
+	}
 }

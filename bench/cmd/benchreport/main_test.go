@@ -226,7 +226,7 @@ func TestBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Procs != 2 || len(rep.Cases) != 4 {
+	if rep.Procs != 2 || len(rep.Cases) != len(Cases()) {
 		t.Fatalf("procs %d, %d cases", rep.Procs, len(rep.Cases))
 	}
 	for _, c := range []struct {

@@ -99,7 +99,11 @@ func WriteMarkdown(w io.Writer, r *Report, m Meta) error {
 	p("for one latent. `64 latents`: s for 64 latents and the gradient of their sum over the batch and i. ")
 	p("Samples: Go, -count repetitions (each the mean over its b.N iterations); PyTorch, timed runs.\n\n")
 	for _, c := range r.Cases {
-		p("### %s: m = %d, n = %d, D %s, Φ %s, %s; P_D = %d, P_Φ = %d\n\n", c.Name, c.M, c.N, arrows(c.D), arrows(c.Phi), c.Act, c.PD, c.PPhi)
+		if c.D == nil {
+			p("### %s: m = %d, n = %d, %s; P_D = %d, P_Φ = %d\n\n", c.Name, c.M, c.N, c.Desc, c.PD, c.PPhi)
+		} else {
+			p("### %s: m = %d, n = %d, D %s, Φ %s, %s; P_D = %d, P_Φ = %d\n\n", c.Name, c.M, c.N, arrows(c.D), arrows(c.Phi), c.Act, c.PD, c.PPhi)
+		}
 		p("| implementation | computes | median | allocs/op | B/op | samples | note |\n|---|---|---|---|---|---|---|\n")
 		for _, gr := range goRows {
 			t := c.Go[gr.key]

@@ -16,6 +16,7 @@ type CaseInfo struct {
 	D, Phi   []int // widths
 	PD, PPhi int   // parameter counts of D and Φ
 	Act      string
+	Desc     string // the networks of a case without dense widths
 }
 
 // Cases returns the shapes of bench.Cases.
@@ -24,8 +25,8 @@ func Cases() []CaseInfo {
 	for _, c := range bench.Cases {
 		p, _ := c.Problem()
 		out = append(out, CaseInfo{
-			Name: c.Name, M: c.M, N: c.D[len(c.D)-1], D: c.D, Phi: c.Phi,
-			PD: p.D.NumParams(), PPhi: p.Phi.NumParams(), Act: c.Act.String(),
+			Name: c.Name, M: c.M, N: p.N(), D: c.D, Phi: c.Phi,
+			PD: p.D.NumParams(), PPhi: p.Phi.NumParams(), Act: c.Act.String(), Desc: c.Desc,
 		})
 	}
 	return out
@@ -204,7 +205,8 @@ func checkShape(c CaseInfo, t *TorchFile) error {
 	if !ok {
 		return nil // its timings are simply missing
 	}
-	if tc.M != c.M || tc.PD != c.PD || !slices.Equal(tc.D, c.D) || !slices.Equal(tc.Phi, c.Phi) {
+	widths := c.D == nil || slices.Equal(tc.D, c.D) && slices.Equal(tc.Phi, c.Phi) // a built case has none
+	if tc.M != c.M || tc.PD != c.PD || !widths {
 		return fmt.Errorf("case %s: PyTorch timed m=%d D=%v Φ=%v P_D=%d, but bench.Cases has m=%d D=%v Φ=%v P_D=%d",
 			c.Name, tc.M, tc.D, tc.Phi, tc.PD, c.M, c.D, c.Phi, c.PD)
 	}
