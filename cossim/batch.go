@@ -61,7 +61,8 @@ type Batch struct {
 // latents into one engine's sweeps unless stacking does not pay: for
 // networks so small that one latent's evaluation costs under
 // stackMinNanos by the cost model, per-sample goroutines use the cores
-// better. Forward engines' blocks count against opt.MaxMemory together, so
+// better. The choice depends on the problem only, so results do not
+// depend on the number of workers. Forward engines' blocks count against opt.MaxMemory together, so
 // NewBatch uses fewer workers if theirs would exceed it, and fails as
 // NewForward does if one would.
 func NewBatch(p Problem, opt Options, k Kind, workers int) (*Batch, error) {
@@ -72,7 +73,9 @@ func NewBatch(p Problem, opt Options, k Kind, workers int) (*Batch, error) {
 		k = ChooseKind(p, opt)
 	}
 	b := &Batch{p: p, opt: opt, kind: k, workers: workers}
-	if k == KindAdjoint && (workers == 1 || p.Validate() != nil || defaultCost.adjoint(p, opt.Wrt) >= stackMinNanos) {
+	// The route depends on the problem alone, never on the number of
+	// workers, so that results are bit-identical for any GOMAXPROCS.
+	if k == KindAdjoint && (p.Validate() != nil || defaultCost.adjoint(p, opt.Wrt) >= stackMinNanos) {
 		a, err := NewAdjoint(p, opt)
 		if err != nil {
 			return nil, err
