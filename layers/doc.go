@@ -1,26 +1,13 @@
-// Package layers evaluates small fully connected networks and carries many
-// derivative directions through them at once as matrix blocks, so that a
-// linear layer is one GEMM for every direction together.
+// Package layers holds dense networks, stacks of layers x ↦ σ(W·x + b), in
+// the JSON format that the command's problem files use, and turns them
+// into graphs of ops (Network.Graph), the form every engine runs on.
 //
-// A Network is a sequence of Layers x ↦ σ(W·x + b), each with an
-// element-wise Activation. Its parameters flatten in PyTorch's parameters()
-// order: layer by layer, the weight row-major, then the bias (see
-// Network.ParamOffset).
-//
-// # Passes
-//
-// Forward evaluates a network in plain float64. Tangent carries k tangent
-// directions through it at once as an Out × k block, so the identity seed
-// gives the whole input Jacobian in one pass. Hyper carries a HyperBlock of
-// hyper-dual vectors with k₁ ε₁ and k₂ ε₂ directions, where ε₂ may also seed
-// the network's own parameters (ParamSeed), so that one pass returns y,
-// ∂y/∂x, ∂y/∂θ and ∂²y/∂x∂θ. In each, a linear layer is one matrix product
-// for all directions together; they reuse a caller-owned Workspace and make
-// no allocations once it is sized.
-//
-// EvalDual and EvalHyper are the scalar reference passes: one dual or
-// hyper-dual number per neuron, hence one direction (or one pair) per call.
-// They define what the vectorized passes compute and are their test oracles.
+// A Network is a sequence of Layers, each with an element-wise Activation,
+// one of the element-wise ops of package ops. Its parameters flatten in
+// PyTorch's parameters() order: layer by layer, the weight row-major, then
+// the bias (see Network.ParamOffset); as a graph they are named
+// layers.l.weight and layers.l.bias and share the layers' storage, so
+// updates through either are seen by both.
 //
 // # JSON format
 //

@@ -35,7 +35,7 @@ type Network struct {
 // while reading the JSON format.
 type LayerError struct {
 	Layer int    // index of the layer, from 0
-	Field string // the field's JSON name: "weight", "bias", "activation", an unknown one, or "" for the whole layer
+	Field string // "weight" (Layer.W), "bias" (Layer.B), "activation" (Layer.Act), or "" for the whole layer
 	Msg   string // what is wrong
 }
 

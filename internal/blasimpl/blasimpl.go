@@ -42,6 +42,10 @@ func Gemm(transA, transB bool, M, N, K int, A []float64, lda int, B []float64, l
 // GemmAcc sets C = alpha·op(A)·op(B) + beta·C, with the shapes of Gemm.
 // With beta = 0, C is overwritten without being read.
 func GemmAcc(transA, transB bool, M, N, K int, alpha float64, A []float64, lda int, B []float64, ldb int, beta float64, C []float64, ldc int) {
+	if M*N*K <= smallFlops && M > 0 && N > 0 {
+		small(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
+		return
+	}
 	if Native() {
 		dgemm.Gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
 		return
@@ -58,4 +62,42 @@ func GemmAcc(transA, transB bool, M, N, K int, alpha float64, A []float64, lda i
 		blas64.General{Rows: ar, Cols: ac, Stride: lda, Data: A},
 		blas64.General{Rows: br, Cols: bc, Stride: ldb, Data: B},
 		beta, blas64.General{Rows: M, Cols: N, Stride: ldc, Data: C})
+}
+
+// smallFlops is the largest M·N·K that small multiplies directly: below it
+// packing and dispatch cost more than the product (the networks of the
+// post's size make thousands of such products per evaluation).
+const smallFlops = 512
+
+// small sets C = alpha·op(A)·op(B) + beta·C with plain dot products, with
+// the BLAS conventions: beta = 0 overwrites C, alpha = 0 reads neither A
+// nor B.
+func small(transA, transB bool, M, N, K int, alpha float64, A []float64, lda int, B []float64, ldb int, beta float64, C []float64, ldc int) {
+	for i := 0; i < M; i++ {
+		c := C[i*ldc : i*ldc+N]
+		for j := range c {
+			s := 0.0
+			if alpha != 0 {
+				for k := 0; k < K; k++ {
+					var a, b float64
+					if transA {
+						a = A[k*lda+i]
+					} else {
+						a = A[i*lda+k]
+					}
+					if transB {
+						b = B[j*ldb+k]
+					} else {
+						b = B[k*ldb+j]
+					}
+					s += a * b
+				}
+				s *= alpha
+			}
+			if beta != 0 {
+				s += beta * c[j]
+			}
+			c[j] = s
+		}
+	}
 }

@@ -110,3 +110,63 @@ func TestRoutes(t *testing.T) {
 		}
 	}
 }
+
+// TestSmall checks the direct small-product path against gonum's Dgemm
+// for every transpose pair, alpha and beta including 0, shapes on both
+// sides of smallFlops, and NaN in C with beta = 0 and in A with alpha = 0.
+func TestSmall(t *testing.T) {
+	impl := gonumblas.Implementation{}
+	for _, sh := range [][3]int{{1, 1, 1}, {2, 3, 4}, {8, 8, 8}, {7, 9, 8}, {1, 512, 1}, {3, 1, 7}} {
+		M, N, K := sh[0], sh[1], sh[2]
+		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+			for _, ab := range [][2]float64{{1, 0}, {-1.5, 1}, {0, 2}, {0.5, -1}} {
+				ar, ac := M, K
+				if tr[0] {
+					ar, ac = K, M
+				}
+				br, bc := K, N
+				if tr[1] {
+					br, bc = N, K
+				}
+				A := make([]float64, ar*(ac+1))
+				B := make([]float64, br*(bc+2))
+				for i := range A {
+					A[i] = float64(i%7) - 2.5
+				}
+				for i := range B {
+					B[i] = 0.25*float64(i%5) - 0.5
+				}
+				C := make([]float64, M*N)
+				want := make([]float64, M*N)
+				for i := range C {
+					C[i], want[i] = float64(i), float64(i)
+				}
+				ta, tb := blas.NoTrans, blas.NoTrans
+				if tr[0] {
+					ta = blas.Trans
+				}
+				if tr[1] {
+					tb = blas.Trans
+				}
+				impl.Dgemm(ta, tb, M, N, K, ab[0], A, ac+1, B, bc+2, ab[1], want, N)
+				small(tr[0], tr[1], M, N, K, ab[0], A, ac+1, B, bc+2, ab[1], C, N)
+				for i := range C {
+					if d := C[i] - want[i]; d > 1e-13 || d < -1e-13 {
+						t.Fatalf("%v %v alpha, beta %v: C[%d] = %v, gonum %v", sh, tr, ab, i, C[i], want[i])
+					}
+				}
+			}
+		}
+	}
+	nan := []float64{0, 1, 2, 3}
+	C := []float64{nan[0] / nan[0]} // NaN
+	small(false, false, 1, 1, 1, 1, []float64{2}, 1, []float64{3}, 1, 0, C, 1)
+	if C[0] != 6 {
+		t.Errorf("beta = 0 with NaN in C: %v, want 6", C[0])
+	}
+	C = []float64{1}
+	small(false, false, 1, 1, 1, 0, []float64{nan[0] / nan[0]}, 1, []float64{3}, 1, 2, C, 1)
+	if C[0] != 2 {
+		t.Errorf("alpha = 0 with NaN in A: %v, want 2", C[0])
+	}
+}
