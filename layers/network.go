@@ -119,13 +119,29 @@ func checkLayer(l int, lay *Layer, prevOut int) error {
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // In returns the network's input width. It panics if n has no layers.
-func (n *Network) In() int { return n.Layers[0].In() }
+func (n *Network) In() int { n.mustLayers("In"); return n.Layers[0].In() }
 
 // Out returns the network's output width. It panics if n has no layers.
-func (n *Network) Out() int { return n.Layers[len(n.Layers)-1].Out() }
+func (n *Network) Out() int { n.mustLayers("Out"); return n.Layers[len(n.Layers)-1].Out() }
+
+// mustLayers panics, naming the method, if n is nil or has no layers: a
+// programmer error, as in gonum, but with a message instead of a nil
+// dereference.
+func (n *Network) mustLayers(method string) {
+	switch {
+	case n == nil:
+		panic("layers: " + method + " of a nil *Network")
+	case len(n.Layers) == 0:
+		panic("layers: " + method + " of a network without layers")
+	}
+}
 
 // NumParams returns the number of parameters, weights and biases together.
+// It panics if n is nil.
 func (n *Network) NumParams() int {
+	if n == nil {
+		panic("layers: NumParams of a nil *Network")
+	}
 	return n.ParamOffset(len(n.Layers))
 }
 

@@ -235,3 +235,31 @@ func TestNew(t *testing.T) {
 		t.Error("New copied a weight matrix")
 	}
 }
+
+// TestNilNetworkPanics: misuse panics with a message that names the
+// mistake, not a nil dereference (issue 13).
+func TestNilNetworkPanics(t *testing.T) {
+	var nilNet *Network
+	for name, c := range map[string]struct {
+		f    func()
+		want string
+	}{
+		"nil NumParams": {func() { nilNet.NumParams() }, "NumParams of a nil *Network"},
+		"nil In":        {func() { nilNet.In() }, "In of a nil *Network"},
+		"empty Out":     {func() { (&Network{}).Out() }, "Out of a network without layers"},
+		"bad act":       {func() { Activation(99).op() }, "invalid activation 99"},
+	} {
+		func() {
+			defer func() {
+				r := recover()
+				if s, ok := r.(string); !ok || !strings.Contains(s, c.want) {
+					t.Errorf("%s: panic %v, want one naming %q", name, r, c.want)
+				}
+			}()
+			c.f()
+		}()
+	}
+	if err := nilNet.Graph().Validate(); err == nil {
+		t.Error("nil network's graph validates")
+	}
+}
