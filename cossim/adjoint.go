@@ -42,7 +42,7 @@ type Adjoint struct {
 	chunk        int // latents per chunk
 
 	nb, cap              int // latents in the current chunk, and room for
-	z, seed, phiSeed     []float64
+	z, phiSeed           []float64
 	gbar, tau            []float64
 	cos                  []*cosines
 	slot                 []Result  // per latent of a chunk: views for EvalBatch

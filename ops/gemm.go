@@ -64,7 +64,7 @@ func (g *gemmKernel) Init(in []graph.Shape) (graph.Shape, error) {
 		out = append(a[:len(a)-1].Clone(), g.n)
 	} else {
 		if len(a) != 2 || len(b) != 2 {
-			return nil, fmt.Errorf("A shape %v and B shape %v: want matrices", a, b)
+			return nil, fmt.Errorf("input shapes %v (A) and %v (B): want matrices", a, b)
 		}
 		g.m, g.k = a[0], a[1]
 		if g.transA {
@@ -83,7 +83,7 @@ func (g *gemmKernel) Init(in []graph.Shape) (graph.Shape, error) {
 	if len(in) == 3 {
 		c := in[2]
 		if bc, err := broadcast(c, out); err != nil || !bc.Equal(out) {
-			return nil, fmt.Errorf("C shape %v does not broadcast to the output shape %v", c, out)
+			return nil, fmt.Errorf("input C of shape %v does not broadcast to the output shape %v", c, out)
 		}
 		g.bias = broadcastIndex(c, out)
 	}

@@ -40,7 +40,7 @@ func (g *matmulKernel) Init(in []graph.Shape) (graph.Shape, error) {
 	}
 	a, b := in[0], in[1]
 	if len(a) == 0 || len(b) == 0 {
-		return nil, fmt.Errorf("A shape %v and B shape %v: scalars have no matrix product", a, b)
+		return nil, fmt.Errorf("input shapes %v (A) and %v (B): scalars have no matrix product", a, b)
 	}
 	var aBatch, bBatch graph.Shape
 	ka, kb := a[len(a)-1], b[0]
@@ -52,12 +52,12 @@ func (g *matmulKernel) Init(in []graph.Shape) (graph.Shape, error) {
 		kb, g.n, bBatch = b[len(b)-2], b[len(b)-1], b[:len(b)-2]
 	}
 	if ka != kb {
-		return nil, fmt.Errorf("A shape %v and B shape %v: inner dimensions %d and %d differ", a, b, ka, kb)
+		return nil, fmt.Errorf("input shapes %v (A) and %v (B): inner dimensions %d and %d differ", a, b, ka, kb)
 	}
 	g.k = ka
 	batch, err := broadcast(aBatch, bBatch)
 	if err != nil {
-		return nil, fmt.Errorf("A shape %v and B shape %v: batch dimensions do not broadcast", a, b)
+		return nil, fmt.Errorf("input shapes %v (A) and %v (B): batch dimensions do not broadcast", a, b)
 	}
 	g.batch = batch.Size()
 	ia, ib := broadcastIndex(aBatch, batch), broadcastIndex(bBatch, batch)

@@ -27,9 +27,8 @@ import (
 // grad_d and grad_phi have one row per latent direction and one column per
 // parameter element, in the order of params_d and params_phi.
 type jsonSink struct {
-	w     *jsonstrict.Writer
-	p     *problem
-	first bool
+	w *jsonstrict.Writer
+	p *problem
 }
 
 func newJSONSink(w io.Writer, p *problem) *jsonSink {

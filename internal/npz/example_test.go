@@ -60,5 +60,5 @@ func ExampleOpen() {
 	// cube [2 3 4] 24
 	// empty [0 3] 0
 	// grad_d/fc1.weight [4 2] 8
-	// npz: array "f": Fortran order is not supported; save np.ascontiguousarray(a) instead (in testdata/numpy_fortran.npz)
+	// npz: array "f": fortran_order True is not supported; save np.ascontiguousarray(a) instead (in testdata/numpy_fortran.npz)
 }

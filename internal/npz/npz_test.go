@@ -154,7 +154,7 @@ func TestHeaderMatchesNumPy(t *testing.T) {
 
 func TestReadUnsupportedNumPy(t *testing.T) {
 	for _, test := range []struct{ file, want string }{
-		{"numpy_fortran.npz", `npz: array "f": Fortran order is not supported; save np.ascontiguousarray(a) instead (in testdata/numpy_fortran.npz)`},
+		{"numpy_fortran.npz", `npz: array "f": fortran_order True is not supported; save np.ascontiguousarray(a) instead (in testdata/numpy_fortran.npz)`},
 		{"numpy_int64.npz", `npz: array "i": dtype "<i8" is not supported; want '<f8' or '<f4' (little-endian float64 or float32) (in testdata/numpy_int64.npz)`},
 		{"numpy_bigendian.npz", `npz: array "b": dtype ">f8" is not supported; want '<f8' or '<f4' (little-endian float64 or float32) (in testdata/numpy_bigendian.npz)`},
 		{"missing.npz", "npz: open testdata/missing.npz: no such file or directory"},

@@ -155,7 +155,7 @@ func readEntry(f *zip.File, size int64) (Array, error) {
 		return a, fmt.Errorf("dtype %q is not supported; want '<f8' or '<f4' (little-endian float64 or float32)", clip(hd.descr))
 	}
 	if hd.fortran {
-		return a, errors.New("Fortran order is not supported; save np.ascontiguousarray(a) instead")
+		return a, errors.New("fortran_order True is not supported; save np.ascontiguousarray(a) instead")
 	}
 	n, err := count(hd.shape, itemSize)
 	if err != nil {
