@@ -549,7 +549,7 @@ func (g *Graph) Params() []Param { return g.params }
 // NumParams returns the length of the parameter vector.
 func (g *Graph) NumParams() int { return g.np }
 
-// Param returns the live values of the parameter named name, row-major,
+// ParamData returns the live values of the parameter named name, row-major,
 // so that they can be read or updated in place, or nil if there is none.
 func (g *Graph) ParamData(name string) []float64 {
 	i, ok := g.names[name]

@@ -267,7 +267,9 @@ func hyperAct(a Activation, x hyperdual.Number) hyperdual.Number {
 		panic(err)
 	}
 	out := make([]hyperdual.Number, 1)
-	op.Hyper(nil, out, [][]hyperdual.Number{{x}})
+	st := graph.NewState(nil)
+	st.Samples = 1
+	op.Hyper(st, out, [][]hyperdual.Number{{x}})
 	return out[0]
 }
 

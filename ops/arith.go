@@ -84,3 +84,56 @@ func Mul() graph.Op { return newBinary("Mul", 1, hyperdual.Mul) }
 // Special cases are those of hyperdual.Div: a zero divisor gives ±Inf or
 // NaN, which the engines report as a non-finite result.
 func Div() graph.Op { return newBinary("Div", 4, hyperdual.Div) }
+
+// scaleKernel is c·x: Identity (c = 1) and Neg (c = −1), linear so that the
+// passes skip their second order.
+type scaleKernel struct {
+	name string
+	c    float64
+	size int
+}
+
+// Identity returns ONNX Identity, x itself.
+func Identity() graph.Op { return newLinear(&scaleKernel{name: "Identity", c: 1}) }
+
+// Neg returns ONNX Neg, −x. Special cases are: Neg(±0) = ∓0, Neg(NaN) = NaN.
+func Neg() graph.Op { return newLinear(&scaleKernel{name: "Neg", c: -1}) }
+
+func (k *scaleKernel) Type() string { return k.name }
+
+func (k *scaleKernel) Init(in []graph.Shape) (graph.Shape, error) {
+	if err := wantInputs(in, 1); err != nil {
+		return nil, err
+	}
+	k.size = in[0].Size()
+	return in[0].Clone(), nil
+}
+
+func (k *scaleKernel) Cost() float64 { return float64(k.size) }
+
+func (k *scaleKernel) Apply(_ *graph.State, out graph.Block, in []graph.Block) {
+	x := in[0]
+	for r := 0; r < out.Rows; r++ {
+		y := out.Row(r)
+		if x.Zero() {
+			clear(y)
+			continue
+		}
+		for e, v := range x.Row(pairRow(r, out.Rows, x.Rows)) {
+			y[e] = k.c * v
+		}
+	}
+}
+
+func (k *scaleKernel) Transpose(_ *graph.State, inC []graph.Block, w graph.Block) {
+	dst := inC[0]
+	if dst.Zero() {
+		return
+	}
+	for r := 0; r < w.Rows; r++ {
+		wr, cr := w.Row(r), dst.Row(pairRow(r, w.Rows, dst.Rows))
+		for e, v := range wr {
+			cr[e] += k.c * v
+		}
+	}
+}

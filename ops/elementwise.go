@@ -23,11 +23,6 @@ func Sigmoid() graph.Op { return newUnary("Sigmoid", 20, hyperdual.Sigmoid) }
 // Sin returns the element-wise sine, ONNX Sin.
 func Sin() graph.Op { return newUnary("Sin", 20, hyperdual.Sin) }
 
-// Identity returns the identity op, ONNX Identity.
-func Identity() graph.Op {
-	return newUnary("Identity", 0, func(x hyperdual.Number) hyperdual.Number { return x })
-}
-
 // Softplus returns the element-wise op log(1+eˣ), ONNX Softplus, exact at
 // every x.
 //
@@ -330,9 +325,6 @@ func Abs() graph.Op { return newUnary("Abs", 1, hyperdual.Abs) }
 
 // Cos returns the element-wise cosine, ONNX Cos.
 func Cos() graph.Op { return newUnary("Cos", 20, hyperdual.Cos) }
-
-// Neg returns the element-wise negation, ONNX Neg.
-func Neg() graph.Op { return newUnary("Neg", 1, hyperdual.Neg) }
 
 // Reciprocal returns the element-wise op 1/x, ONNX Reciprocal.
 //

@@ -1,0 +1,5 @@
+//go:build !race
+
+package cossim
+
+const raceEnabled = false
