@@ -131,27 +131,23 @@ func NewState(tmp *[]float64) *State { return &State{tmp: tmp} }
 
 // Floats returns the k-th float buffer of the state, of length n. Its
 // contents persist across calls while n does not grow.
-func (s *State) Floats(k, n int) []float64 {
-	for len(s.f) <= k {
-		s.f = append(s.f, nil)
-	}
-	if cap(s.f[k]) < n {
-		s.f[k] = make([]float64, n)
-	}
-	s.f[k] = s.f[k][:n]
-	return s.f[k]
-}
+func (s *State) Floats(k, n int) []float64 { return buffer(&s.f, k, n) }
 
 // Ints returns the k-th int buffer of the state, of length n, as Floats.
-func (s *State) Ints(k, n int) []int {
-	for len(s.i) <= k {
-		s.i = append(s.i, nil)
+func (s *State) Ints(k, n int) []int { return buffer(&s.i, k, n) }
+
+// buffer returns (*bufs)[k] resliced to n, growing the list and the
+// buffer as needed.
+func buffer[T any](bufs *[][]T, k, n int) []T {
+	for len(*bufs) <= k {
+		*bufs = append(*bufs, nil)
 	}
-	if cap(s.i[k]) < n {
-		s.i[k] = make([]int, n)
+	b := (*bufs)[k]
+	if cap(b) < n {
+		b = make([]T, n)
 	}
-	s.i[k] = s.i[k][:n]
-	return s.i[k]
+	(*bufs)[k] = b[:n]
+	return b[:n]
 }
 
 // Scratch returns a temporary buffer of length n, shared by every node of
