@@ -22,6 +22,11 @@
 //
 // Floating-point tensors are returned as float64: float32 data is widened,
 // which is exact, and float64 data is kept bit for bit.
+//
+// Import maps a decoded model onto a graph of ops (package graph), the form
+// every engine of package cossim runs on, with the model's initializers as
+// the graph's parameters under their PyTorch state_dict names. docs/onnx.md
+// gives the export recipe and the supported PyTorch modules.
 package onnx
 
 import (
