@@ -70,7 +70,6 @@ func NewTape(g *graph.Graph) *Tape {
 			}
 		}
 	}
-	in := g.InputNode()
 	for i := 0; i < n; i++ {
 		switch g.Kind(i) {
 		case graph.KindInput:
@@ -81,7 +80,6 @@ func NewTape(g *graph.Graph) *Tape {
 			}
 		}
 	}
-	_ = in
 	maxIn := 0
 	for i := 0; i < n; i++ {
 		maxIn = max(maxIn, len(g.Inputs(i)))

@@ -1,17 +1,15 @@
 package main
 
 import (
-	"errors"
-
 	"github.com/dualgrad/dualgrad/graph"
 	"github.com/dualgrad/dualgrad/onnx"
 )
 
 // importONNX builds a graph from an ONNX file's bytes.
 func importONNX(path string, data []byte) (*graph.Graph, error) {
-	_, err := onnx.DecodeNamed(path, data)
+	m, err := onnx.DecodeNamed(path, data)
 	if err != nil {
 		return nil, err
 	}
-	return nil, errors.New("onnx import: not yet")
+	return onnx.Import(m)
 }
