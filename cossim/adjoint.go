@@ -199,7 +199,7 @@ func (a *Adjoint) values(res func(b int) *Result) error {
 			ub = U.Data[b*m*n : (b+1)*m*n]
 		}
 		if err := a.cos[b].eval(res(b), gb, ub, a.opt.Eps); err != nil {
-			return atSample(b, err)
+			return a.explain(atSample(b, err))
 		}
 	}
 	return nil
@@ -289,11 +289,11 @@ func (a *Adjoint) Eval(res *Result, z []float64) error {
 	a.sweep(nil, wantD, wantPhi)
 	if wantD {
 		if err := checkJac("∂s/∂θ", res.GradD); err != nil {
-			return err
+			return a.explain(err)
 		}
 	}
 	if wantPhi {
-		return checkJac("∂s/∂φ", res.GradPhi)
+		return a.explain(checkJac("∂s/∂φ", res.GradPhi))
 	}
 	return nil
 }
@@ -303,17 +303,35 @@ func checkJac(q string, j *mat.Dense) error {
 	return checkMatrix(q, raw.Data, raw.Rows, raw.Cols, raw.Stride)
 }
 
-// check reports whether the graphs are still valid (finite parameters):
-// a NaN written into a parameter after NewAdjoint is an error, not a NaN
-// result.
-func (a *Adjoint) check() error {
-	if err := a.p.D.Validate(); err != nil {
-		return fmt.Errorf("cossim: D: %w", err)
+// check is the per-call check of the graphs. Scanning every parameter for
+// NaN would cost a pass over P numbers per call (a millisecond on the
+// mnist case), so the engine relies on the results instead: a non-finite
+// parameter makes some result non-finite, and explain then names it.
+func (a *Adjoint) check() error { return nil }
+
+// explain turns a result that is not finite into the error that names its
+// cause, a non-finite parameter written after NewAdjoint, if there is one.
+func (a *Adjoint) explain(err error) error {
+	if err == nil {
+		return nil
 	}
-	if err := a.p.Phi.Validate(); err != nil {
-		return fmt.Errorf("cossim: Φ: %w", err)
+	return a.explainErr(err)
+}
+
+// explainErr is explain's slow path, kept apart so that the common nil case
+// makes no allocation for errors.As's target.
+func (a *Adjoint) explainErr(err error) error {
+	var re *RangeError
+	if !errors.As(err, &re) {
+		return err
 	}
-	return nil
+	if e := a.p.D.Validate(); e != nil {
+		return fmt.Errorf("cossim: D: %w", e)
+	}
+	if e := a.p.Phi.Validate(); e != nil {
+		return fmt.Errorf("cossim: Φ: %w", e)
+	}
+	return err
 }
 
 // SumGrad returns Σᵢ wᵢsᵢ at z and writes its gradient with respect to θ
@@ -418,7 +436,7 @@ func (a *Adjoint) sumGrad(gradD, gradPhi []float64, Z graph.Block, w []float64) 
 		}
 	}
 	if err := finiteSum(total, gradD, gradPhi); err != nil {
-		return 0, err
+		return 0, a.explain(err)
 	}
 	return total, nil
 }
@@ -507,12 +525,12 @@ func (a *Adjoint) EvalBatch(Z *mat.Dense, emit func(s int, res *Result) error) e
 			r := &a.slot[b]
 			if wantD {
 				if err := checkJac("∂s/∂θ", r.GradD); err != nil {
-					return shift(err, lo+b)
+					return a.explain(shift(err, lo+b))
 				}
 			}
 			if wantPhi {
 				if err := checkJac("∂s/∂φ", r.GradPhi); err != nil {
-					return shift(err, lo+b)
+					return a.explain(shift(err, lo+b))
 				}
 			}
 			if err := emit(lo+b, r); err != nil {
