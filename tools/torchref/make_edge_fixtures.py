@@ -61,7 +61,6 @@ Run from the repository root (float64; a few seconds):
     /usr/bin/python3 tools/torchref/make_edge_fixtures.py [-o cossim/testdata/torch_edge_cases.json]
 """
 
-import argparse
 import math
 import os
 import sys
@@ -71,6 +70,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import opfixture as of  # noqa: E402
 import torchnet as tn  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
@@ -126,14 +126,7 @@ def method_a(dspec, pspec, theta_d, theta_phi, z):
         a, b = torch.autograd.grad(s[i], [td, tp], retain_graph=True, allow_unused=True)
         gd.append((a if a is not None else torch.zeros_like(td)).tolist())
         gp.append((b if b is not None else torch.zeros_like(tp)).tolist())
-    return {
-        "s": [v.item() for v in s],
-        "dot": dot,
-        "grad_norm_sq": g2,
-        "col_norm_sq": u2,
-        "grad_d": gd,
-        "grad_phi": gp,
-    }
+    return tn.expected([v.item() for v in s], dot, g2, u2, gd, gp)
 
 
 # ---------------------------------------------------------------------------
@@ -218,14 +211,9 @@ def method_b(dspec, pspec, theta_d, theta_phi, z):
             return cols
 
         jd, jp = jac(dspec, td, "d"), jac(pspec, tp, "phi")
-        exp = {
-            "s": [float(v) for v in s],
-            "dot": [float(v) for v in dot],
-            "grad_norm_sq": float(g2),
-            "col_norm_sq": [float(v) for v in u2],
-            "grad_d": [[float(col[0][i]) for col in jd] for i in range(m)],
-            "grad_phi": [[float(col[0][i]) for col in jp] for i in range(m)],
-        }
+        exp = tn.expected([float(v) for v in s], [float(v) for v in dot], float(g2), [float(v) for v in u2],
+                          [[float(col[0][i]) for col in jd] for i in range(m)],
+                          [[float(col[0][i]) for col in jp] for i in range(m)])
         return exp, (s, dot, g2, u2, jd, jp)
 
 
@@ -292,14 +280,10 @@ def method_c(base, dspec, pspec):
     ds/dtheta_k = ds0/dtheta0_k / S_d[k] and likewise for phi."""
     theta_d0, theta_phi0, z0, S_d, S_phi, kg, ku = base
     e0 = method_a(dspec, pspec, theta_d0, theta_phi0, z0)
-    return {
-        "s": e0["s"],
-        "dot": [kg * ku[i] * v for i, v in enumerate(e0["dot"])],
-        "grad_norm_sq": kg * kg * e0["grad_norm_sq"],
-        "col_norm_sq": [ku[i] * ku[i] * v for i, v in enumerate(e0["col_norm_sq"])],
-        "grad_d": [[v / S_d[k] for k, v in enumerate(row)] for row in e0["grad_d"]],
-        "grad_phi": [[v / S_phi[k] for k, v in enumerate(row)] for row in e0["grad_phi"]],
-    }
+    return tn.expected(e0["s"], [kg * ku[i] * v for i, v in enumerate(e0["dot"])], kg * kg * e0["grad_norm_sq"],
+                       [ku[i] * ku[i] * v for i, v in enumerate(e0["col_norm_sq"])],
+                       [[v / S_d[k] for k, v in enumerate(row)] for row in e0["grad_d"]],
+                       [[v / S_phi[k] for k, v in enumerate(row)] for row in e0["grad_phi"]])
 
 
 # ---------------------------------------------------------------------------
@@ -310,20 +294,11 @@ def method_d(dspec, pspec, theta_d, theta_phi, z):
     s, dot, g2, u2 = tn.pieces(theta_d, theta_phi, z, dspec, pspec)
     gd = tn.jacrev(lambda th: tn.s_only(th, theta_phi, z, dspec, pspec))(theta_d)
     gp = tn.jacrev(lambda ph: tn.s_only(theta_d, ph, z, dspec, pspec))(theta_phi)
-    return {
-        "s": s.tolist(),
-        "dot": dot.tolist(),
-        "grad_norm_sq": g2.item(),
-        "col_norm_sq": u2.tolist(),
-        "grad_d": gd.tolist(),
-        "grad_phi": gp.tolist(),
-    }
+    return tn.expected(s, dot, g2, u2, gd, gp)
 
 
 # ---------------------------------------------------------------------------
 # Comparisons.
-
-KEYS = ("s", "dot", "grad_norm_sq", "col_norm_sq", "grad_d", "grad_phi")
 
 
 def flatv(v):
@@ -347,7 +322,7 @@ def norm_rel(a, b):
 
 
 def compare(got, want):
-    return max(norm_rel(got[k], want[k]) for k in KEYS)
+    return max(norm_rel(got[k], want[k]) for k in tn.EXPECTED_KEYS)
 
 
 def compare_blocks(got, want, dspec, pspec):
@@ -367,7 +342,7 @@ def compare_blocks(got, want, dspec, pspec):
 
 
 def representable(e, name):
-    for k in KEYS:
+    for k in tn.EXPECTED_KEYS:
         for v in flatv(e[k]):
             assert math.isfinite(v), (name, k, v)
             assert v == 0 or abs(v) >= MIN_NORMAL, (name, k, v)
@@ -379,7 +354,7 @@ def naive_status(dspec, pspec, theta_d, theta_phi, z, want):
         got = method_d(dspec, pspec, theta_d, theta_phi, z)
     except Exception as exc:  # noqa: BLE001
         return f"error {exc}"
-    bad = [k for k in KEYS if not all(math.isfinite(v) for v in flatv(got[k]))]
+    bad = [k for k in tn.EXPECTED_KEYS if not all(math.isfinite(v) for v in flatv(got[k]))]
     if bad:
         return "non-finite " + ",".join(bad)
     return f"rel err {compare(got, want):.1e}"
@@ -414,6 +389,11 @@ def layer_scales(spec, scales):
     return out
 
 
+def sizeable(s, dot, g2, u2):
+    """|g|^2 and every |u_i|^2 in [0.05, 20], every s_i at least 1e-3."""
+    return 0.05 <= g2.item() <= 20 and 0.05 <= u2.min().item() and u2.max().item() <= 20 and s.min().item() >= 1e-3
+
+
 def draw_base(dspec, pspec, gen, B, std=0.7):
     """Random O(1) parameters and latents with sizeable |g|^2, |u_i|^2 and
     pre-activations below MAX_PREACT."""
@@ -421,19 +401,7 @@ def draw_base(dspec, pspec, gen, B, std=0.7):
         td = tn.random_theta(dspec, gen, std)
         tp = tn.random_theta(pspec, gen, std)
         Z = torch.randn(B, dspec.n_in, generator=gen)
-        ok = True
-        for b in range(B):
-            pre = []
-            x = dspec.forward(td, Z[b], pre)
-            pspec.forward(tp, x, pre)
-            if max(p.abs().max().item() for p in pre) > MAX_PREACT:
-                ok = False
-            s, dot, g2, u2 = tn.pieces(td, tp, Z[b], dspec, pspec)
-            if g2.item() < 0.05 or u2.min().item() < 0.05 or g2.item() > 20 or u2.max().item() > 20:
-                ok = False
-            if (s.min().item() < 1e-3):
-                ok = False
-        if ok:
+        if tn.nondegenerate(dspec, pspec, td, tp, Z, MAX_PREACT, sizeable):
             return td, tp, Z
     raise RuntimeError("no base draw")
 
@@ -599,13 +567,6 @@ def kink_cases():
     return cases
 
 
-def preacts(c, z):
-    pre = []
-    x = c.dspec.forward(c.theta_d, z, pre)
-    c.pspec.forward(c.theta_phi, x, pre)
-    return pre
-
-
 def check_hand(c, exp):
     """The issue's worked examples."""
     if c.hand == "issue1":
@@ -630,10 +591,9 @@ def check_hand(c, exp):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("-o", default=os.path.join(here, "..", "..", "cossim", "testdata", "torch_edge_cases.json"))
-    args = ap.parse_args()
+    out_path = of.output_path(os.path.join(here, "..", "..", "cossim", "testdata", "torch_edge_cases.json"),
+                              __doc__.split("\n")[0])
 
     print(f"torch {torch.__version__} ({tn.FUNC_API}), float64; mpmath {mpmath.__version__} at {MP_DPS} digits")
     # PyTorch's kink conventions, as this version has them (first and second order).
@@ -658,7 +618,7 @@ def main():
         expected, stats, naive = [], {}, []
         for b in range(c.Z.shape[0]):
             z = c.Z[b]
-            pre = preacts(c, z)
+            pre = tn.preacts(c.dspec, c.pspec, c.theta_d, c.theta_phi, z)
             if c.family == "kink":
                 zeros = sum(int((p == 0).sum()) for p in pre)
                 assert zeros >= 1, (c.name, pre)
@@ -692,13 +652,7 @@ def main():
         print(f"{c.name:44} {c.dspec.n_in:2} {c.dspec.nparams:3} {c.pspec.nparams:5}  "
               f"{fmt('A vs B')} {fmt('A vs C')} {fmt('A vs D')}  {'; '.join(naive) if naive else '-'}")
         check_hand(c, expected)
-        out_cases.append({
-            "name": c.name,
-            "phi": c.pspec.to_json(c.theta_phi),
-            "d": c.dspec.to_json(c.theta_d),
-            "z": c.Z.tolist(),
-            "expected": expected,
-        })
+        out_cases.append(tn.case_json(c.name, c.dspec, c.pspec, c.theta_d, c.theta_phi, c.Z, expected))
     print("cases where a raw quantity of the forward and looped engines leaves float64 (raw_out_of_range):")
     for k, v in raw_out.items():
         print(f"  {k}: {v}")
@@ -730,10 +684,8 @@ def main():
         "raw_out_of_range": raw_out,
         "cases": out_cases,
     }
-    os.makedirs(os.path.dirname(os.path.abspath(args.o)), exist_ok=True)
-    with open(args.o, "w") as f:
-        f.write(tn.dumps(out) + "\n")
-    print(f"wrote {len(out_cases)} cases to {os.path.relpath(args.o)}")
+    of.write_json(out_path, out, dumps=tn.dumps)
+    print(f"wrote {len(out_cases)} cases to {os.path.relpath(out_path)}")
 
 
 if __name__ == "__main__":

@@ -16,13 +16,13 @@ Run from the repository root (float64 throughout; a few seconds):
     /usr/bin/python3 tools/torchref/make_fixtures.py [-o cossim/testdata/torch_cases.json]
 """
 
-import argparse
 import os
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import opfixture as of  # noqa: E402
 import torchnet as tn  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
@@ -92,17 +92,8 @@ def random_case(idx, name, dcfg, pcfg, B):
         z = torch.randn(B, dspec.n_in, generator=gen)
         x = fix_kinks(dspec, theta_d, z, gen)
         fix_kinks(pspec, theta_phi, x, gen)
-        ok = True
-        for b in range(B):
-            pre = []
-            xb = dspec.forward(theta_d, z[b], pre)
-            pspec.forward(theta_phi, xb, pre)
-            if max(p.abs().max().item() for p in pre) > MAX_PREACT:
-                ok = False
-            _, _, g2, u2 = tn.pieces(theta_d, theta_phi, z[b], dspec, pspec)
-            if g2.item() < MIN_NORM_SQ or u2.min().item() < MIN_NORM_SQ:
-                ok = False
-        if ok:
+        if tn.nondegenerate(dspec, pspec, theta_d, theta_phi, z, MAX_PREACT,
+                            lambda s, dot, g2, u2: g2.item() >= MIN_NORM_SQ and u2.min().item() >= MIN_NORM_SQ):
             return name, dspec, pspec, theta_d, theta_phi, z
         print(f"  {name}: attempt {attempt} degenerate, redrawing", file=sys.stderr)
     raise RuntimeError(f"{name}: no nondegenerate draw")
@@ -155,14 +146,7 @@ def expected_for(dspec, pspec, theta_d, theta_phi, z, stats):
         ("fd_rel_phi", rel_diff(gp_fd, gp_rev)),
     ):
         stats[key] = max(stats.get(key, 0.0), val)
-    return {
-        "s": s.tolist(),
-        "dot": dot.tolist(),
-        "grad_norm_sq": g2.item(),
-        "col_norm_sq": u2.tolist(),
-        "grad_d": gd_rev.tolist(),
-        "grad_phi": gp_rev.tolist(),
-    }
+    return tn.expected(s, dot, g2, u2, gd_rev, gp_rev)
 
 
 def check_post(exp):
@@ -189,10 +173,9 @@ def check_post(exp):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("-o", default=os.path.join(here, "..", "..", "cossim", "testdata", "torch_cases.json"))
-    args = ap.parse_args()
+    out_path = of.output_path(os.path.join(here, "..", "..", "cossim", "testdata", "torch_cases.json"),
+                              __doc__.split("\n")[0])
 
     built = [post_case()] + [random_case(i, *c) for i, c in enumerate(CASES)]
 
@@ -218,13 +201,7 @@ def main():
             worst[k] = max(worst.get(k, 0.0), v)
         if name == "post":
             check_post(expected)
-        cases.append({
-            "name": name,
-            "phi": pspec.to_json(theta_phi),
-            "d": dspec.to_json(theta_d),
-            "z": z.tolist(),
-            "expected": expected,
-        })
+        cases.append(tn.case_json(name, dspec, pspec, theta_d, theta_phi, z, expected))
 
     every = set(tn.ACTIVATIONS)
     assert seen_d == every, every - seen_d
@@ -246,10 +223,8 @@ def main():
         ),
         "cases": cases,
     }
-    os.makedirs(os.path.dirname(os.path.abspath(args.o)), exist_ok=True)
-    with open(args.o, "w") as f:
-        f.write(tn.dumps(out) + "\n")
-    print(f"wrote {len(cases)} cases to {os.path.relpath(args.o)}")
+    of.write_json(out_path, out, dumps=tn.dumps)
+    print(f"wrote {len(cases)} cases to {os.path.relpath(out_path)}")
 
 
 if __name__ == "__main__":

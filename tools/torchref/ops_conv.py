@@ -3,13 +3,8 @@
 
 Each case is one op at one random point (float64) with tangents on every
 input (X, W and, when present, the bias B), so that the JVP and the
-double-backward cross terms X<->W are tested. Schema: fixtureCase in
-ops/fixture_test.go.
-
-  value = f(x)
-  jvp   = sum_j f_j t_j, by the double-vjp trick (backward-mode, not forward AD)
-  vjp_j = f_j^T w
-  hvp_j = d/dx_j <w, sum_l f_l t_l> (double backward; None -> zeros)
+double-backward cross terms X<->W are tested: value, JVP, VJP and hvp as
+opfixture.py computes them (schema: fixtureCase in ops/fixture_test.go).
 
 ONNX semantics are emulated with PyTorch's functional ops:
   * Conv with asymmetric pads: F.pad (zeros) then the convolution unpadded;
@@ -28,12 +23,14 @@ Run from the repository root:
     /usr/bin/python3 tools/torchref/ops_conv.py [-o ops/testdata/conv.json]
 """
 
-import argparse
-import json
 import os
+import sys
 
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import opfixture as of  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 SEED = 20240905
@@ -96,49 +93,16 @@ def conv_transpose(x, w, b, a):
 OPS = {"Conv": conv, "ConvTranspose": conv_transpose}
 
 
-def flat(t):
-    return t.detach().reshape(-1).tolist()
-
-
-def derivatives(fn, xs, ts, w):
-    xs = [x.clone().requires_grad_(True) for x in xs]
-    y = fn(*xs)
-    # JVP by the double-vjp trick: grad of <g(u), t> with respect to u.
-    u = torch.zeros_like(y, requires_grad=True)
-    g = torch.autograd.grad(y, xs, u, create_graph=True)
-    jvp = torch.autograd.grad(sum((gj * tj).sum() for gj, tj in zip(g, ts)), u)[0]
-    g = torch.autograd.grad(y, xs, w, create_graph=True)
-    s = sum((gj * tj).sum() for gj, tj in zip(g, ts))
-    h = torch.autograd.grad(s, xs, allow_unused=True)
-    hvp = [torch.zeros_like(x) if hj is None else hj for x, hj in zip(xs, h)]
-    return y.detach(), jvp, [gj.detach() for gj in g], hvp
-
-
 def case(name, op, xshape, wshape, bias, attrs, gen):
     x = torch.randn(xshape, generator=gen)
     w = torch.randn(wshape, generator=gen)
     cout = wshape[0] if op == "Conv" else wshape[1] * attrs.get("group", 1)
     xs = [x, w] + ([torch.randn(cout, generator=gen)] if bias else [])
-    ts = [torch.randn(v.shape, generator=gen) for v in xs]
 
     def fn(*v):
         return OPS[op](v[0], v[1], v[2] if len(v) > 2 else None, attrs)
 
-    y = fn(*xs)
-    cot = torch.randn(y.shape, generator=gen)
-    y, jvp, vjp, hvp = derivatives(fn, xs, ts, cot)
-    return {
-        "name": name,
-        "op": op,
-        "attrs": attrs,
-        "inputs": [{"shape": list(v.shape), "value": flat(v), "tangent": flat(t)} for v, t in zip(xs, ts)],
-        "out_shape": list(y.shape),
-        "value": flat(y),
-        "jvp": flat(jvp),
-        "cotangent": flat(cot),
-        "vjp": [flat(v) for v in vjp],
-        "hvp": [flat(v) for v in hvp],
-    }
+    return of.random_case(name, op, attrs, fn, xs, of.normal(gen))
 
 
 # name, op, X shape, W shape, bias, attrs
@@ -182,16 +146,11 @@ CASES = [
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("-o", default="ops/testdata/conv.json")
-    args = ap.parse_args()
+    out = of.output_path("ops/testdata/conv.json", __doc__.splitlines()[0])
     gen = torch.Generator().manual_seed(SEED)
     cases = [case(*c, gen) for c in CASES]
-    os.makedirs(os.path.dirname(args.o), exist_ok=True)
-    with open(args.o, "w") as f:
-        json.dump({"cases": cases}, f, separators=(",", ":"))
-        f.write("\n")
-    print(f"wrote {len(cases)} cases to {args.o} ({os.path.getsize(args.o)} bytes)")
+    of.write_json(out, {"cases": cases})
+    print(f"wrote {len(cases)} cases to {out} ({os.path.getsize(out)} bytes)")
 
 
 if __name__ == "__main__":

@@ -3,12 +3,9 @@
 element-wise ops of ops/elementwise.go, at random points and at every kink.
 
 Each case holds one op at a few points, with PyTorch's value, JVP, VJP and
-double-backward term (see fixtureCase in ops/fixture_test.go):
-    vjp_j = f_j^T w                 autograd.grad(y, x, w)
-    jvp   = sum_j f_j t_j           by the double-vjp trick: the gradient of
-                                    <vjp(w'), t> with respect to a dummy w',
-                                    so that kinks follow backward mode
-    hvp_j = d/dx_j <w, sum_l f_l t_l>   double backward of vjp against t.
+double-backward term as opfixture.py computes them (the JVP by the
+double-vjp trick, so that kinks follow backward mode; schema: fixtureCase in
+ops/fixture_test.go).
 
 The "special" list holds scalar points whose value or derivatives are
 infinite or NaN, which JSON numbers cannot hold, as Python reprs ("inf"):
@@ -26,71 +23,17 @@ Run from the repository root (float64 throughout; about a second):
     /usr/bin/python3 tools/torchref/ops_elementwise.py [-o ops/testdata/elementwise.json]
 """
 
-import argparse
-import json
-import math
+import os
+import sys
 
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import opfixture as of  # noqa: E402
+
 torch.set_default_dtype(torch.float64)
 SEED = 20240611
-
-
-def tolist(t):
-    # clone: some double backwards (relu's) return a tensor without storage.
-    t = t.detach().clone()
-    return [float(v) for v in t.reshape(-1).tolist()]
-
-
-def make_case(name, op, attrs, fn, inputs, gen, double_backward=True):
-    """One fixture case. inputs: list of (tensor value, has_tangent)."""
-    xs = [v.clone().requires_grad_(True) for v, _ in inputs]
-    ts = [torch.randn(v.shape, generator=gen) if tan else None for v, tan in inputs]
-    y = fn(*xs)
-    w = torch.randn(y.shape, generator=gen)
-    diff = [x for x, (_, tan) in zip(xs, inputs) if tan]
-    dts = [t for t in ts if t is not None]
-    # JVP by the double-vjp trick.
-    wd = torch.zeros(y.shape, requires_grad=True)
-    gd = torch.autograd.grad(y, diff, wd, create_graph=True, allow_unused=True)
-    s = sum((g * t).sum() for g, t in zip(gd, dts) if g is not None)
-    jvp = torch.autograd.grad(s, wd, allow_unused=True)[0] if torch.is_tensor(s) and s.requires_grad else None
-    if jvp is None:
-        jvp = torch.zeros(y.shape)
-    g = torch.autograd.grad(y, diff, w, create_graph=True, allow_unused=True)
-    g = [torch.zeros(x.shape) if gi is None else gi for gi, x in zip(g, diff)]
-    hvp = None
-    if double_backward:
-        s = sum((gi * t).sum() for gi, t in zip(g, dts))
-        if s.requires_grad:
-            hs = torch.autograd.grad(s, diff, allow_unused=True)
-        else:
-            hs = [None] * len(diff)
-        hvp = [tolist(torch.zeros(x.shape) if h is None else h) for h, x in zip(hs, diff)]
-    vjp = [tolist(gi) for gi in g]
-    ins, k = [], 0
-    vj, hv = [], []
-    for x, t, (_, tan) in zip(xs, ts, inputs):
-        d = {"shape": list(x.shape), "value": tolist(x)}
-        if tan:
-            d["tangent"] = tolist(t)
-            vj.append(vjp[k])
-            hv.append(hvp[k] if hvp is not None else None)
-            k += 1
-        else:
-            d["no_tangent"] = True
-            vj.append(None)
-            hv.append(None)
-        ins.append(d)
-    for arr in [tolist(y), tolist(jvp)] + [v for v in vj + hv if v is not None]:
-        for v in arr:
-            assert math.isfinite(v), (name, arr)
-    case = {"name": name, "op": op, "attrs": attrs, "inputs": ins, "out_shape": list(y.shape),
-            "value": tolist(y), "jvp": tolist(jvp), "cotangent": tolist(w), "vjp": vj}
-    if hvp is not None:
-        case["hvp"] = hv
-    return case
 
 
 def hardsigmoid_onnx(alpha, beta):
@@ -205,40 +148,37 @@ def special_case(op, attrs, fn, x0):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("-o", default="ops/testdata/elementwise.json")
-    args = ap.parse_args()
+    out = of.output_path("ops/testdata/elementwise.json", __doc__.splitlines()[0])
     gen = torch.Generator().manual_seed(SEED)
+    draw = of.normal(gen)
     check_hardsigmoid(gen)
     cases = []
     for op, attrs, fn, (lo, hi), kinks in OPS:
         tag = op + (f"({attr_tag(attrs)})" if attrs else "")
         x = lo + (hi - lo) * torch.rand(2, 3, generator=gen)
         db = op != "HardSigmoid"
-        cases.append(make_case(tag + "/random", op, attrs, fn, [(x, True)], gen, db))
+        cases.append(of.random_case(tag + "/random", op, attrs, fn, [x], draw, double_backward=db))
         if kinks:
             # Each kink twice, among random points.
             k = torch.tensor(kinks * 2)
             r = lo + (hi - lo) * torch.rand(3, generator=gen)
             x = torch.cat([k, r])
-            cases.append(make_case(tag + "/kinks", op, attrs, fn, [(x, True)], gen, db))
+            cases.append(of.random_case(tag + "/kinks", op, attrs, fn, [x], draw, double_backward=db))
     # Pow of two tensors, x > 0, with broadcasting and a shared exponent.
     for tag, sa, sb in [("same", (2, 3), (2, 3)), ("broadcast", (2, 1, 3), (4, 1)), ("scalar-exponent", (2, 3), ())]:
         a = 0.2 + 2.5 * torch.rand(sa, generator=gen)
         b = 4 * torch.rand(sb, generator=gen) - 2
-        cases.append(make_case("PowTensor/" + tag, "PowTensor", {}, torch.pow, [(a, True), (b, True)], gen))
+        cases.append(of.random_case("PowTensor/" + tag, "PowTensor", {}, torch.pow, [a, b], draw))
     a = 0.2 + 2.5 * torch.rand(2, 3, generator=gen)
     b = torch.tensor([2.0, 3.0, 0.5])
-    cases.append(make_case("PowTensor/integer-exponents", "PowTensor", {}, torch.pow, [(a, True), (b, True)], gen))
+    cases.append(of.random_case("PowTensor/integer-exponents", "PowTensor", {}, torch.pow, [a, b], draw))
     special = []
     for op, attrs, fn, xs in SPECIAL:
         for x0 in xs:
             special.append(special_case(op, attrs, fn, x0))
-    with open(args.o, "w") as f:
-        json.dump({"generator": "tools/torchref/ops_elementwise.py", "torch": torch.__version__,
-                   "cases": cases, "special": special}, f, separators=(",", ":"))
-        f.write("\n")
-    print(f"{len(cases)} cases, {len(special)} special points -> {args.o}")
+    of.write_json(out, {"generator": "tools/torchref/ops_elementwise.py", "torch": torch.__version__,
+                        "cases": cases, "special": special})
+    print(f"{len(cases)} cases, {len(special)} special points -> {out}")
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@ the softmax family and the normalizations (ops/reduce.go, ops/norm.go).
 
 Every case is one op at one point, float64, in the schema of fixtureCase in
 ops/fixture_test.go: value, JVP (by the double-vjp trick, so that conventions
-at ties are backward mode's), VJP per input and the double-backward term
-hvp_j = d/dx_j <w, J(x) t>.
+at ties are backward mode's), VJP per input and the double-backward term, as
+opfixture.py computes them.
 
 Conventions found in PyTorch 1.13 and fixed here:
   - torch.amax (what ONNX ReduceMax comes from) splits the gradient evenly
@@ -24,12 +24,14 @@ Run from the repository root (a second or two):
     /usr/bin/python3 tools/torchref/ops_norm.py [-o ops/testdata/norm.json]
 """
 
-import argparse
-import json
 import os
+import sys
 
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import opfixture as of  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 
@@ -41,63 +43,16 @@ def rand(*shape, lo=-1.0, hi=1.0):
     return lo + (hi - lo) * torch.rand(tuple(shape), generator=gen)
 
 
-def flat(t):
-    return [float(v) for v in t.detach().reshape(-1)]
-
-
-def derivatives(fn, inputs, tangents):
-    """Returns y, jvp, w, vjp, hvp of fn at inputs; tangents[j] None means input j
-    has no tangent and is not differentiated."""
-    xs = [x.detach().clone().requires_grad_(t is not None) for x, t in zip(inputs, tangents)]
-    diff = [j for j, t in enumerate(tangents) if t is not None]
-    dx = [xs[j] for j in diff]
-    ts = [tangents[j] for j in diff]
-    y = fn(*xs)
-    w = rand(*y.shape)
-
-    def pair(gs):
-        s = torch.zeros(())
-        for g, t in zip(gs, ts):
-            if g is not None:
-                s = s + (g * t).sum()
-        return s
-
-    # JVP: <J^T u, t> is linear in u, and its gradient in u is J t.
-    u = torch.zeros_like(y, requires_grad=True)
-    gu = torch.autograd.grad(y, dx, u, create_graph=True, allow_unused=True)
-    s = pair(gu)
-    jvp = torch.autograd.grad(s, u)[0] if s.requires_grad else torch.zeros_like(y)
-    g = torch.autograd.grad(y, dx, w, create_graph=True, allow_unused=True)
-    s = pair(g)
-    h = torch.autograd.grad(s, dx, allow_unused=True) if s.requires_grad else [None] * len(dx)
-    vjp, hvp = [None] * len(xs), [None] * len(xs)
-    for k, j in enumerate(diff):
-        vjp[j] = g[k] if g[k] is not None else torch.zeros_like(xs[j])
-        hvp[j] = h[k] if h[k] is not None else torch.zeros_like(xs[j])
-    return y, jvp, w, vjp, hvp
+def draw(shape):
+    return rand(*shape)
 
 
 CASES = []
 
 
 def case(name, op, attrs, fn, inputs, no_tangent=()):
-    tangents = [None if j in no_tangent else rand(*x.shape) for j, x in enumerate(inputs)]
-    y, jvp, w, vjp, hvp = derivatives(fn, inputs, tangents)
-    ins = []
-    for x, t in zip(inputs, tangents):
-        d = {"shape": list(x.shape), "value": flat(x)}
-        if t is None:
-            d["no_tangent"] = True
-        else:
-            d["tangent"] = flat(t)
-        ins.append(d)
-    CASES.append({
-        "name": name, "op": op, "attrs": attrs, "inputs": ins,
-        "out_shape": list(y.shape), "value": flat(y), "jvp": flat(jvp),
-        "cotangent": flat(w),
-        "vjp": [None if v is None else flat(v) for v in vjp],
-        "hvp": [None if v is None else flat(v) for v in hvp],
-    })
+    tangents = of.draw_tangents(inputs, draw, no_tangent)
+    CASES.append(of.case(name, op, attrs, inputs, tangents, of.derivatives(fn, inputs, tangents, draw)))
     return inputs, tangents
 
 
@@ -105,10 +60,10 @@ def agree(name, f, g, inputs, tangents):
     """Asserts that f and g have the same value, JVP, VJP and hvp at inputs for
     the same tangents and cotangent."""
     state = gen.get_state()
-    a = derivatives(f, inputs, tangents)
+    a = of.derivatives(f, inputs, tangents, draw)
     gen.set_state(state)
-    b = derivatives(g, inputs, tangents)
-    for what, p, q in zip(["value", "jvp", "w", "vjp", "hvp"], a, b):
+    b = of.derivatives(g, inputs, tangents, draw)
+    for what, p, q in zip(a._fields, a, b):
         ps = p if isinstance(p, list) else [p]
         qs = q if isinstance(q, list) else [q]
         for x, z in zip(ps, qs):
@@ -249,17 +204,13 @@ def normalizations():
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-o", default=os.path.join(here, "..", "..", "ops", "testdata", "norm.json"))
-    args = ap.parse_args()
+    out = of.output_path(os.path.join(here, "..", "..", "ops", "testdata", "norm.json"), __doc__.splitlines()[0])
     reductions()
     softmaxes()
     normalizations()
-    os.makedirs(os.path.dirname(args.o), exist_ok=True)
-    with open(args.o, "w") as f:
-        json.dump({"generator": "tools/torchref/ops_norm.py", "torch": torch.__version__, "cases": CASES}, f)
-        f.write("\n")
-    print(f"{len(CASES)} cases written to {os.path.normpath(args.o)}")
+    of.write_json(out, {"generator": "tools/torchref/ops_norm.py", "torch": torch.__version__, "cases": CASES},
+                  separators=None)
+    print(f"{len(CASES)} cases written to {os.path.normpath(out)}")
 
 
 if __name__ == "__main__":

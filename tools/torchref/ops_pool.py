@@ -10,10 +10,10 @@ count_include_pad=1 clips the window to the padded input), count_include_pad
 both ways, and Upsample nearest and (bi)linear with align_corners False and
 True, by integer and fractional scales and by sizes.
 
-Per case: value, JVP by the double-vjp trick (grad of <w', vjp> wrt a dummy
-w'), VJP and the double-backward term hvp = d/dx <vjp(x, w), t> (zero for
-these piecewise-linear ops, as PyTorch's double backward gives). Attributes
-are ONNX's: pads are [begin..., end...].
+Per case: value, JVP (by the double-vjp trick), VJP and the double-backward
+term as opfixture.py computes them (the last zero for these piecewise-linear
+ops, as PyTorch's double backward gives). Attributes are ONNX's: pads are
+[begin..., end...].
 
 "nan_cases" are max pooling cases with NaN and -inf inputs, which JSON numbers
 cannot hold: non-finite numbers are written as the strings "NaN", "Inf" and
@@ -29,12 +29,15 @@ Run from the repository root:
     /usr/bin/python3 tools/torchref/ops_pool.py [-o ops/testdata/pool.json]
 """
 
-import argparse
-import json
 import math
+import os
+import sys
 
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import opfixture as of  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 
@@ -59,12 +62,8 @@ def ints(lo, hi, *shape):
     return torch.randint(lo, hi, shape, generator=gen).to(torch.float64)
 
 
-def flat(t):
-    return [float(v) for v in t.detach().reshape(-1).tolist()]
-
-
 def enc(t):
-    """Like flat, with non-finite numbers as strings."""
+    """Like opfixture.tolist, with non-finite numbers as strings."""
     out = []
     for v in t.detach().reshape(-1).tolist():
         if math.isnan(v):
@@ -76,20 +75,8 @@ def enc(t):
     return out
 
 
-def derivatives(fn, x, t, w):
-    x = x.clone().requires_grad_(True)
-    y = fn(x)
-    (vjp,) = torch.autograd.grad(y, x, w, create_graph=True)
-    wd = torch.zeros_like(y, requires_grad=True)
-    (gd,) = torch.autograd.grad(fn(x), x, wd, create_graph=True)
-    (jvp,) = torch.autograd.grad(gd, wd, t)
-    s = (vjp * t).sum()
-    h = None
-    if s.requires_grad:
-        (h,) = torch.autograd.grad(s, x, allow_unused=True)
-    if h is None:
-        h = torch.zeros_like(x)
-    return y, jvp, vjp, h
+def draw(shape):
+    return rnd(*shape)
 
 
 cases, nan_cases = [], []
@@ -101,32 +88,25 @@ def case(name, op, attrs, fn, x, backward_differs=False):
     the shortcuts of nearest_idx (copy, o/2) that its contiguous forward does
     not, so its VJP is not the transpose of its own forward. The case then
     keeps the value and the JVP (of the forward) and asserts the mismatch."""
-    with torch.no_grad():
-        y0 = fn(x)
-    t, w = rnd(*x.shape), rnd(*y0.shape)
-    y, jvp, vjp, h = derivatives(fn, x, t, w)
+    ts = of.draw_tangents([x], draw)
+    d = of.derivatives(fn, [x], ts, draw)
+    (t,), w, jvp, (vjp,) = ts, d.cotangent, d.jvp, d.vjp
     adjoint_ok = math.isclose((w * jvp).sum().item(), (vjp * t).sum().item(), rel_tol=1e-12, abs_tol=1e-12)
     assert adjoint_ok != backward_differs, name
-    c = dict(
-        name=name, op=op, attrs=attrs,
-        inputs=[dict(shape=list(x.shape), value=flat(x), tangent=flat(t))],
-        out_shape=list(y.shape), value=flat(y), jvp=flat(jvp),
-        cotangent=flat(w), vjp=[flat(vjp)], hvp=[flat(h)])
+    c = of.case(name, op, attrs, [x], ts, d)
     if backward_differs:
         c["vjp"], c["hvp"] = [None], [None]
     cases.append(c)
 
 
 def nan_case(name, op, attrs, fn, x):
-    with torch.no_grad():
-        y0 = fn(x)
-    t, w = rnd(*x.shape), rnd(*y0.shape)
-    y, jvp, vjp, h = derivatives(fn, x, t, w)
-    assert not h.any()
+    ts = of.draw_tangents([x], draw)
+    d = of.derivatives(fn, [x], ts, draw)
+    assert not d.hvp[0].any()
     nan_cases.append(dict(
         name=name, op=op, attrs=attrs, shape=list(x.shape), value=enc(x),
-        tangent=flat(t), out_shape=list(y.shape), out=enc(y), jvp=flat(jvp),
-        cotangent=flat(w), vjp=flat(vjp)))
+        tangent=of.tolist(ts[0]), out_shape=list(d.value.shape), out=enc(d.value), jvp=of.tolist(d.jvp),
+        cotangent=of.tolist(d.cotangent), vjp=of.tolist(d.vjp[0])))
 
 
 def tup(v, d):
@@ -311,16 +291,12 @@ def check_amax_split():
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("-o", default="ops/testdata/pool.json")
-    args = p.parse_args()
+    out = of.output_path("ops/testdata/pool.json", __doc__.splitlines()[0])
     check_amax_split()
     build()
-    with open(args.o, "w") as f:
-        json.dump({"generator": "tools/torchref/ops_pool.py", "torch": torch.__version__,
-                   "cases": cases, "nan_cases": nan_cases}, f, separators=(",", ":"))
-        f.write("\n")
-    print(f"{len(cases)} cases, {len(nan_cases)} nan cases -> {args.o}")
+    of.write_json(out, {"generator": "tools/torchref/ops_pool.py", "torch": torch.__version__,
+                        "cases": cases, "nan_cases": nan_cases})
+    print(f"{len(cases)} cases, {len(nan_cases)} nan cases -> {out}")
 
 
 if __name__ == "__main__":

@@ -4,11 +4,8 @@ ops/shape.go (Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Concat, Slice,
 Gather, Pad, Expand) and for MatMul (ops/matmul.go).
 
 Each case holds one op at random values, with PyTorch's value, JVP, VJP and
-double-backward term (see fixtureCase in ops/fixture_test.go):
-    vjp_j = f_j^T w                 autograd.grad(y, x, w)
-    jvp   = sum_j f_j t_j           by the double-vjp trick (the gradient of
-                                    <vjp(w'), t> with respect to a dummy w')
-    hvp_j = d/dx_j <w, sum_l f_l t_l>   double backward (0 for linear ops).
+double-backward term (0 for linear ops) as opfixture.py computes them
+(schema: fixtureCase in ops/fixture_test.go).
 
 Attributes are ONNX's, in the form the Go builders decode: Reshape's shape
 may hold 0 (copy the input's dimension) and -1 (infer), which the script
@@ -23,71 +20,19 @@ Run from the repository root (float64 throughout; about a second):
     /usr/bin/python3 tools/torchref/ops_shape.py [-o ops/testdata/shape.json]
 """
 
-import argparse
-import json
 import math
+import os
+import sys
 
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import opfixture as of  # noqa: E402
+
 torch.set_default_dtype(torch.float64)
 SEED = 20240612
 INT_MAX, INT_MIN = 2**63 - 1, -2**63
-
-def tolist(t):
-    # clone: some double backwards (relu's) return a tensor without storage.
-    t = t.detach().clone()
-    return [float(v) for v in t.reshape(-1).tolist()]
-
-
-def make_case(name, op, attrs, fn, inputs, gen, double_backward=True):
-    """One fixture case. inputs: list of (tensor value, has_tangent)."""
-    xs = [v.clone().requires_grad_(True) for v, _ in inputs]
-    ts = [torch.randn(v.shape, generator=gen) if tan else None for v, tan in inputs]
-    y = fn(*xs)
-    w = torch.randn(y.shape, generator=gen)
-    diff = [x for x, (_, tan) in zip(xs, inputs) if tan]
-    dts = [t for t in ts if t is not None]
-    # JVP by the double-vjp trick.
-    wd = torch.zeros(y.shape, requires_grad=True)
-    gd = torch.autograd.grad(y, diff, wd, create_graph=True, allow_unused=True)
-    s = sum((g * t).sum() for g, t in zip(gd, dts) if g is not None)
-    jvp = torch.autograd.grad(s, wd, allow_unused=True)[0] if torch.is_tensor(s) and s.requires_grad else None
-    if jvp is None:
-        jvp = torch.zeros(y.shape)
-    g = torch.autograd.grad(y, diff, w, create_graph=True, allow_unused=True)
-    g = [torch.zeros(x.shape) if gi is None else gi for gi, x in zip(g, diff)]
-    hvp = None
-    if double_backward:
-        s = sum((gi * t).sum() for gi, t in zip(g, dts))
-        if s.requires_grad:
-            hs = torch.autograd.grad(s, diff, allow_unused=True)
-        else:
-            hs = [None] * len(diff)
-        hvp = [tolist(torch.zeros(x.shape) if h is None else h) for h, x in zip(hs, diff)]
-    vjp = [tolist(gi) for gi in g]
-    ins, k = [], 0
-    vj, hv = [], []
-    for x, t, (_, tan) in zip(xs, ts, inputs):
-        d = {"shape": list(x.shape), "value": tolist(x)}
-        if tan:
-            d["tangent"] = tolist(t)
-            vj.append(vjp[k])
-            hv.append(hvp[k] if hvp is not None else None)
-            k += 1
-        else:
-            d["no_tangent"] = True
-            vj.append(None)
-            hv.append(None)
-        ins.append(d)
-    for arr in [tolist(y), tolist(jvp)] + [v for v in vj + hv if v is not None]:
-        for v in arr:
-            assert math.isfinite(v), (name, arr)
-    case = {"name": name, "op": op, "attrs": attrs, "inputs": ins, "out_shape": list(y.shape),
-            "value": tolist(y), "jvp": tolist(jvp), "cotangent": tolist(w), "vjp": vj}
-    if hvp is not None:
-        case["hvp"] = hv
-    return case
 
 
 def reshape_target(in_shape, shape):
@@ -245,27 +190,23 @@ CASES = [
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("-o", default="ops/testdata/shape.json")
-    args = ap.parse_args()
+    out = of.output_path("ops/testdata/shape.json", __doc__.splitlines()[0])
     gen = torch.Generator().manual_seed(SEED)
     cases = []
     for name, op, attrs, fn, shapes in CASES:
-        inputs = []
-        for s in shapes:
-            tan = True
+        xs, constant = [], []
+        for j, s in enumerate(shapes):
             if len(s) == 2 and isinstance(s[0], tuple):
                 s, tan = s
-            inputs.append((torch.randn(s, generator=gen), tan))
+                if not tan:
+                    constant.append(j)
+            xs.append(torch.randn(s, generator=gen))
         if op == "Reshape":
-            target = reshape_target(list(inputs[0][0].shape), attrs["ints"])
+            target = reshape_target(list(xs[0].shape), attrs["ints"])
             fn = (lambda t: lambda x: x.reshape(t))(target)
-        cases.append(make_case(name, op, attrs, fn, inputs, gen))
-    with open(args.o, "w") as f:
-        json.dump({"generator": "tools/torchref/ops_shape.py", "torch": torch.__version__, "cases": cases},
-                  f, separators=(",", ":"))
-        f.write("\n")
-    print(f"{len(cases)} cases -> {args.o}")
+        cases.append(of.random_case(name, op, attrs, fn, xs, of.normal(gen), no_tangent=constant))
+    of.write_json(out, {"generator": "tools/torchref/ops_shape.py", "torch": torch.__version__, "cases": cases})
+    print(f"{len(cases)} cases -> {out}")
 
 
 if __name__ == "__main__":

@@ -175,6 +175,50 @@ def s_list(params_d, params_phi, z, dspec, pspec):
     return dot * dot / ((g @ g) * (U * U).sum(0))
 
 
+def preacts(dspec, pspec, theta_d, theta_phi, z):
+    """The pre-activations of every layer of D at z, then of Phi at D(z)."""
+    pre = []
+    x = dspec.forward(theta_d, z, pre)
+    pspec.forward(theta_phi, x, pre)
+    return pre
+
+
+def nondegenerate(dspec, pspec, theta_d, theta_phi, Z, max_preact, accept):
+    """Whether a draw suits a fixture at every latent z in Z (B x m): every
+    pre-activation at most max_preact in magnitude, and accept(s, dot, g2, u2)
+    true for the pieces at z."""
+    for z in Z:
+        pre = preacts(dspec, pspec, theta_d, theta_phi, z)
+        if max(p.abs().max().item() for p in pre) > max_preact:
+            return False
+        if not accept(*pieces(theta_d, theta_phi, z, dspec, pspec)):
+            return False
+    return True
+
+
+# The expected quantities per latent, in the order of the fixtures' JSON.
+EXPECTED_KEYS = ("s", "dot", "grad_norm_sq", "col_norm_sq", "grad_d", "grad_phi")
+
+
+def expected(s, dot, grad_norm_sq, col_norm_sq, grad_d, grad_phi):
+    """One latent's expected values as the fixtures hold them (tensors as
+    nested lists and numbers)."""
+    vals = (s, dot, grad_norm_sq, col_norm_sq, grad_d, grad_phi)
+    return {k: v.tolist() if torch.is_tensor(v) else v for k, v in zip(EXPECTED_KEYS, vals)}
+
+
+def case_json(name, dspec, pspec, theta_d, theta_phi, Z, expected):
+    """A case of torch_cases.json and torch_edge_cases.json: both networks in
+    the layers JSON format, the latents Z (B x m) and expected per latent."""
+    return {
+        "name": name,
+        "phi": pspec.to_json(theta_phi),
+        "d": dspec.to_json(theta_d),
+        "z": Z.tolist(),
+        "expected": expected,
+    }
+
+
 def flat_jac(parts, rows):
     """Concatenates per-parameter Jacobians (rows x shape) into rows x P."""
     return torch.cat([p.reshape(rows, -1) for p in parts], dim=1)
