@@ -270,7 +270,11 @@ func (im *importer) readInputOutput() error {
 	case 0:
 		return errf("the graph has no output")
 	default:
-		return errf("the graph has %d outputs; want one", len(gm.Outputs))
+		names := make([]string, len(gm.Outputs))
+		for i, v := range gm.Outputs {
+			names[i] = graph.Quote(v.Name)
+		}
+		return errf("the graph has %d outputs (%s); want one", len(gm.Outputs), strings.Join(capList(names), ", "))
 	}
 	im.inName, im.outName = in.Name, gm.Outputs[0].Name
 	if im.outName == "" {

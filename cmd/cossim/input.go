@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/dualgrad/dualgrad/internal/examples"
 	"github.com/dualgrad/dualgrad/internal/jsonstrict"
 	"github.com/dualgrad/dualgrad/layers"
+	"github.com/dualgrad/dualgrad/onnx"
 )
 
 // problem is what the command works on: the two networks and one or more
@@ -106,7 +108,7 @@ func readProblemFile(cfg *config, stdin io.Reader) (*problem, error) {
 		}
 	}
 	p.Phi, p.D = nets["phi"].Graph(), nets["d"].Graph()
-	if err := setPhiOutput(p, cfg); err != nil {
+	if err := setPhiOutput(p, cfg, name, name); err != nil {
 		return nil, err
 	}
 	zv, err := root.Need("z")
@@ -134,7 +136,7 @@ func readFiles(cfg *config, stdin io.Reader, stderr io.Writer) (*problem, error)
 	if p.Phi, err = readNetwork(cfg.phiFile, "Φ", stdin, cfg.maxInput, stderr); err != nil {
 		return nil, err
 	}
-	if err := setPhiOutput(p, cfg); err != nil {
+	if err := setPhiOutput(p, cfg, cfg.phiFile, fmt.Sprintf("D = %s, Φ = %s", cfg.dFile, cfg.phiFile)); err != nil {
 		return nil, err
 	}
 	data, err := readInput(cfg.zFile, stdin, cfg.maxInput)
@@ -162,7 +164,7 @@ func readNetwork(path, which string, stdin io.Reader, limit int64, stderr io.Wri
 			return nil, err
 		}
 		if g, err = importONNX(path, data); err != nil {
-			return nil, invalid("%s: %v", which, err)
+			return nil, invalid("%s: %v", which, inFile(path, err))
 		}
 	case ".json":
 		data, err := readInput(path, stdin, limit)
@@ -184,6 +186,22 @@ func readNetwork(path, which string, stdin io.Reader, limit int64, stderr io.Wri
 	return g, nil
 }
 
+// inFile makes an ONNX error name the file: Decode's errors do, but
+// Import's are about a decoded model and have no file, and an op's shape
+// check reports a *graph.Error.
+func inFile(path string, err error) error {
+	var oe *onnx.Error
+	if !errors.As(err, &oe) {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if oe.File != "" {
+		return err
+	}
+	named := *oe
+	named.File = path
+	return &named
+}
+
 // warnExporterNames prints one warning line if g's parameters have names
 // that torch.onnx.export makes up: batch norm was folded into a
 // convolution, so the Jacobian is not with respect to the model's own
@@ -198,19 +216,20 @@ func warnExporterNames(stderr io.Writer, which string, g *graph.Graph) {
 }
 
 // setPhiOutput sets the problem's Φ output element from -phi-output, and
-// checks the networks fit together.
-func setPhiOutput(p *problem, cfg *config) error {
+// checks the networks fit together. phiName names where Φ came from and
+// both where both networks did, for the messages.
+func setPhiOutput(p *problem, cfg *config, phiName, both string) error {
 	k := p.Phi.OutputShape().Size()
 	switch {
 	case cfg.phiOutput < 0 && k != 1:
-		return invalid("Φ has %d output elements (shape %v); pick the one that is Φ with -phi-output K, 0 ≤ K < %d", k, p.Phi.OutputShape(), k)
+		return invalid("%s: Φ has %d output elements (shape %v); pick the one that is Φ with -phi-output K, 0 ≤ K < %d", phiName, k, p.Phi.OutputShape(), k)
 	case cfg.phiOutput >= k:
-		return invalid("-phi-output %d: Φ has %d output elements (shape %v), 0 to %d", cfg.phiOutput, k, p.Phi.OutputShape(), k-1)
+		return invalid("%s: -phi-output %d: Φ has %d output elements (shape %v), 0 to %d", phiName, cfg.phiOutput, k, p.Phi.OutputShape(), k-1)
 	case cfg.phiOutput > 0:
 		p.PhiOutput = cfg.phiOutput
 	}
 	if err := p.Validate(); err != nil {
-		return inputError{err}
+		return invalid("%s: %s", both, strings.TrimPrefix(err.Error(), "cossim: "))
 	}
 	return nil
 }
