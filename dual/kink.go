@@ -1,6 +1,6 @@
 package dual
 
-import "math"
+import "github.com/dualgrad/dualgrad/internal/realfn"
 
 // Abs returns the absolute value of x. The derivative is sign(a), and 0 at
 // a = ±0, PyTorch's convention for the kink.
@@ -11,17 +11,8 @@ import "math"
 //	Abs(±Inf) = +Inf; f′ = ±1
 //	Abs(NaN) = NaN; f′ = NaN
 func Abs(x Number) Number {
-	a := x.Real
-	d1 := math.NaN()
-	switch {
-	case a > 0:
-		d1 = 1
-	case a < 0:
-		d1 = -1
-	case a == 0:
-		d1 = 0
-	}
-	return chain(x, math.Abs(a), d1)
+	j, m := realfn.Abs(x.Real)
+	return chain(x, j, m)
 }
 
 // Max returns the larger of x and y, comparing real parts only. At a tie the
@@ -33,21 +24,8 @@ func Abs(x Number) Number {
 //	Max(x, y) = x where x.Real = +Inf and y.Real is NaN, and likewise with x and y exchanged
 //	Max(x, y) = NaN; partials NaN, where either real part is NaN and neither is +Inf
 func Max(x, y Number) Number {
-	a, c := x.Real, y.Real
-	m := math.Max(a, c)
-	switch {
-	case a > c:
-		return Number{m, x.Eps}
-	case a < c:
-		return Number{m, y.Eps}
-	case a == c:
-		return Number{m, x.Eps/2 + y.Eps/2}
-	case math.IsInf(a, 1):
-		return Number{m, x.Eps}
-	case math.IsInf(c, 1):
-		return Number{m, y.Eps}
-	}
-	return Number{m, tangent(math.NaN(), x.Eps) + tangent(math.NaN(), y.Eps)}
+	m, side := realfn.Max(x.Real, y.Real)
+	return Number{m, side.Mix(x.Eps, y.Eps)}
 }
 
 // Min returns the smaller of x and y, comparing real parts only. At a tie the
@@ -59,19 +37,6 @@ func Max(x, y Number) Number {
 //	Min(x, y) = x where x.Real = −Inf and y.Real is NaN, and likewise with x and y exchanged
 //	Min(x, y) = NaN; partials NaN, where either real part is NaN and neither is −Inf
 func Min(x, y Number) Number {
-	a, c := x.Real, y.Real
-	m := math.Min(a, c)
-	switch {
-	case a < c:
-		return Number{m, x.Eps}
-	case a > c:
-		return Number{m, y.Eps}
-	case a == c:
-		return Number{m, x.Eps/2 + y.Eps/2}
-	case math.IsInf(a, -1):
-		return Number{m, x.Eps}
-	case math.IsInf(c, -1):
-		return Number{m, y.Eps}
-	}
-	return Number{m, tangent(math.NaN(), x.Eps) + tangent(math.NaN(), y.Eps)}
+	m, side := realfn.Min(x.Real, y.Real)
+	return Number{m, side.Mix(x.Eps, y.Eps)}
 }

@@ -87,7 +87,8 @@ func TestHypot(t *testing.T) {
 		{1.5e308, 1.5e308, inf, math.Sqrt2 / 2, math.Sqrt2 / 2}, // only h overflows
 		{nan, 1, nan, nan, nan},
 	} {
-		h, u, v := Hypot(tt.a, tt.c)
+		g, _, _ := Hypot(tt.a, tt.c)
+		h, u, v := g.F, g.Fx, g.Fy
 		if !same(h, tt.h) || !same(u, tt.u) || !same(v, tt.v) {
 			t.Errorf("Hypot(%g, %g) = (%g, %g, %g), want (%g, %g, %g)", tt.a, tt.c, h, u, v, tt.h, tt.u, tt.v)
 		}
