@@ -13,14 +13,14 @@ func Var(x float64) Number { return Number{Real: x, Eps: 1} }
 // Const returns x + 0ε, a constant.
 func Const(x float64) Number { return Number{Real: x} }
 
-// chain returns f(x) for the jet j and mode m of a unary f at x.Real, from
-// its kernel in package realfn: f(a) + f′(a)·bε,
-// the one chain-rule helper every unary function except the arithmetic ones
-// goes through. The tangent is prescaled as m says and multiplied by
-// the jet's D1 with the zero-tangent rule (realfn.Tangent,
+// chain returns f(x) for the jet j and mode m of a unary f at x.Real, as
+// its kernel in package realfn gives them (x.chain(realfn.F(x.Real))):
+// f(a) + f′(a)·bε. It is the one chain-rule helper every unary function
+// except the arithmetic ones goes through. The tangent is prescaled as m
+// says and multiplied by j.D1 with the zero-tangent rule (realfn.Tangent,
 // realfn.Prescale.Term), so an infinite derivative never turns an absent
 // tangent into NaN; a Constant jet has a zero ε part whatever b is.
-func chain(x Number, j realfn.Jet, m realfn.Mode) Number {
+func (x Number) chain(j realfn.Jet, m realfn.Mode) Number {
 	switch {
 	case m.Form == realfn.Constant:
 		return Number{Real: j.F}

@@ -14,8 +14,7 @@ import "github.com/dualgrad/dualgrad/internal/realfn"
 //	Exp(x) = +Inf with a finite ε part where math.Exp(a) overflows but eᵃ·b, for a normal b, does not
 //	Exp(NaN) = NaN
 func Exp(x Number) Number {
-	j, m := realfn.Exp(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Exp(x.Real))
 }
 
 // Exp2 returns 2ˣ. The ε part is ln2·2ᵃ·b, evaluated like Exp's.
@@ -27,8 +26,7 @@ func Exp(x Number) Number {
 //	Exp2(x) = +Inf with a finite ε part where 2ᵃ overflows but ln2·2ᵃ·b, for a normal b, does not
 //	Exp2(NaN) = NaN
 func Exp2(x Number) Number {
-	j, m := realfn.Exp2(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Exp2(x.Real))
 }
 
 // Expm1 returns eˣ − 1, accurate near 0. The ε part is eᵃ·b, evaluated like
@@ -41,8 +39,7 @@ func Exp2(x Number) Number {
 //	Expm1(−Inf) = −1; f′ = 0
 //	Expm1(NaN) = NaN
 func Expm1(x Number) Number {
-	j, m := realfn.Expm1(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Expm1(x.Real))
 }
 
 // Log returns the natural logarithm of x. The derivative is 1/a, applied as
@@ -55,8 +52,7 @@ func Expm1(x Number) Number {
 //	Log(x) = NaN; f′ = NaN for x < 0
 //	Log(NaN) = NaN
 func Log(x Number) Number {
-	j, m := realfn.Log(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Log(x.Real))
 }
 
 // Log2 returns the binary logarithm of x. The derivative is 1/(a·ln2),
@@ -64,8 +60,7 @@ func Log(x Number) Number {
 //
 // Special cases are as for Log.
 func Log2(x Number) Number {
-	j, m := realfn.Log2(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Log2(x.Real))
 }
 
 // Log10 returns the decimal logarithm of x. The derivative is 1/(a·ln10),
@@ -73,8 +68,7 @@ func Log2(x Number) Number {
 //
 // Special cases are as for Log.
 func Log10(x Number) Number {
-	j, m := realfn.Log10(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Log10(x.Real))
 }
 
 // Log1p returns log(1+x), accurate near 0. The derivative is 1/(1+a),
@@ -87,6 +81,5 @@ func Log10(x Number) Number {
 //	Log1p(x) = NaN; f′ = NaN for x < −1
 //	Log1p(NaN) = NaN
 func Log1p(x Number) Number {
-	j, m := realfn.Log1p(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Log1p(x.Real))
 }

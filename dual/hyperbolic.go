@@ -13,8 +13,7 @@ import "github.com/dualgrad/dualgrad/internal/realfn"
 //	Sinh(x) = ±Inf with a finite ε part where math.Cosh(a) overflows but cosh(a)·b, for a normal b, does not
 //	Sinh(NaN) = NaN
 func Sinh(x Number) Number {
-	j, m := realfn.Sinh(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Sinh(x.Real))
 }
 
 // Cosh returns the hyperbolic cosine of x. The derivative is sinh(a),
@@ -27,8 +26,7 @@ func Sinh(x Number) Number {
 //	Cosh(x) = +Inf with a finite ε part where math.Sinh(a) overflows but sinh(a)·b, for a normal b, does not
 //	Cosh(NaN) = NaN
 func Cosh(x Number) Number {
-	j, m := realfn.Cosh(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Cosh(x.Real))
 }
 
 // Tanh returns the hyperbolic tangent of x. The derivative is sech²(a),
@@ -42,8 +40,7 @@ func Cosh(x Number) Number {
 //	Tanh(±Inf) = ±1; f′ = 0
 //	Tanh(NaN) = NaN
 func Tanh(x Number) Number {
-	j, m := realfn.Tanh(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Tanh(x.Real))
 }
 
 // Asinh returns the inverse hyperbolic sine of x. The derivative is
@@ -55,8 +52,7 @@ func Tanh(x Number) Number {
 //	Asinh(±Inf) = ±Inf; f′ = 0
 //	Asinh(NaN) = NaN
 func Asinh(x Number) Number {
-	j, m := realfn.Asinh(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Asinh(x.Real))
 }
 
 // Acosh returns the inverse hyperbolic cosine of x. The derivative is
@@ -70,8 +66,7 @@ func Asinh(x Number) Number {
 //	Acosh(x) = NaN; f′ = NaN for x < 1
 //	Acosh(NaN) = NaN
 func Acosh(x Number) Number {
-	j, m := realfn.Acosh(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Acosh(x.Real))
 }
 
 // Atanh returns the inverse hyperbolic tangent of x. The derivative is
@@ -84,6 +79,5 @@ func Acosh(x Number) Number {
 //	Atanh(x) = NaN; f′ = NaN for |x| > 1
 //	Atanh(NaN) = NaN
 func Atanh(x Number) Number {
-	j, m := realfn.Atanh(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Atanh(x.Real))
 }

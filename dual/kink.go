@@ -3,7 +3,8 @@ package dual
 import "github.com/dualgrad/dualgrad/internal/realfn"
 
 // Abs returns the absolute value of x. The derivative is sign(a), and 0 at
-// a = ±0, PyTorch's convention for the kink.
+// a = ±0, PyTorch's convention for the kink. At NaN the derivative is NaN,
+// where PyTorch's is 0 (torch.sgn(NaN) is 0).
 //
 // Special cases are:
 //
@@ -11,12 +12,14 @@ import "github.com/dualgrad/dualgrad/internal/realfn"
 //	Abs(±Inf) = +Inf; f′ = ±1
 //	Abs(NaN) = NaN; f′ = NaN
 func Abs(x Number) Number {
-	j, m := realfn.Abs(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Abs(x.Real))
 }
 
 // Max returns the larger of x and y, comparing real parts only. At a tie the
 // derivative is split evenly, ½ to each argument, as in PyTorch's maximum.
+// Where a real part is NaN the result follows math.Max: the +Inf argument if
+// there is one, else NaN with NaN partials; PyTorch's maximum is NaN there
+// and passes the whole gradient to both arguments.
 //
 // Special cases are:
 //
@@ -30,6 +33,9 @@ func Max(x, y Number) Number {
 
 // Min returns the smaller of x and y, comparing real parts only. At a tie the
 // derivative is split evenly, ½ to each argument, as in PyTorch's minimum.
+// Where a real part is NaN the result follows math.Min: the −Inf argument if
+// there is one, else NaN with NaN partials; PyTorch's minimum is NaN there
+// and passes the whole gradient to both arguments.
 //
 // Special cases are:
 //

@@ -13,8 +13,7 @@ import "github.com/dualgrad/dualgrad/internal/realfn"
 //	Sigmoid(−Inf) = 0; f′ = 0
 //	Sigmoid(NaN) = NaN
 func Sigmoid(x Number) Number {
-	j, m := realfn.Sigmoid(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Sigmoid(x.Real))
 }
 
 // Softplus returns log(1+eˣ), evaluated as max(a, 0) + log1p(e^−|a|) so it
@@ -28,6 +27,5 @@ func Sigmoid(x Number) Number {
 //	Softplus(−Inf) = 0; f′ = 0
 //	Softplus(NaN) = NaN
 func Softplus(x Number) Number {
-	j, m := realfn.Softplus(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Softplus(x.Real))
 }

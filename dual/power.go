@@ -11,8 +11,7 @@ import "github.com/dualgrad/dualgrad/internal/realfn"
 //	Sqrt(x) = NaN; f′ = NaN for x < 0
 //	Sqrt(NaN) = NaN
 func Sqrt(x Number) Number {
-	j, m := realfn.Sqrt(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Sqrt(x.Real))
 }
 
 // Cbrt returns the cube root of x. The derivative is 1/(3∛a²).
@@ -23,8 +22,7 @@ func Sqrt(x Number) Number {
 //	Cbrt(±Inf) = ±Inf; f′ = 0
 //	Cbrt(NaN) = NaN
 func Cbrt(x Number) Number {
-	j, m := realfn.Cbrt(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Cbrt(x.Real))
 }
 
 // PowReal returns x**p for a constant real exponent p. The derivative is
@@ -40,8 +38,7 @@ func Cbrt(x Number) Number {
 //	PowReal(x, ±Inf) = math.Pow(a, ±Inf); f′ = 0 where that is 0, infinite or NaN otherwise
 //	PowReal(x, p) = NaN; f′ = NaN for finite a < 0 and non-integer p
 func PowReal(x Number, p float64) Number {
-	j, m := realfn.PowReal(x.Real, p)
-	return chain(x, j, m)
+	return x.chain(realfn.PowReal(x.Real, p))
 }
 
 // Pow returns x**y. For x = a+bε and y = c+dε the ε part is
@@ -70,7 +67,7 @@ func Pow(x, y Number) Number {
 //
 // Special cases are:
 //
-//	Hypot(±0, ±0) = 0 with both partials 0 (a kink: like Abs and PyTorch's vector_norm)
+//	Hypot(±0, ±0) = 0 with both partials 0 (a kink: like Abs and PyTorch's vector_norm; torch.hypot's own gradient is NaN there)
 //	Hypot(±Inf, q) = +Inf; ∂/∂x = ±1, ∂/∂y = 0, for q finite or NaN
 //	Hypot(±Inf, ±Inf) = +Inf; partials NaN
 //	Hypot(NaN, q) = NaN, partials NaN, for q not ±Inf

@@ -10,8 +10,7 @@ import "github.com/dualgrad/dualgrad/internal/realfn"
 //	Erf(±Inf) = ±1; f′ = 0
 //	Erf(NaN) = NaN
 func Erf(x Number) Number {
-	j, m := realfn.Erf(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Erf(x.Real))
 }
 
 // Erfc returns the complementary error function of x. The derivative is
@@ -24,6 +23,5 @@ func Erf(x Number) Number {
 //	Erfc(−Inf) = 2; f′ = −0
 //	Erfc(NaN) = NaN
 func Erfc(x Number) Number {
-	j, m := realfn.Erfc(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Erfc(x.Real))
 }

@@ -10,8 +10,7 @@ import "github.com/dualgrad/dualgrad/internal/realfn"
 //	Sin(±Inf) = NaN; f′ = NaN
 //	Sin(NaN) = NaN
 func Sin(x Number) Number {
-	j, m := realfn.Sin(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Sin(x.Real))
 }
 
 // Cos returns the cosine of x. The derivative is −sin(a).
@@ -22,8 +21,7 @@ func Sin(x Number) Number {
 //	Cos(±Inf) = NaN; f′ = NaN
 //	Cos(NaN) = NaN
 func Cos(x Number) Number {
-	j, m := realfn.Cos(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Cos(x.Real))
 }
 
 // Tan returns the tangent of x. The derivative is 1 + tan²(a).
@@ -34,8 +32,7 @@ func Cos(x Number) Number {
 //	Tan(±Inf) = NaN; f′ = NaN
 //	Tan(NaN) = NaN
 func Tan(x Number) Number {
-	j, m := realfn.Tan(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Tan(x.Real))
 }
 
 // Asin returns the arcsine of x. The derivative is 1/√((1−a)(1+a)), which
@@ -48,8 +45,7 @@ func Tan(x Number) Number {
 //	Asin(x) = NaN; f′ = NaN for |x| > 1
 //	Asin(NaN) = NaN
 func Asin(x Number) Number {
-	j, m := realfn.Asin(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Asin(x.Real))
 }
 
 // Acos returns the arccosine of x. The derivative is −1/√((1−a)(1+a)).
@@ -61,8 +57,7 @@ func Asin(x Number) Number {
 //	Acos(x) = NaN; f′ = NaN for |x| > 1
 //	Acos(NaN) = NaN
 func Acos(x Number) Number {
-	j, m := realfn.Acos(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Acos(x.Real))
 }
 
 // Atan returns the arctangent of x. The derivative is 1/(1+a²).
@@ -73,8 +68,7 @@ func Acos(x Number) Number {
 //	Atan(±Inf) = ±π/2; f′ = 0
 //	Atan(NaN) = NaN
 func Atan(x Number) Number {
-	j, m := realfn.Atan(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Atan(x.Real))
 }
 
 // Atan2 returns the arctangent of y/x, using the signs of the two to

@@ -13,8 +13,7 @@ import "github.com/dualgrad/dualgrad/internal/realfn"
 //	Exp(x) = +Inf with finite derivative parts where math.Exp(a) overflows but math.Exp(a/2) does not, for small enough tangents
 //	Exp(NaN) = NaN
 func Exp(x Number) Number {
-	j, m := realfn.Exp(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Exp(x.Real))
 }
 
 // Exp2 returns 2ˣ. The derivatives are ln2·2ᵃ and ln²2·2ᵃ, evaluated like
@@ -27,8 +26,7 @@ func Exp(x Number) Number {
 //	Exp2(x) = +Inf with finite derivative parts for 1024 ≤ a < 2048 and small enough tangents
 //	Exp2(NaN) = NaN
 func Exp2(x Number) Number {
-	j, m := realfn.Exp2(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Exp2(x.Real))
 }
 
 // Expm1 returns eˣ − 1, accurate near 0. The derivatives are eᵃ, evaluated
@@ -41,8 +39,7 @@ func Exp2(x Number) Number {
 //	Expm1(x) = +Inf with finite derivative parts where math.Exp(a) overflows but math.Exp(a/2) does not, for small enough tangents
 //	Expm1(NaN) = NaN
 func Expm1(x Number) Number {
-	j, m := realfn.Expm1(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Expm1(x.Real))
 }
 
 // Log returns the natural logarithm of x. The derivative parts are b/a, c/a
@@ -56,8 +53,7 @@ func Expm1(x Number) Number {
 //	Log(x) = NaN; f′ = f″ = NaN for x < 0
 //	Log(NaN) = NaN
 func Log(x Number) Number {
-	j, m := realfn.Log(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Log(x.Real))
 }
 
 // Log2 returns the binary logarithm of x, Log(x)/ln 2 in the derivative
@@ -65,8 +61,7 @@ func Log(x Number) Number {
 //
 // Special cases are as for Log.
 func Log2(x Number) Number {
-	j, m := realfn.Log2(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Log2(x.Real))
 }
 
 // Log10 returns the decimal logarithm of x, Log(x)/ln 10 in the derivative
@@ -74,8 +69,7 @@ func Log2(x Number) Number {
 //
 // Special cases are as for Log.
 func Log10(x Number) Number {
-	j, m := realfn.Log10(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Log10(x.Real))
 }
 
 // Log1p returns log(1+x), accurate near 0. The derivatives are 1/(1+a) and
@@ -88,6 +82,5 @@ func Log10(x Number) Number {
 //	Log1p(x) = NaN; f′ = f″ = NaN for x < −1
 //	Log1p(NaN) = NaN
 func Log1p(x Number) Number {
-	j, m := realfn.Log1p(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Log1p(x.Real))
 }

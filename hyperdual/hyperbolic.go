@@ -14,8 +14,7 @@ import "github.com/dualgrad/dualgrad/internal/realfn"
 //	Sinh(x) = ±Inf with finite derivative parts where math.Cosh(a) overflows but math.Exp(|a|/2) does not, for small enough tangents
 //	Sinh(NaN) = NaN
 func Sinh(x Number) Number {
-	j, m := realfn.Sinh(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Sinh(x.Real))
 }
 
 // Cosh returns the hyperbolic cosine of x. The derivatives are sinh a and
@@ -28,8 +27,7 @@ func Sinh(x Number) Number {
 //	Cosh(x) = +Inf with finite derivative parts where math.Cosh(a) overflows but math.Exp(|a|/2) does not, for small enough tangents
 //	Cosh(NaN) = NaN
 func Cosh(x Number) Number {
-	j, m := realfn.Cosh(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Cosh(x.Real))
 }
 
 // Tanh returns the hyperbolic tangent of x. The derivatives are sech²a and
@@ -43,8 +41,7 @@ func Cosh(x Number) Number {
 //	Tanh(±Inf) = ±1; f′ = 0, f″ = ∓0
 //	Tanh(NaN) = NaN
 func Tanh(x Number) Number {
-	j, m := realfn.Tanh(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Tanh(x.Real))
 }
 
 // Asinh returns the inverse hyperbolic sine of x. The derivatives are
@@ -57,8 +54,7 @@ func Tanh(x Number) Number {
 //	Asinh(±Inf) = ±Inf; f′ = f″ = 0
 //	Asinh(NaN) = NaN
 func Asinh(x Number) Number {
-	j, m := realfn.Asinh(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Asinh(x.Real))
 }
 
 // Acosh returns the inverse hyperbolic cosine of x. The derivatives are
@@ -72,8 +68,7 @@ func Asinh(x Number) Number {
 //	Acosh(x) = NaN; f′ = f″ = NaN for x < 1
 //	Acosh(NaN) = NaN
 func Acosh(x Number) Number {
-	j, m := realfn.Acosh(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Acosh(x.Real))
 }
 
 // Atanh returns the inverse hyperbolic tangent of x. The derivatives are
@@ -86,6 +81,5 @@ func Acosh(x Number) Number {
 //	Atanh(x) = NaN; f′ = f″ = NaN for |x| > 1
 //	Atanh(NaN) = NaN
 func Atanh(x Number) Number {
-	j, m := realfn.Atanh(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Atanh(x.Real))
 }

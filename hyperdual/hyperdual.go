@@ -19,20 +19,21 @@ func Var(x float64) Number { return Number{Real: x, E1: 1, E2: 1} }
 // Const returns x with zero derivative parts, a constant.
 func Const(x float64) Number { return Number{Real: x} }
 
-// chain returns f(x) for the jet j and mode m of a unary f at x.Real, from
-// its kernel in package realfn,
+// chain returns f(x) for the jet j and mode m of a unary f at x.Real, as
+// its kernel in package realfn gives them (x.chain(realfn.F(x.Real))):
 //
-//	f(a) + f′(a)(bε₁ + cε₂ + dε₁ε₂) + f″(a)·b·c·ε₁ε₂,
+//	f(a) + f′(a)(bε₁ + cε₂ + dε₁ε₂) + f″(a)·b·c·ε₁ε₂.
 //
-// the one chain-rule helper every unary function except the arithmetic ones
-// goes through. The tangents are prescaled as m says; each term is
-// formed with the zero-tangent rule (realfn.Tangent, realfn.Prescale.Term,
-// mixed), so an infinite derivative never turns an absent tangent into NaN.
+// It is the one chain-rule helper every unary function except the
+// arithmetic ones goes through. The tangents are prescaled as m says; each
+// term is formed with the zero-tangent rule (realfn.Tangent,
+// realfn.Prescale.Term, mixed), so an infinite derivative never turns an
+// absent tangent into NaN.
 // The second-order term is f″·b·c (Plain), or k·(f′b)·(f′c) with
 // k = f″/f′² (Relative), which stays right where f′ and the first-order
 // parts are representable though f″ or b·c are not; a Linear jet has none,
 // and a Constant one has zero derivative parts whatever the tangents.
-func chain(x Number, j realfn.Jet, m realfn.Mode) Number {
+func (x Number) chain(j realfn.Jet, m realfn.Mode) Number {
 	if m.Form == realfn.Constant {
 		return Number{Real: j.F}
 	}

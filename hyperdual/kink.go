@@ -4,7 +4,8 @@ import "github.com/dualgrad/dualgrad/internal/realfn"
 
 // Abs returns the absolute value of x. Away from 0 it returns x or −x
 // unchanged in every part; at the kink a = ±0 every derivative is 0,
-// PyTorch's convention.
+// PyTorch's convention. At NaN the derivatives are NaN, where PyTorch's are
+// 0 (torch.sgn(NaN) is 0).
 //
 // Special cases are:
 //
@@ -12,12 +13,14 @@ import "github.com/dualgrad/dualgrad/internal/realfn"
 //	Abs(±Inf) = +Inf; f′ = ±1, f″ = 0
 //	Abs(NaN) = NaN; f′ = f″ = NaN
 func Abs(x Number) Number {
-	j, m := realfn.Abs(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Abs(x.Real))
 }
 
 // Max returns the larger of x and y, comparing real parts only. At a tie the
 // derivative is split evenly, ½ to each argument, as in PyTorch's maximum.
+// Where a real part is NaN the result follows math.Max: the +Inf argument if
+// there is one, else NaN with NaN partials; PyTorch's maximum is NaN there
+// and passes the whole gradient to both arguments.
 //
 // Special cases are:
 //
@@ -31,6 +34,9 @@ func Max(x, y Number) Number {
 
 // Min returns the smaller of x and y, comparing real parts only. At a tie the
 // derivative is split evenly, ½ to each argument, as in PyTorch's minimum.
+// Where a real part is NaN the result follows math.Min: the −Inf argument if
+// there is one, else NaN with NaN partials; PyTorch's minimum is NaN there
+// and passes the whole gradient to both arguments.
 //
 // Special cases are:
 //

@@ -14,8 +14,7 @@ import "github.com/dualgrad/dualgrad/internal/realfn"
 //	Sigmoid(−Inf) = 0; f′ = 0, f″ = 0
 //	Sigmoid(NaN) = NaN
 func Sigmoid(x Number) Number {
-	j, m := realfn.Sigmoid(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Sigmoid(x.Real))
 }
 
 // Softplus returns log(1+eˣ), evaluated as a + log1p(e⁻ᵃ) for a > 0 so that
@@ -29,6 +28,5 @@ func Sigmoid(x Number) Number {
 //	Softplus(−Inf) = 0; f′ = 0, f″ = 0
 //	Softplus(NaN) = NaN
 func Softplus(x Number) Number {
-	j, m := realfn.Softplus(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Softplus(x.Real))
 }

@@ -12,8 +12,7 @@ import "github.com/dualgrad/dualgrad/internal/realfn"
 //	Sqrt(x) = NaN; f′ = f″ = NaN for x < 0
 //	Sqrt(NaN) = NaN
 func Sqrt(x Number) Number {
-	j, m := realfn.Sqrt(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Sqrt(x.Real))
 }
 
 // Cbrt returns the cube root of x. The derivatives are 1/(3∛a²) and
@@ -25,8 +24,7 @@ func Sqrt(x Number) Number {
 //	Cbrt(±Inf) = ±Inf; f′ = 0, f″ = ∓0
 //	Cbrt(NaN) = NaN
 func Cbrt(x Number) Number {
-	j, m := realfn.Cbrt(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Cbrt(x.Real))
 }
 
 // PowReal returns x**p for a constant real exponent p. The derivatives are
@@ -42,8 +40,7 @@ func Cbrt(x Number) Number {
 //	PowReal(x, ±Inf) = math.Pow(a, ±Inf); f′ = f″ = 0 where that is 0, infinite or NaN otherwise
 //	PowReal(x, p) = NaN; f′ = f″ = NaN for finite a < 0 and non-integer p
 func PowReal(x Number, p float64) Number {
-	j, m := realfn.PowReal(x.Real, p)
-	return chain(x, j, m)
+	return x.chain(realfn.PowReal(x.Real, p))
 }
 
 // Pow returns x**y. The partial derivatives with respect to y, a**c·log a
@@ -72,7 +69,7 @@ func Pow(x, y Number) Number {
 //
 // Special cases are:
 //
-//	Hypot(±0, ±0) = 0 with all partials 0 (a kink: like Abs and PyTorch's vector_norm)
+//	Hypot(±0, ±0) = 0 with all partials 0 (a kink: like Abs and PyTorch's vector_norm; torch.hypot's own gradient is NaN there)
 //	Hypot(±Inf, q) = +Inf; ∂/∂x = ±1, other partials 0, for q finite or NaN
 //	Hypot(±Inf, ±Inf) = +Inf; first partials NaN, second partials 0
 //	Hypot(NaN, q) = NaN, partials NaN, for q not ±Inf

@@ -10,8 +10,7 @@ import "github.com/dualgrad/dualgrad/internal/realfn"
 //	Sin(±Inf) = NaN; f′ = f″ = NaN
 //	Sin(NaN) = NaN
 func Sin(x Number) Number {
-	j, m := realfn.Sin(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Sin(x.Real))
 }
 
 // Cos returns the cosine of x. The derivatives are −sin a and −cos a.
@@ -22,8 +21,7 @@ func Sin(x Number) Number {
 //	Cos(±Inf) = NaN; f′ = f″ = NaN
 //	Cos(NaN) = NaN
 func Cos(x Number) Number {
-	j, m := realfn.Cos(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Cos(x.Real))
 }
 
 // Tan returns the tangent of x. The derivatives are 1 + tan²a and
@@ -35,8 +33,7 @@ func Cos(x Number) Number {
 //	Tan(±Inf) = NaN; f′ = f″ = NaN
 //	Tan(NaN) = NaN
 func Tan(x Number) Number {
-	j, m := realfn.Tan(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Tan(x.Real))
 }
 
 // Asin returns the arcsine of x. The derivatives are 1/√(1−a²) and
@@ -50,8 +47,7 @@ func Tan(x Number) Number {
 //	Asin(x) = NaN; f′ = f″ = NaN for |x| > 1
 //	Asin(NaN) = NaN
 func Asin(x Number) Number {
-	j, m := realfn.Asin(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Asin(x.Real))
 }
 
 // Acos returns the arccosine of x. The derivatives are −1/√(1−a²) and
@@ -64,8 +60,7 @@ func Asin(x Number) Number {
 //	Acos(x) = NaN; f′ = f″ = NaN for |x| > 1
 //	Acos(NaN) = NaN
 func Acos(x Number) Number {
-	j, m := realfn.Acos(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Acos(x.Real))
 }
 
 // Atan returns the arctangent of x. The derivatives are 1/(1+a²) and
@@ -77,8 +72,7 @@ func Acos(x Number) Number {
 //	Atan(±Inf) = ±π/2; f′ = f″ = 0
 //	Atan(NaN) = NaN
 func Atan(x Number) Number {
-	j, m := realfn.Atan(x.Real)
-	return chain(x, j, m)
+	return x.chain(realfn.Atan(x.Real))
 }
 
 // Atan2 returns the arctangent of y/x, using the signs of the two to
