@@ -11,7 +11,7 @@ var layout = numfmt.Layout{Type: "dual.Number", Fields: []string{"Real", "Eps"},
 // String returns x as (a+bε), each part in the shortest form that reads back
 // exactly, as %v prints it: Number{1, -2} is "(1-2ε)".
 func (x Number) String() string {
-	return layout.String(x.Real, x.Eps)
+	return layout.Text(x.Real, x.Eps)
 }
 
 // Format implements fmt.Formatter. Like complex numbers in package fmt, the
@@ -20,5 +20,5 @@ func (x Number) String() string {
 // sign: fmt.Sprintf("%.2f", x) gives (1.00-2.00ε). %s formats like %v, and
 // %#v prints a Go composite literal.
 func (x Number) Format(fs fmt.State, verb rune) {
-	layout.Format(fs, verb, x.Real, x.Eps)
+	layout.FormatParts(fs, verb, x.Real, x.Eps)
 }

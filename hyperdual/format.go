@@ -15,7 +15,7 @@ var layout = numfmt.Layout{
 // String returns x in the form (1+2ε₁+3ε₂+4ε₁ε₂), each part in the shortest
 // form that reads back exactly, as %v prints it.
 func (x Number) String() string {
-	return layout.String(x.Real, x.E1, x.E2, x.E12)
+	return layout.Text(x.Real, x.E1, x.E2, x.E12)
 }
 
 // Format implements fmt.Formatter. Like complex numbers in package fmt, the
@@ -25,5 +25,5 @@ func (x Number) String() string {
 // (1.00+2.00ε₁-3.00ε₂+4.00ε₁ε₂). %s formats like %v, and %#v prints a Go
 // composite literal.
 func (x Number) Format(s fmt.State, verb rune) {
-	layout.Format(s, verb, x.Real, x.E1, x.E2, x.E12)
+	layout.FormatParts(s, verb, x.Real, x.E1, x.E2, x.E12)
 }

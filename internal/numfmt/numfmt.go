@@ -18,9 +18,9 @@ type Layout struct {
 	Fields, Units []string
 }
 
-// String returns parts in the shortest form that reads back exactly, as %v
+// Text returns parts in the shortest form that reads back exactly, as %v
 // prints them: (1-2ε). It is the %v result without going through fmt.
-func (l *Layout) String(parts ...float64) string {
+func (l *Layout) Text(parts ...float64) string {
 	b := make([]byte, 0, 24*len(parts))
 	b = append(b, '(')
 	for i, p := range parts {
@@ -36,13 +36,14 @@ func (l *Layout) String(parts ...float64) string {
 	return string(b)
 }
 
-// Format implements fmt.Formatter for the type described by l. Like complex
-// numbers in package fmt, the verbs for float64 (%v, %e, %E, %f, %F, %g, %G,
-// %x, %X, %b) and their width, precision and flags apply to each part, and
-// the derivative parts always carry a sign: %.2f gives (1.00-2.00ε). %s
-// formats like %v, %#v prints a Go composite literal, and any other verb
-// gives %!verb(Type=(…)).
-func (l *Layout) Format(fs fmt.State, verb rune, parts ...float64) {
+// FormatParts implements fmt.Formatter for the type described by l: the
+// type's Format method calls it with the parts. Like complex numbers in
+// package fmt, the verbs for float64 (%v, %e, %E, %f, %F, %g, %G, %x, %X,
+// %b) and their width, precision and flags apply to each part, and the
+// derivative parts always carry a sign: %.2f gives (1.00-2.00ε). %s formats
+// like %v, %#v prints a Go composite literal, and any other verb gives
+// %!verb(Type=(…)).
+func (l *Layout) FormatParts(fs fmt.State, verb rune, parts ...float64) {
 	var b strings.Builder
 	switch verb {
 	case 'v', 's':
@@ -63,7 +64,7 @@ func (l *Layout) Format(fs fmt.State, verb rune, parts ...float64) {
 		verb = 'g'
 	case 'e', 'E', 'f', 'F', 'g', 'G', 'x', 'X', 'b':
 	default:
-		fmt.Fprintf(fs, "%%!%c(%s=%s)", verb, l.Type, l.String(parts...))
+		fmt.Fprintf(fs, "%%!%c(%s=%s)", verb, l.Type, l.Text(parts...))
 		return
 	}
 	// The real part is formatted as fs asks; the derivative parts with a
