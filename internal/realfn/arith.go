@@ -20,6 +20,14 @@ func ProdTangent(a, t, c, s float64) float64 {
 // t/c − (q/c)·s instead, so the part overflows only if it is not
 // representable.
 func QuoTangent(q, t, c, s float64) float64 {
+	if p := q * s; p-p == 0 {
+		// q·s is finite, so it is Tangent(q, s): the common path, inlined.
+		return Ratio(t-p, c)
+	}
+	return quoTangent(q, t, c, s)
+}
+
+func quoTangent(q, t, c, s float64) float64 {
 	p := Tangent(q, s)
 	if math.IsInf(p, 0) && !math.IsInf(q, 0) && !math.IsInf(s, 0) {
 		return Ratio(t, c) - Tangent(q/c, s)
