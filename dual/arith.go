@@ -1,5 +1,7 @@
 package dual
 
+import "github.com/dualgrad/dualgrad/internal/realfn"
+
 // Add returns x + y.
 func Add(x, y Number) Number {
 	return Number{x.Real + y.Real, x.Eps + y.Eps}
@@ -22,7 +24,7 @@ func Neg(x Number) Number {
 //	Mul(x, y) has 0 for each product term with an exactly zero tangent
 //	factor, so Mul(Const(Inf), Const(2)) = +Inf with a zero ε part
 func Mul(x, y Number) Number {
-	return Number{x.Real * y.Real, tangent(x.Real, y.Eps) + tangent(y.Real, x.Eps)}
+	return Number{x.Real * y.Real, realfn.ProdTangent(x.Real, x.Eps, y.Real, y.Eps)}
 }
 
 // Scale returns f·x for a real constant f.
@@ -31,7 +33,7 @@ func Mul(x, y Number) Number {
 //
 //	Scale(±Inf, x) = ±Inf·a with a zero ε part when x has a zero tangent
 func Scale(f float64, x Number) Number {
-	return Number{f * x.Real, tangent(f, x.Eps)}
+	return Number{f * x.Real, realfn.Tangent(f, x.Eps)}
 }
 
 // Div returns x/y. For x = a+bε and y = c+dε the ε part comes from the
@@ -44,7 +46,7 @@ func Scale(f float64, x Number) Number {
 //	Div(x, y) has 0 for each term with an exactly zero tangent factor
 func Div(x, y Number) Number {
 	q := x.Real / y.Real
-	return Number{q, ratio(x.Eps-tangent(q, y.Eps), y.Real)}
+	return Number{q, realfn.QuoTangent(q, x.Eps, y.Real, y.Eps)}
 }
 
 // Inv returns 1/x. For x = a+bε the ε part is −((1/a)·b)/a, which never
@@ -56,6 +58,6 @@ func Div(x, y Number) Number {
 //	Inv(±Inf) = ±0; f′ = −0
 //	Inv(NaN) = NaN
 func Inv(x Number) Number {
-	r := 1 / x.Real
-	return Number{r, ratio(-tangent(r, x.Eps), x.Real)}
+	q := 1 / x.Real
+	return Number{q, realfn.InvTangent(q, x.Real, x.Eps)}
 }

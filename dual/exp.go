@@ -1,8 +1,8 @@
 package dual
 
-import "math"
+import "github.com/dualgrad/dualgrad/internal/realfn"
 
-// Exp returns eˣ. The ε part is eᵃ·b, evaluated as (e^(a/2)·b)·e^(a/2) where
+// Exp returns eˣ. The ε part is eᵃ·b, evaluated as e^(a/2)·(e^(a/2)·b) where
 // math.Exp(a) overflows or underflows, so it stays right and finite where
 // eᵃ·b is representable. (On amd64, math.Exp returns +Inf from a ≈ 709.44
 // although eᵃ is finite up to 709.78; the real part follows math.Exp.)
@@ -14,8 +14,7 @@ import "math"
 //	Exp(x) = +Inf with a finite ε part where math.Exp(a) overflows but eᵃ·b, for a normal b, does not
 //	Exp(NaN) = NaN
 func Exp(x Number) Number {
-	e := math.Exp(x.Real)
-	return Number{e, expTangent(x.Real, e, x.Eps)}
+	return x.chain(realfn.Exp(x.Real))
 }
 
 // Exp2 returns 2ˣ. The ε part is ln2·2ᵃ·b, evaluated like Exp's.
@@ -27,8 +26,7 @@ func Exp(x Number) Number {
 //	Exp2(x) = +Inf with a finite ε part where 2ᵃ overflows but ln2·2ᵃ·b, for a normal b, does not
 //	Exp2(NaN) = NaN
 func Exp2(x Number) Number {
-	e := math.Exp2(x.Real)
-	return Number{e, exp2Tangent(x.Real, e, x.Eps)}
+	return x.chain(realfn.Exp2(x.Real))
 }
 
 // Expm1 returns eˣ − 1, accurate near 0. The ε part is eᵃ·b, evaluated like
@@ -41,36 +39,11 @@ func Exp2(x Number) Number {
 //	Expm1(−Inf) = −1; f′ = 0
 //	Expm1(NaN) = NaN
 func Expm1(x Number) Number {
-	return Number{math.Expm1(x.Real), expTangent(x.Real, math.Exp(x.Real), x.Eps)}
+	return x.chain(realfn.Expm1(x.Real))
 }
 
-// expTangent returns e·t for e = math.Exp(a) without the intermediate
-// overflow or underflow of e itself.
-func expTangent(a, e, t float64) float64 {
-	if e >= 0x1p-1022 && e <= math.MaxFloat64 {
-		return e * t
-	}
-	if t == 0 {
-		return tangent(e, t)
-	}
-	h := math.Exp(a / 2)
-	return h * t * h
-}
-
-// exp2Tangent returns ln2·e·t for e = math.Exp2(a) without the intermediate
-// overflow or underflow of e itself.
-func exp2Tangent(a, e, t float64) float64 {
-	if e >= 0x1p-1022 && e <= math.MaxFloat64 {
-		return math.Ln2 * e * t
-	}
-	if t == 0 {
-		return tangent(e, t)
-	}
-	h := math.Exp2(a / 2)
-	return h * (math.Ln2 * t) * h
-}
-
-// Log returns the natural logarithm of x. The derivative is 1/a.
+// Log returns the natural logarithm of x. The derivative is 1/a, applied as
+// b/a, which does not overflow where the ε part is representable.
 //
 // Special cases are:
 //
@@ -79,24 +52,27 @@ func exp2Tangent(a, e, t float64) float64 {
 //	Log(x) = NaN; f′ = NaN for x < 0
 //	Log(NaN) = NaN
 func Log(x Number) Number {
-	return chain(x, math.Log(x.Real), logDeriv(x.Real, 1))
+	return x.chain(realfn.Log(x.Real))
 }
 
-// Log2 returns the binary logarithm of x. The derivative is 1/(a·ln2).
+// Log2 returns the binary logarithm of x. The derivative is 1/(a·ln2),
+// applied as log₂e·(b/a).
 //
 // Special cases are as for Log.
 func Log2(x Number) Number {
-	return chain(x, math.Log2(x.Real), logDeriv(x.Real, math.Ln2))
+	return x.chain(realfn.Log2(x.Real))
 }
 
-// Log10 returns the decimal logarithm of x. The derivative is 1/(a·ln10).
+// Log10 returns the decimal logarithm of x. The derivative is 1/(a·ln10),
+// applied as log₁₀e·(b/a).
 //
 // Special cases are as for Log.
 func Log10(x Number) Number {
-	return chain(x, math.Log10(x.Real), logDeriv(x.Real, math.Ln10))
+	return x.chain(realfn.Log10(x.Real))
 }
 
-// Log1p returns log(1+x), accurate near 0. The derivative is 1/(1+a).
+// Log1p returns log(1+x), accurate near 0. The derivative is 1/(1+a),
+// applied as b/(1+a).
 //
 // Special cases are:
 //
@@ -105,26 +81,5 @@ func Log10(x Number) Number {
 //	Log1p(x) = NaN; f′ = NaN for x < −1
 //	Log1p(NaN) = NaN
 func Log1p(x Number) Number {
-	a := x.Real
-	d1 := math.NaN()
-	switch {
-	case a > -1:
-		d1 = 1 / (1 + a)
-	case a == -1:
-		d1 = math.Inf(1)
-	}
-	return chain(x, math.Log1p(a), d1)
-}
-
-// logDeriv returns 1/(k·a), the derivative of the logarithm whose base has
-// natural log k. At ±0 it is the one-sided +Inf; below 0 it is NaN, since
-// the logarithm is undefined there.
-func logDeriv(a, k float64) float64 {
-	switch {
-	case a > 0:
-		return 1 / (k * a)
-	case a == 0:
-		return math.Inf(1)
-	}
-	return math.NaN()
+	return x.chain(realfn.Log1p(x.Real))
 }

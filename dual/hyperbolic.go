@@ -1,10 +1,10 @@
 package dual
 
-import "math"
+import "github.com/dualgrad/dualgrad/internal/realfn"
 
 // Sinh returns the hyperbolic sine of x. The derivative is cosh(a), evaluated
-// like Exp's ε part where math.Cosh overflows, so the ε part stays finite
-// wherever cosh(a)·b is representable.
+// like Exp's ε part, as e^(|a|/2)·(e^(|a|/2)·b)/2, where math.Cosh overflows,
+// so the ε part stays finite wherever cosh(a)·b is representable.
 //
 // Special cases are:
 //
@@ -13,8 +13,7 @@ import "math"
 //	Sinh(x) = ±Inf with a finite ε part where math.Cosh(a) overflows but cosh(a)·b, for a normal b, does not
 //	Sinh(NaN) = NaN
 func Sinh(x Number) Number {
-	a := x.Real
-	return Number{math.Sinh(a), hypTangent(a, math.Cosh(a), 1, x.Eps)}
+	return x.chain(realfn.Sinh(x.Real))
 }
 
 // Cosh returns the hyperbolic cosine of x. The derivative is sinh(a),
@@ -27,26 +26,13 @@ func Sinh(x Number) Number {
 //	Cosh(x) = +Inf with a finite ε part where math.Sinh(a) overflows but sinh(a)·b, for a normal b, does not
 //	Cosh(NaN) = NaN
 func Cosh(x Number) Number {
-	a := x.Real
-	return Number{math.Cosh(a), hypTangent(a, math.Sinh(a), math.Copysign(1, a), x.Eps)}
+	return x.chain(realfn.Cosh(x.Real))
 }
 
-// hypTangent returns d·t for d = cosh a (s = 1) or d = sinh a (s = sign a).
-// Where d overflows (from |a| ≈ 709.44 on amd64, whose math.Exp overflows
-// early, and 710.48 elsewhere), |d| = e^|a|/2 to full precision, and the
-// product is formed as (h·s·t/2)·h with h = e^(|a|/2), which overflows only
-// if the result does.
-func hypTangent(a, d, s, t float64) float64 {
-	if math.Abs(d) <= math.MaxFloat64 || t == 0 {
-		return tangent(d, t)
-	}
-	h := math.Exp(math.Abs(a) / 2)
-	return h * (s * t / 2) * h
-}
-
-// Tanh returns the hyperbolic tangent of x. The derivative is sech²(a) =
-// (1/cosh a)², which keeps full relative precision where 1 − tanh²(a)
-// would cancel, and goes to 0 rather than overflowing for large |a|.
+// Tanh returns the hyperbolic tangent of x. The derivative is sech²(a),
+// evaluated as 4e/(1+e)² with e = e^(−2|a|), which keeps full relative
+// precision where 1 − tanh²(a) would cancel, and goes to 0 rather than
+// overflowing for large |a|.
 //
 // Special cases are:
 //
@@ -54,8 +40,7 @@ func hypTangent(a, d, s, t float64) float64 {
 //	Tanh(±Inf) = ±1; f′ = 0
 //	Tanh(NaN) = NaN
 func Tanh(x Number) Number {
-	s := 1 / math.Cosh(x.Real)
-	return chain(x, math.Tanh(x.Real), s*s)
+	return x.chain(realfn.Tanh(x.Real))
 }
 
 // Asinh returns the inverse hyperbolic sine of x. The derivative is
@@ -67,7 +52,7 @@ func Tanh(x Number) Number {
 //	Asinh(±Inf) = ±Inf; f′ = 0
 //	Asinh(NaN) = NaN
 func Asinh(x Number) Number {
-	return chain(x, math.Asinh(x.Real), 1/math.Hypot(1, x.Real))
+	return x.chain(realfn.Asinh(x.Real))
 }
 
 // Acosh returns the inverse hyperbolic cosine of x. The derivative is
@@ -81,8 +66,7 @@ func Asinh(x Number) Number {
 //	Acosh(x) = NaN; f′ = NaN for x < 1
 //	Acosh(NaN) = NaN
 func Acosh(x Number) Number {
-	a := x.Real
-	return chain(x, math.Acosh(a), 1/(math.Sqrt(a-1)*math.Sqrt(a+1)))
+	return x.chain(realfn.Acosh(x.Real))
 }
 
 // Atanh returns the inverse hyperbolic tangent of x. The derivative is
@@ -95,10 +79,5 @@ func Acosh(x Number) Number {
 //	Atanh(x) = NaN; f′ = NaN for |x| > 1
 //	Atanh(NaN) = NaN
 func Atanh(x Number) Number {
-	a := x.Real
-	d1 := math.NaN()
-	if math.Abs(a) <= 1 {
-		d1 = 1 / ((1 - a) * (1 + a))
-	}
-	return chain(x, math.Atanh(a), d1)
+	return x.chain(realfn.Atanh(x.Real))
 }

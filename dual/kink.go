@@ -1,9 +1,10 @@
 package dual
 
-import "math"
+import "github.com/dualgrad/dualgrad/internal/realfn"
 
 // Abs returns the absolute value of x. The derivative is sign(a), and 0 at
-// a = ±0, PyTorch's convention for the kink.
+// a = ±0, PyTorch's convention for the kink. At NaN the derivative is NaN,
+// where PyTorch's is 0 (torch.sgn(NaN) is 0).
 //
 // Special cases are:
 //
@@ -11,21 +12,14 @@ import "math"
 //	Abs(±Inf) = +Inf; f′ = ±1
 //	Abs(NaN) = NaN; f′ = NaN
 func Abs(x Number) Number {
-	a := x.Real
-	d1 := math.NaN()
-	switch {
-	case a > 0:
-		d1 = 1
-	case a < 0:
-		d1 = -1
-	case a == 0:
-		d1 = 0
-	}
-	return chain(x, math.Abs(a), d1)
+	return x.chain(realfn.Abs(x.Real))
 }
 
 // Max returns the larger of x and y, comparing real parts only. At a tie the
 // derivative is split evenly, ½ to each argument, as in PyTorch's maximum.
+// Where a real part is NaN the result follows math.Max: the +Inf argument if
+// there is one, else NaN with NaN partials; PyTorch's maximum is NaN there
+// and passes the whole gradient to both arguments.
 //
 // Special cases are:
 //
@@ -33,25 +27,15 @@ func Abs(x Number) Number {
 //	Max(x, y) = x where x.Real = +Inf and y.Real is NaN, and likewise with x and y exchanged
 //	Max(x, y) = NaN; partials NaN, where either real part is NaN and neither is +Inf
 func Max(x, y Number) Number {
-	a, c := x.Real, y.Real
-	m := math.Max(a, c)
-	switch {
-	case a > c:
-		return Number{m, x.Eps}
-	case a < c:
-		return Number{m, y.Eps}
-	case a == c:
-		return Number{m, x.Eps/2 + y.Eps/2}
-	case math.IsInf(a, 1):
-		return Number{m, x.Eps}
-	case math.IsInf(c, 1):
-		return Number{m, y.Eps}
-	}
-	return Number{m, tangent(math.NaN(), x.Eps) + tangent(math.NaN(), y.Eps)}
+	m, side := realfn.Max(x.Real, y.Real)
+	return Number{m, side.Mix(x.Eps, y.Eps)}
 }
 
 // Min returns the smaller of x and y, comparing real parts only. At a tie the
 // derivative is split evenly, ½ to each argument, as in PyTorch's minimum.
+// Where a real part is NaN the result follows math.Min: the −Inf argument if
+// there is one, else NaN with NaN partials; PyTorch's minimum is NaN there
+// and passes the whole gradient to both arguments.
 //
 // Special cases are:
 //
@@ -59,19 +43,6 @@ func Max(x, y Number) Number {
 //	Min(x, y) = x where x.Real = −Inf and y.Real is NaN, and likewise with x and y exchanged
 //	Min(x, y) = NaN; partials NaN, where either real part is NaN and neither is −Inf
 func Min(x, y Number) Number {
-	a, c := x.Real, y.Real
-	m := math.Min(a, c)
-	switch {
-	case a < c:
-		return Number{m, x.Eps}
-	case a > c:
-		return Number{m, y.Eps}
-	case a == c:
-		return Number{m, x.Eps/2 + y.Eps/2}
-	case math.IsInf(a, -1):
-		return Number{m, x.Eps}
-	case math.IsInf(c, -1):
-		return Number{m, y.Eps}
-	}
-	return Number{m, tangent(math.NaN(), x.Eps) + tangent(math.NaN(), y.Eps)}
+	m, side := realfn.Min(x.Real, y.Real)
+	return Number{m, side.Mix(x.Eps, y.Eps)}
 }

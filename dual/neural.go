@@ -1,10 +1,6 @@
 package dual
 
-import (
-	"math"
-
-	"github.com/dualgrad/dualgrad/internal/realfn"
-)
+import "github.com/dualgrad/dualgrad/internal/realfn"
 
 // Sigmoid returns the logistic function σ(x) = 1/(1+e⁻ˣ). The derivative is
 // σ(a)·σ(−a), with both factors computed without cancellation, so it keeps
@@ -17,8 +13,7 @@ import (
 //	Sigmoid(−Inf) = 0; f′ = 0
 //	Sigmoid(NaN) = NaN
 func Sigmoid(x Number) Number {
-	s, sc := realfn.Logistic(x.Real)
-	return chain(x, s, s*sc)
+	return x.chain(realfn.Sigmoid(x.Real))
 }
 
 // Softplus returns log(1+eˣ), evaluated as max(a, 0) + log1p(e^−|a|) so it
@@ -32,12 +27,5 @@ func Sigmoid(x Number) Number {
 //	Softplus(−Inf) = 0; f′ = 0
 //	Softplus(NaN) = NaN
 func Softplus(x Number) Number {
-	a := x.Real
-	// One e^−|a| ≤ 1 serves both the value and σ(a), as in realfn.Logistic.
-	e := math.Exp(-math.Abs(a))
-	f, s := math.Log1p(e), e/(1+e)
-	if a > 0 {
-		f, s = a+f, 1/(1+e)
-	}
-	return chain(x, f, s)
+	return x.chain(realfn.Softplus(x.Real))
 }

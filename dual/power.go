@@ -1,10 +1,6 @@
 package dual
 
-import (
-	"math"
-
-	"github.com/dualgrad/dualgrad/internal/realfn"
-)
+import "github.com/dualgrad/dualgrad/internal/realfn"
 
 // Sqrt returns the square root of x. The derivative is 1/(2√a).
 //
@@ -15,10 +11,7 @@ import (
 //	Sqrt(x) = NaN; f′ = NaN for x < 0
 //	Sqrt(NaN) = NaN
 func Sqrt(x Number) Number {
-	s := math.Sqrt(x.Real)
-	// Abs maps math.Sqrt(-0) = -0 to a derivative of +Inf, the one-sided
-	// derivative at zero, like +0.
-	return chain(x, s, 0.5/math.Abs(s))
+	return x.chain(realfn.Sqrt(x.Real))
 }
 
 // Cbrt returns the cube root of x. The derivative is 1/(3∛a²).
@@ -29,8 +22,7 @@ func Sqrt(x Number) Number {
 //	Cbrt(±Inf) = ±Inf; f′ = 0
 //	Cbrt(NaN) = NaN
 func Cbrt(x Number) Number {
-	c := math.Cbrt(x.Real)
-	return chain(x, c, 1/(3*c*c))
+	return x.chain(realfn.Cbrt(x.Real))
 }
 
 // PowReal returns x**p for a constant real exponent p. The derivative is
@@ -46,23 +38,7 @@ func Cbrt(x Number) Number {
 //	PowReal(x, ±Inf) = math.Pow(a, ±Inf); f′ = 0 where that is 0, infinite or NaN otherwise
 //	PowReal(x, p) = NaN; f′ = NaN for finite a < 0 and non-integer p
 func PowReal(x Number, p float64) Number {
-	a := x.Real
-	f := math.Pow(a, p)
-	var d1 float64
-	switch {
-	case p == 0:
-		// x**0 = 1 is constant, even at a = 0 or NaN.
-	case math.Abs(f) >= 0x1p-1022 && math.Abs(f) <= math.MaxFloat64 && a != 0 && !math.IsInf(a, 0):
-		// aᵖ⁻¹ = aᵖ/a to within an ulp, saving a second math.Pow.
-		d1 = p * (f / a)
-	default:
-		// aᵖ is 0, subnormal, infinite or NaN, or a is 0 or infinite;
-		// aᵖ⁻¹ may still be finite. tangent, not a product: where aᵖ⁻¹ is
-		// 0 the derivative is 0 even for infinite p, as aᵖ is then
-		// constant near a.
-		d1 = tangent(p, math.Pow(a, p-1))
-	}
-	return chain(x, f, d1)
+	return x.chain(realfn.PowReal(x.Real, p))
 }
 
 // Pow returns x**y. For x = a+bε and y = c+dε the ε part is
@@ -78,19 +54,11 @@ func PowReal(x Number, p float64) Number {
 //	Pow(x, y): the partial with respect to y is 0 where a**c is 0 (locally constant in c)
 //	Pow(x, y): the partial with respect to y is NaN for a < 0
 func Pow(x, y Number) Number {
-	r := PowReal(x, y.Real)
 	if y.Eps == 0 {
-		return r
+		return PowReal(x, y.Real)
 	}
-	a := x.Real
-	var dy float64
-	if !(a == 0 && y.Real >= 0) {
-		// tangent: where a**c is 0 it is locally constant in c (a = +Inf
-		// with c < 0, |a| < 1 with c = +Inf, underflow), so the term is 0.
-		dy = tangent(math.Log(a), r.Real)
-	}
-	r.Eps += dy * y.Eps
-	return r
+	g, _, p := realfn.Pow(x.Real, y.Real)
+	return chain2(x, y, g, p)
 }
 
 // Hypot returns √(x²+y²) without overflow or underflow. For x = a+bε and
@@ -99,11 +67,11 @@ func Pow(x, y Number) Number {
 //
 // Special cases are:
 //
-//	Hypot(±0, ±0) = 0 with both partials 0 (a kink: like Abs and PyTorch's vector_norm)
+//	Hypot(±0, ±0) = 0 with both partials 0 (a kink: like Abs and PyTorch's vector_norm; torch.hypot's own gradient is NaN there)
 //	Hypot(±Inf, q) = +Inf; ∂/∂x = ±1, ∂/∂y = 0, for q finite or NaN
 //	Hypot(±Inf, ±Inf) = +Inf; partials NaN
 //	Hypot(NaN, q) = NaN, partials NaN, for q not ±Inf
 func Hypot(x, y Number) Number {
-	h, da, dc := realfn.Hypot(x.Real, y.Real)
-	return Number{h, tangent(da, x.Eps) + tangent(dc, y.Eps)}
+	g, _, p := realfn.Hypot(x.Real, y.Real)
+	return chain2(x, y, g, p)
 }

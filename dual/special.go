@@ -1,10 +1,6 @@
 package dual
 
-import (
-	"math"
-
-	"github.com/dualgrad/dualgrad/internal/realfn"
-)
+import "github.com/dualgrad/dualgrad/internal/realfn"
 
 // Erf returns the error function of x. The derivative is 2/√π·exp(−a²).
 //
@@ -14,7 +10,7 @@ import (
 //	Erf(±Inf) = ±1; f′ = 0
 //	Erf(NaN) = NaN
 func Erf(x Number) Number {
-	return chain(x, math.Erf(x.Real), 2/math.SqrtPi*realfn.Gauss(x.Real))
+	return x.chain(realfn.Erf(x.Real))
 }
 
 // Erfc returns the complementary error function of x. The derivative is
@@ -27,5 +23,5 @@ func Erf(x Number) Number {
 //	Erfc(−Inf) = 2; f′ = −0
 //	Erfc(NaN) = NaN
 func Erfc(x Number) Number {
-	return chain(x, math.Erfc(x.Real), -2/math.SqrtPi*realfn.Gauss(x.Real))
+	return x.chain(realfn.Erfc(x.Real))
 }

@@ -1,6 +1,6 @@
 package dual
 
-import "math"
+import "github.com/dualgrad/dualgrad/internal/realfn"
 
 // Sin returns the sine of x. The derivative is cos(a).
 //
@@ -10,7 +10,7 @@ import "math"
 //	Sin(±Inf) = NaN; f′ = NaN
 //	Sin(NaN) = NaN
 func Sin(x Number) Number {
-	return chain(x, math.Sin(x.Real), math.Cos(x.Real))
+	return x.chain(realfn.Sin(x.Real))
 }
 
 // Cos returns the cosine of x. The derivative is −sin(a).
@@ -21,7 +21,7 @@ func Sin(x Number) Number {
 //	Cos(±Inf) = NaN; f′ = NaN
 //	Cos(NaN) = NaN
 func Cos(x Number) Number {
-	return chain(x, math.Cos(x.Real), -math.Sin(x.Real))
+	return x.chain(realfn.Cos(x.Real))
 }
 
 // Tan returns the tangent of x. The derivative is 1 + tan²(a).
@@ -32,8 +32,7 @@ func Cos(x Number) Number {
 //	Tan(±Inf) = NaN; f′ = NaN
 //	Tan(NaN) = NaN
 func Tan(x Number) Number {
-	t := math.Tan(x.Real)
-	return chain(x, t, 1+t*t)
+	return x.chain(realfn.Tan(x.Real))
 }
 
 // Asin returns the arcsine of x. The derivative is 1/√((1−a)(1+a)), which
@@ -46,8 +45,7 @@ func Tan(x Number) Number {
 //	Asin(x) = NaN; f′ = NaN for |x| > 1
 //	Asin(NaN) = NaN
 func Asin(x Number) Number {
-	a := x.Real
-	return chain(x, math.Asin(a), 1/math.Sqrt((1-a)*(1+a)))
+	return x.chain(realfn.Asin(x.Real))
 }
 
 // Acos returns the arccosine of x. The derivative is −1/√((1−a)(1+a)).
@@ -59,8 +57,7 @@ func Asin(x Number) Number {
 //	Acos(x) = NaN; f′ = NaN for |x| > 1
 //	Acos(NaN) = NaN
 func Acos(x Number) Number {
-	a := x.Real
-	return chain(x, math.Acos(a), -1/math.Sqrt((1-a)*(1+a)))
+	return x.chain(realfn.Acos(x.Real))
 }
 
 // Atan returns the arctangent of x. The derivative is 1/(1+a²).
@@ -71,15 +68,15 @@ func Acos(x Number) Number {
 //	Atan(±Inf) = ±π/2; f′ = 0
 //	Atan(NaN) = NaN
 func Atan(x Number) Number {
-	a := x.Real
-	return chain(x, math.Atan(a), 1/(1+a*a))
+	return x.chain(realfn.Atan(x.Real))
 }
 
 // Atan2 returns the arctangent of y/x, using the signs of the two to
 // determine the quadrant. For y = c+dε and x = a+bε with h = math.Hypot(a, c)
-// the partials with respect to (y, x) are a/h² and −c/h², evaluated as
-// (a/h)/h and −(c/h)/h without forming a²+c², so they stay finite where it
-// would overflow.
+// the partials with respect to (y, x) are a/h² and −c/h², applied as
+// (a/h)·(d/h) and −(c/h)·(b/h) without forming a²+c², so they stay finite
+// where it would overflow (where h itself overflows, a and c are scaled down
+// by 4 first).
 //
 // Special cases are:
 //
@@ -87,23 +84,6 @@ func Atan(x Number) Number {
 //	Atan2(y, x) where x.Real or y.Real is ±Inf and neither is NaN: the real part is math.Atan2's; partials 0
 //	Atan2(y, x) where x.Real or y.Real is NaN: NaN, partials NaN
 func Atan2(y, x Number) Number {
-	a, c := x.Real, y.Real
-	f := math.Atan2(c, a)
-	h := math.Hypot(a, c)
-	if !math.IsInf(h, 1) || math.IsNaN(a) || math.IsNaN(c) {
-		// At the origin 0/0 makes both partials NaN: atan2 is
-		// discontinuous there.
-		return Number{f, tangent(a/h/h, y.Eps) + tangent(-c/h/h, x.Eps)}
-	}
-	if math.IsInf(a, 0) || math.IsInf(c, 0) {
-		// The partials decay as 1/h.
-		return Number{f, 0}
-	}
-	// Finite arguments whose modulus overflows: scale both down by 4,
-	// exactly, and divide the tangents by h before the unit direction
-	// multiplies them, since 1/h² alone would be subnormal.
-	a, c = a/4, c/4
-	h = math.Hypot(a, c)
-	u, v := a/h, c/h
-	return Number{f, (tangent(u, ratio(y.Eps, h)) - tangent(v, ratio(x.Eps, h))) / 4}
+	g, _, p := realfn.Atan2(y.Real, x.Real)
+	return chain2(y, x, g, p)
 }

@@ -34,25 +34,3 @@ func TestTrigSpecialCases(t *testing.T) {
 		{"Atan2(NaN+1ε, +Inf+1ε)", Atan2(Number{nan, 1}, Number{inf, 1}), Number{nan, nan}, 0},
 	})
 }
-
-// FuzzSinCos checks sin²x + cos²x = 1 in both parts: the real part to a few
-// ulps and the ε part, 2·sin·cos·b − 2·cos·sin·b, to a few ulps of |b|.
-func FuzzSinCos(f *testing.F) {
-	for _, s := range [][2]float64{{0, 1}, {1.5, -2.75}, {-1e6, 0.3}, {1e300, 1e-7}, {math.Pi / 2, 4096.5}} {
-		f.Add(s[0], s[1])
-	}
-	f.Fuzz(func(t *testing.T, a, b float64) {
-		if math.IsInf(a, 0) || math.IsNaN(a) || !(math.Abs(b) <= 1e300) {
-			return
-		}
-		x := Number{a, b}
-		s, c := Sin(x), Cos(x)
-		q := Add(Mul(s, s), Mul(c, c))
-		if math.Abs(q.Real-1) > 0x1p-50 {
-			t.Errorf("sin²+cos² at %v: real %v", x, q.Real)
-		}
-		if math.Abs(q.Eps) > 0x1p-50*math.Abs(b) {
-			t.Errorf("sin²+cos² at %v: ε %v", x, q.Eps)
-		}
-	})
-}

@@ -1,5 +1,7 @@
 package hyperdual
 
+import "github.com/dualgrad/dualgrad/internal/realfn"
+
 // Add returns x + y.
 func Add(x, y Number) Number {
 	return Number{x.Real + y.Real, x.E1 + y.E1, x.E2 + y.E2, x.E12 + y.E12}
@@ -21,7 +23,7 @@ func Neg(x Number) Number {
 //
 //	Scale(±Inf, x) = ±Inf·x.Real with 0 in every part whose tangent is exactly zero
 func Scale(f float64, x Number) Number {
-	return Number{f * x.Real, tangent(f, x.E1), tangent(f, x.E2), tangent(f, x.E12)}
+	return Number{f * x.Real, realfn.Tangent(f, x.E1), realfn.Tangent(f, x.E2), realfn.Tangent(f, x.E12)}
 }
 
 // Mul returns x·y.
@@ -41,17 +43,18 @@ func Mul(x, y Number) Number {
 		// A NaN may come from 0·∞ in a term with a zero tangent factor.
 		return mulSlow(x, y)
 	}
+	// Without a NaN, E1 and E2 are realfn.ProdTangent's values.
 	return r
 }
 
 func mulSlow(x, y Number) Number {
 	return Number{
 		Real: x.Real * y.Real,
-		E1:   tangent(x.Real, y.E1) + tangent(y.Real, x.E1),
-		E2:   tangent(x.Real, y.E2) + tangent(y.Real, x.E2),
-		E12: tangent(x.Real, y.E12) +
+		E1:   realfn.ProdTangent(x.Real, x.E1, y.Real, y.E1),
+		E2:   realfn.ProdTangent(x.Real, x.E2, y.Real, y.E2),
+		E12: realfn.Tangent(x.Real, y.E12) +
 			(mixed(1, x.E1, y.E2) + mixed(1, x.E2, y.E1)) +
-			tangent(y.Real, x.E12),
+			realfn.Tangent(y.Real, x.E12),
 	}
 }
 
@@ -69,33 +72,33 @@ func Div(x, y Number) Number {
 	q1 := (x.E1 - q*y.E1) / v
 	q2 := (x.E2 - q*y.E2) / v
 	q12 := (x.E12 - q*y.E12 - (q1*y.E2 + q2*y.E1)) / v
-	if q1 != q1 || q2 != q2 || q12 != q12 {
+	// x − x is NaN for ±Inf and NaN: an infinite first-order part may come
+	// from q·y′ overflowing, which divSlow avoids.
+	if q1-q1 != 0 || q2-q2 != 0 || q12 != q12 {
 		return divSlow(x, y)
 	}
 	return Number{q, q1, q2, q12}
 }
 
-// divSlow evaluates Div term by term with the zero-tangent rule. The partials
-// of u/v are 1/v and −q/v; the second partials 0, −1/v² and 2q/v². The zero
-// ∂²/∂u² is left out rather than multiplied, so an infinite tangent of x
-// divided by a constant stays infinite instead of becoming NaN.
+// divSlow evaluates Div's recurrence with the zero-tangent rule in every
+// product and quotient (realfn.Tangent, realfn.Ratio, and mixed for the
+// cross terms q₁y₂ + q₂y₁, whose factors are first-order parts), so a term
+// with an exactly zero tangent factor contributes 0 even where q or 1/y is
+// infinite;
+// the first-order parts are realfn.QuoTangent's, which also avoids an
+// overflow of q·y′. Like the fast path it never forms 1/y², so an infinite
+// tangent meets no underflowed second partial.
 func divSlow(x, y Number) Number {
 	v := y.Real
 	q := x.Real / v
-	r := 1 / v
-	fv := -q * r
-	fuv, fvv := -r*r, -2*fv*r
-	return Number{
-		Real: q,
-		E1:   tangent(r, x.E1) + tangent(fv, y.E1),
-		E2:   tangent(r, x.E2) + tangent(fv, y.E2),
-		E12: tangent(r, x.E12) + tangent(fv, y.E12) +
-			(mixed(fuv, x.E1, y.E2) + mixed(fuv, x.E2, y.E1)) +
-			mixed(fvv, y.E1, y.E2),
-	}
+	q1 := realfn.QuoTangent(q, x.E1, v, y.E1)
+	q2 := realfn.QuoTangent(q, x.E2, v, y.E2)
+	cross := mixed(1, q1, y.E2) + mixed(1, q2, y.E1)
+	return Number{q, q1, q2, realfn.Ratio(x.E12-realfn.Tangent(q, y.E12)-cross, v)}
 }
 
-// Inv returns 1/x.
+// Inv returns 1/x. The derivative parts come from Div's recurrence with
+// x = 1: q′ = −(q·x′)/x, which never forms x².
 //
 // Special cases are:
 //
@@ -105,11 +108,22 @@ func divSlow(x, y Number) Number {
 func Inv(x Number) Number {
 	v := x.Real
 	q := 1 / v
-	q1 := -(q * x.E1) * q
-	q2 := -(q * x.E2) * q
-	q12 := -(q*x.E12 + (q1*x.E2 + q2*x.E1)) * q
+	q1 := -(q * x.E1) / v
+	q2 := -(q * x.E2) / v
+	q12 := -(q*x.E12 + (q1*x.E2 + q2*x.E1)) / v
 	if q1 != q1 || q2 != q2 || q12 != q12 {
-		return chain(x, q, -q*q, 2*q*q*q)
+		return invSlow(x)
 	}
 	return Number{q, q1, q2, q12}
+}
+
+// invSlow evaluates Inv's recurrence with the zero-tangent rule in every
+// product and quotient, like divSlow.
+func invSlow(x Number) Number {
+	v := x.Real
+	q := 1 / v
+	q1 := realfn.InvTangent(q, v, x.E1)
+	q2 := realfn.InvTangent(q, v, x.E2)
+	cross := mixed(1, q1, x.E2) + mixed(1, q2, x.E1)
+	return Number{q, q1, q2, realfn.Ratio(-(realfn.Tangent(q, x.E12) + cross), v)}
 }

@@ -32,7 +32,9 @@ var hotFuncs = []struct {
 }
 
 func BenchmarkMul(b *testing.B) { benchBinary(b, Mul) }
+
 func BenchmarkDiv(b *testing.B) { benchBinary(b, Div) }
+
 func BenchmarkPow(b *testing.B) { benchBinary(b, Pow) }
 
 // benchBinary accumulates f(x, y) so the calls cannot be hoisted or removed
@@ -47,14 +49,22 @@ func benchBinary(b *testing.B, f func(x, y Number) Number) {
 	benchSink = s
 }
 
-func BenchmarkExp(b *testing.B)      { benchUnary(b, Exp) }
-func BenchmarkTanh(b *testing.B)     { benchUnary(b, Tanh) }
-func BenchmarkSigmoid(b *testing.B)  { benchUnary(b, Sigmoid) }
+func BenchmarkExp(b *testing.B) { benchUnary(b, Exp) }
+
+func BenchmarkTanh(b *testing.B) { benchUnary(b, Tanh) }
+
+func BenchmarkSigmoid(b *testing.B) { benchUnary(b, Sigmoid) }
+
 func BenchmarkSoftplus(b *testing.B) { benchUnary(b, Softplus) }
-func BenchmarkErf(b *testing.B)      { benchUnary(b, Erf) }
-func BenchmarkSin(b *testing.B)      { benchUnary(b, Sin) }
-func BenchmarkLog(b *testing.B)      { benchUnary(b, Log) }
-func BenchmarkSqrt(b *testing.B)     { benchUnary(b, Sqrt) }
+
+func BenchmarkErf(b *testing.B) { benchUnary(b, Erf) }
+
+func BenchmarkSin(b *testing.B) { benchUnary(b, Sin) }
+
+func BenchmarkLog(b *testing.B) { benchUnary(b, Log) }
+
+func BenchmarkSqrt(b *testing.B) { benchUnary(b, Sqrt) }
+
 func BenchmarkPowReal(b *testing.B) {
 	benchUnary(b, func(x Number) Number { return PowReal(x, 2.5) })
 }

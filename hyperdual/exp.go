@@ -1,9 +1,9 @@
 package hyperdual
 
-import "math"
+import "github.com/dualgrad/dualgrad/internal/realfn"
 
 // Exp returns eˣ. Where eᵃ overflows or underflows but eᵃ·b does not, the
-// derivative parts are evaluated as (e^(a/2)·b)·e^(a/2), so they stay right
+// derivative parts are evaluated as e^(a/2)·(e^(a/2)·b), so they stay right
 // and finite.
 //
 // Special cases are:
@@ -13,12 +13,7 @@ import "math"
 //	Exp(x) = +Inf with finite derivative parts where math.Exp(a) overflows but math.Exp(a/2) does not, for small enough tangents
 //	Exp(NaN) = NaN
 func Exp(x Number) Number {
-	a := x.Real
-	e := math.Exp(a)
-	if e >= minNormal && e <= math.MaxFloat64 {
-		return chain(x, e, e, e)
-	}
-	return scaledChain(x, e, math.Exp(a/2), 1, 1)
+	return x.chain(realfn.Exp(x.Real))
 }
 
 // Exp2 returns 2ˣ. The derivatives are ln2·2ᵃ and ln²2·2ᵃ, evaluated like
@@ -31,15 +26,8 @@ func Exp(x Number) Number {
 //	Exp2(x) = +Inf with finite derivative parts for 1024 ≤ a < 2048 and small enough tangents
 //	Exp2(NaN) = NaN
 func Exp2(x Number) Number {
-	a := x.Real
-	e := math.Exp2(a)
-	if e >= minNormal && e <= math.MaxFloat64 {
-		return chain(x, e, math.Ln2*e, ln2Sq*e)
-	}
-	return scaledChain(x, e, math.Exp2(a/2), math.Ln2, ln2Sq)
+	return x.chain(realfn.Exp2(x.Real))
 }
-
-const ln2Sq = math.Ln2 * math.Ln2
 
 // Expm1 returns eˣ − 1, accurate near 0. The derivatives are eᵃ, evaluated
 // like Exp's.
@@ -51,32 +39,48 @@ const ln2Sq = math.Ln2 * math.Ln2
 //	Expm1(x) = +Inf with finite derivative parts where math.Exp(a) overflows but math.Exp(a/2) does not, for small enough tangents
 //	Expm1(NaN) = NaN
 func Expm1(x Number) Number {
-	a := x.Real
-	e := math.Exp(a)
-	if e >= minNormal && e <= math.MaxFloat64 {
-		return chain(x, math.Expm1(a), e, e)
-	}
-	return scaledChain(x, math.Expm1(a), math.Exp(a/2), 1, 1)
+	return x.chain(realfn.Expm1(x.Real))
 }
 
-// scaledChain is chain for f′ = k1·h² and f″ = k2·h², where h² overflows or
-// underflows but the derivative parts may not: each is computed as (h·t)·h.
-func scaledChain(x Number, f, h, k1, k2 float64) Number {
-	return Number{
-		Real: f,
-		E1:   scaledTangent(h, k1*x.E1),
-		E2:   scaledTangent(h, k1*x.E2),
-		// (h·b)(h·c) rather than h·(b·c)·h: b·c may overflow where the
-		// product does not.
-		E12: scaledTangent(h, k1*x.E12) + mixed(k2, tangent(h, x.E1), tangent(h, x.E2)),
-	}
+// Log returns the natural logarithm of x. The derivative parts are b/a, c/a
+// and d/a − (b/a)(c/a), which never form 1/a², so they do not overflow where
+// the result is representable.
+//
+// Special cases are:
+//
+//	Log(+Inf) = +Inf; f′ = 0, f″ = −0
+//	Log(±0) = −Inf; f′ = +Inf, f″ = −Inf
+//	Log(x) = NaN; f′ = f″ = NaN for x < 0
+//	Log(NaN) = NaN
+func Log(x Number) Number {
+	return x.chain(realfn.Log(x.Real))
 }
 
-// scaledTangent returns h·t·h, and t itself when t is ±0, even if h is not
-// finite.
-func scaledTangent(h, t float64) float64 {
-	if t == 0 {
-		return t
-	}
-	return h * t * h
+// Log2 returns the binary logarithm of x, Log(x)/ln 2 in the derivative
+// parts.
+//
+// Special cases are as for Log.
+func Log2(x Number) Number {
+	return x.chain(realfn.Log2(x.Real))
+}
+
+// Log10 returns the decimal logarithm of x, Log(x)/ln 10 in the derivative
+// parts.
+//
+// Special cases are as for Log.
+func Log10(x Number) Number {
+	return x.chain(realfn.Log10(x.Real))
+}
+
+// Log1p returns log(1+x), accurate near 0. The derivatives are 1/(1+a) and
+// −1/(1+a)².
+//
+// Special cases are:
+//
+//	Log1p(+Inf) = +Inf; f′ = 0, f″ = −0
+//	Log1p(−1) = −Inf; f′ = +Inf, f″ = −Inf
+//	Log1p(x) = NaN; f′ = f″ = NaN for x < −1
+//	Log1p(NaN) = NaN
+func Log1p(x Number) Number {
+	return x.chain(realfn.Log1p(x.Real))
 }

@@ -1,12 +1,14 @@
 package hyperdual
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Finite-difference tolerances, relative to max(1, |f|, |f′|, |f″|). The
@@ -112,4 +114,15 @@ func TestFDStepErrorTable(t *testing.T) {
 	if errs[7] < 100*errs[best] {
 		t.Errorf("error at h = 1e-8 is %.3g, want round-off to dominate (> 100 × %.3g)", errs[7], errs[best])
 	}
+}
+
+var sprintf = fmt.Sprintf
+
+// fdHessian returns gonum's central-difference Hessian of f at x, with step
+// 1e-4 rather than the default √6e-6 ≈ 2.4e-3, which balances truncation
+// and round-off for second differences.
+func fdHessian(f func([]float64) float64, x []float64) *mat.SymDense {
+	var h mat.SymDense
+	fd.Hessian(&h, f, x, &fd.Settings{Formula: fd.Central, Step: 1e-4})
+	return &h
 }

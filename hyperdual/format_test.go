@@ -3,6 +3,7 @@ package hyperdual
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -41,5 +42,32 @@ func TestFormat(t *testing.T) {
 	}
 	if got, want := fmt.Sprint([]Number{x, neg}), "[(1+2ε₁+3ε₂+4ε₁ε₂) (-1.5-2ε₁+0.25ε₂-4e-20ε₁ε₂)]"; got != want {
 		t.Errorf("Sprint of a slice = %q, want %q", got, want)
+	}
+}
+
+// TestStringIsV checks that String agrees with %v, the fmt route, at special
+// values and at random values of every magnitude.
+func TestStringIsV(t *testing.T) {
+	for _, tc := range []struct {
+		x    Number
+		want string
+	}{
+		{Number{nan, math.Copysign(nan, -1), inf, -inf}, "(NaN+NaNε₁+Infε₂-Infε₁ε₂)"},
+		{Number{-inf, negZero, 0, 1e21}, "(-Inf-0ε₁+0ε₂+1e+21ε₁ε₂)"},
+		{Number{0.1, -1.0 / 3, 1e-7, 5e-324}, "(0.1-0.3333333333333333ε₁+1e-07ε₂+5e-324ε₁ε₂)"},
+	} {
+		if got := tc.x.String(); got != tc.want {
+			t.Errorf("String(%#v) = %q, want %q", tc.x, got, tc.want)
+		}
+	}
+	rnd := rand.New(rand.NewPCG(2, 7))
+	for range 1000 {
+		x := Number{
+			math.Float64frombits(rnd.Uint64()), math.Float64frombits(rnd.Uint64()),
+			math.Float64frombits(rnd.Uint64()), math.Float64frombits(rnd.Uint64()),
+		}
+		if got, want := x.String(), fmt.Sprintf("%v", x); got != want {
+			t.Errorf("String() = %q, %%v gives %q", got, want)
+		}
 	}
 }

@@ -1,10 +1,11 @@
 package hyperdual
 
-import "math"
+import "github.com/dualgrad/dualgrad/internal/realfn"
 
 // Sinh returns the hyperbolic sine of x. The derivatives are cosh a and
-// sinh a; where they overflow they are evaluated like Exp's, so the
-// derivative parts stay finite whenever they are representable.
+// sinh a; where they overflow they are evaluated like Exp's, with
+// cosh a = |sinh a| = e^|a|/2, so the derivative parts stay finite whenever
+// they are representable.
 //
 // Special cases are:
 //
@@ -13,14 +14,7 @@ import "math"
 //	Sinh(x) = ±Inf with finite derivative parts where math.Cosh(a) overflows but math.Exp(|a|/2) does not, for small enough tangents
 //	Sinh(NaN) = NaN
 func Sinh(x Number) Number {
-	a := x.Real
-	s, c := math.Sinh(a), math.Cosh(a)
-	if c > math.MaxFloat64 {
-		// math.Cosh overflows from |a| ≈ 709.44 on amd64 (710.48 elsewhere),
-		// where cosh a = sinh |a| = e^|a|/2 to full precision.
-		return scaledChain(x, s, math.Exp(math.Abs(a)/2), 0.5, math.Copysign(0.5, a))
-	}
-	return chain(x, s, c, s)
+	return x.chain(realfn.Sinh(x.Real))
 }
 
 // Cosh returns the hyperbolic cosine of x. The derivatives are sinh a and
@@ -33,12 +27,7 @@ func Sinh(x Number) Number {
 //	Cosh(x) = +Inf with finite derivative parts where math.Cosh(a) overflows but math.Exp(|a|/2) does not, for small enough tangents
 //	Cosh(NaN) = NaN
 func Cosh(x Number) Number {
-	a := x.Real
-	s, c := math.Sinh(a), math.Cosh(a)
-	if c > math.MaxFloat64 {
-		return scaledChain(x, c, math.Exp(math.Abs(a)/2), math.Copysign(0.5, a), 0.5)
-	}
-	return chain(x, c, s, c)
+	return x.chain(realfn.Cosh(x.Real))
 }
 
 // Tanh returns the hyperbolic tangent of x. The derivatives are sech²a and
@@ -52,11 +41,7 @@ func Cosh(x Number) Number {
 //	Tanh(±Inf) = ±1; f′ = 0, f″ = ∓0
 //	Tanh(NaN) = NaN
 func Tanh(x Number) Number {
-	a := x.Real
-	t := math.Tanh(a)
-	e := math.Exp(-2 * math.Abs(a))
-	d1 := 4 * e / ((1 + e) * (1 + e))
-	return chain(x, t, d1, -2*t*d1)
+	return x.chain(realfn.Tanh(x.Real))
 }
 
 // Asinh returns the inverse hyperbolic sine of x. The derivatives are
@@ -69,11 +54,7 @@ func Tanh(x Number) Number {
 //	Asinh(±Inf) = ±Inf; f′ = f″ = 0
 //	Asinh(NaN) = NaN
 func Asinh(x Number) Number {
-	a := x.Real
-	d1 := 1 / math.Hypot(1, a)
-	// f″/f′² = −a/√(1+a²), in [−1, 1]. At ±Inf it is NaN, but it multiplies
-	// first-order parts that are zero there.
-	return chainRatio(x, math.Asinh(a), d1, -a*d1)
+	return x.chain(realfn.Asinh(x.Real))
 }
 
 // Acosh returns the inverse hyperbolic cosine of x. The derivatives are
@@ -87,11 +68,7 @@ func Asinh(x Number) Number {
 //	Acosh(x) = NaN; f′ = f″ = NaN for x < 1
 //	Acosh(NaN) = NaN
 func Acosh(x Number) Number {
-	a := x.Real
-	d1 := 1 / (math.Sqrt(a-1) * math.Sqrt(a+1))
-	// f″/f′² = −a/√(a²−1), near −1 for large a; at +Inf it is NaN, but it
-	// multiplies first-order parts that are zero there.
-	return chainRatio(x, math.Acosh(a), d1, -a*d1)
+	return x.chain(realfn.Acosh(x.Real))
 }
 
 // Atanh returns the inverse hyperbolic tangent of x. The derivatives are
@@ -104,11 +81,5 @@ func Acosh(x Number) Number {
 //	Atanh(x) = NaN; f′ = f″ = NaN for |x| > 1
 //	Atanh(NaN) = NaN
 func Atanh(x Number) Number {
-	a := x.Real
-	d1 := math.NaN()
-	if math.Abs(a) <= 1 {
-		d1 = 1 / ((1 - a) * (1 + a))
-	}
-	// f″/f′² = 2a.
-	return chainRatio(x, math.Atanh(a), d1, 2*a)
+	return x.chain(realfn.Atanh(x.Real))
 }

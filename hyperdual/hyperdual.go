@@ -1,49 +1,10 @@
-// Package hyperdual implements hyper-dual numbers a + bε₁ + cε₂ + dε₁ε₂ with
-// ε₁² = ε₂² = 0 and ε₁ε₂ ≠ 0, which carry a value, two first derivatives and
-// a mixed second derivative through a computation exactly: there is no step
-// size and no truncation error, only floating-point rounding.
-//
-// For a twice-differentiable f, every unary function in this package computes
-//
-//	f(a + bε₁ + cε₂ + dε₁ε₂) = f(a) + f′(a)(bε₁ + cε₂ + dε₁ε₂) + f″(a)·b·c·ε₁ε₂,
-//
-// the Taylor series of f at a, which stops after the ε₁ε₂ term. Seeding the
-// variable x as Var(x) = x + ε₁ + ε₂ makes the E1 and E2 parts of a result
-// the derivative and its E12 part the second derivative; seeding x_i with ε₁
-// and x_j with ε₂ gives the mixed partial ∂²f/∂x_i∂x_j. Derivative2,
-// Gradient and Hessian do this for user code written against this package.
-// Binary functions apply the two-variable Taylor series in the same way.
-//
-// # Real parts
-//
-// The real part of every result equals the corresponding function of package
-// math applied to the real parts, bit for bit, wherever math has that function.
-//
-// # Zero tangents
-//
-// A derivative term whose tangent factor (b, c, d or the product b·c) is
-// exactly zero contributes exactly zero, even where the derivative is
-// infinite or NaN. Constants therefore never poison a computation with NaN
-// from 0·∞: Sqrt(0) = 0 with zero derivative parts, while Sqrt(0+ε₁) has
-// E1 = +Inf and E2 = E12 = 0. Where the derivative is finite the term is the
-// IEEE product, so a signed zero keeps its sign. Outside a function's domain,
-// where the real part is NaN, nonzero tangents give NaN derivative parts.
-//
-// # Kinks
-//
-// Non-differentiable points follow PyTorch's conventions: Abs′(0) = Abs″(0) = 0;
-// Max and Min compare real parts only, and at a tie they split the derivative
-// evenly, ½ to each argument; Hypot at the origin has derivatives 0, like Abs
-// and torch.linalg.vector_norm.
-//
-// # Special cases
-//
-// Special-case tables give the real part and, where the derivatives are not
-// the finite values of the formula, f′(a) and f″(a). The ε parts follow from
-// these by the expansion above and the zero-tangent rule.
 package hyperdual
 
-import "math"
+import (
+	"math"
+
+	"github.com/dualgrad/dualgrad/internal/realfn"
+)
 
 // Number is the hyper-dual number Real + E1·ε₁ + E2·ε₂ + E12·ε₁ε₂. The zero
 // value is the constant 0.
@@ -58,52 +19,72 @@ func Var(x float64) Number { return Number{Real: x, E1: 1, E2: 1} }
 // Const returns x with zero derivative parts, a constant.
 func Const(x float64) Number { return Number{Real: x} }
 
-// minNormal is the smallest positive normal float64.
-const minNormal = 0x1p-1022
+// chain returns f(x) for the jet j and mode m of a unary f at x.Real, as
+// its kernel in package realfn gives them (x.chain(realfn.F(x.Real))):
+//
+//	f(a) + f′(a)(bε₁ + cε₂ + dε₁ε₂) + f″(a)·b·c·ε₁ε₂.
+//
+// It is the one chain-rule helper every unary function except the
+// arithmetic ones goes through. The tangents are prescaled as m says; each
+// term is formed with the zero-tangent rule (realfn.Tangent,
+// realfn.Prescale.Term, mixed), so an infinite derivative never turns an
+// absent tangent into NaN.
+// The second-order term is f″·b·c (Plain), or k·(f′b)·(f′c) with
+// k = f″/f′² (Relative), which stays right where f′ and the first-order
+// parts are representable though f″ or b·c are not; a Linear jet has none,
+// and a Constant one has zero derivative parts whatever the tangents.
+func (x Number) chain(j realfn.Jet, m realfn.Mode) Number {
+	if m.Form == realfn.Constant {
+		return Number{Real: j.F}
+	}
+	// b, c and d are the prescaled tangents.
+	b, c, d := x.E1, x.E2, x.E12
+	var e1, e2, e12 float64
+	if p := m.Pre; p.None() {
+		e1, e2, e12 = realfn.Tangent(j.D1, b), realfn.Tangent(j.D1, c), realfn.Tangent(j.D1, d)
+	} else {
+		b, c, d = p.Apply(b), p.Apply(c), p.Apply(d)
+		e1, e2, e12 = p.Term(j.D1, x.E1, b), p.Term(j.D1, x.E2, c), p.Term(j.D1, x.E12, d)
+	}
+	switch m.Form {
+	case realfn.Plain:
+		e12 += mixed(j.D2, b, c)
+	case realfn.Relative:
+		e12 += mixed(j.D2, e1, e2)
+	}
+	return Number{j.F, e1, e2, e12}
+}
 
-// chain returns f(x) given f(x.Real) = f, f′(x.Real) = d1 and f″(x.Real) = d2.
-func chain(x Number, f, d1, d2 float64) Number {
+// chain2 returns f(x, y) for the partials g and h of a binary f at
+// (x.Real, y.Real), for tangents prescaled by p: the two-variable series with
+// the partials fx, fy, fxx, fxy and fyy. The two
+// cross terms are added as one pair so that swapping the ε₁ and ε₂ seeds
+// swaps E1 and E2 and leaves E12 identical bit for bit.
+func chain2(x, y Number, g realfn.Grad, h realfn.Hess, p realfn.Prescale) Number {
+	if !p.None() {
+		// First-order terms from the raw tangents, by Term; the
+		// second-order ones from the prescaled tangents.
+		x1, x2, x12 := p.Apply(x.E1), p.Apply(x.E2), p.Apply(x.E12)
+		y1, y2, y12 := p.Apply(y.E1), p.Apply(y.E2), p.Apply(y.E12)
+		return Number{
+			Real: g.F,
+			E1:   p.Term(g.Fx, x.E1, x1) + p.Term(g.Fy, y.E1, y1),
+			E2:   p.Term(g.Fx, x.E2, x2) + p.Term(g.Fy, y.E2, y2),
+			E12: p.Term(g.Fx, x.E12, x12) + p.Term(g.Fy, y.E12, y12) +
+				mixed(h.Fxx, x1, x2) +
+				(mixed(h.Fxy, x1, y2) + mixed(h.Fxy, x2, y1)) +
+				mixed(h.Fyy, y1, y2),
+		}
+	}
 	return Number{
-		Real: f,
-		E1:   tangent(d1, x.E1),
-		E2:   tangent(d1, x.E2),
-		E12:  tangent(d1, x.E12) + mixed(d2, x.E1, x.E2),
+		Real: g.F,
+		E1:   realfn.Tangent(g.Fx, x.E1) + realfn.Tangent(g.Fy, y.E1),
+		E2:   realfn.Tangent(g.Fx, x.E2) + realfn.Tangent(g.Fy, y.E2),
+		E12: realfn.Tangent(g.Fx, x.E12) + realfn.Tangent(g.Fy, y.E12) +
+			mixed(h.Fxx, x.E1, x.E2) +
+			(mixed(h.Fxy, x.E1, y.E2) + mixed(h.Fxy, x.E2, y.E1)) +
+			mixed(h.Fyy, y.E1, y.E2),
 	}
-}
-
-// chainRatio returns f(x) given f(x.Real) = f, f′(x.Real) = d1 and the ratio
-// k = f″/f′² at x.Real. Writing the second-order term as k·(f′b)·(f′c) keeps
-// it right wherever f′, k and the first-order parts are representable, even
-// where f″ or b·c are not: for asinh at 1e200, f″ = −1e-400 underflows but
-// k = −1. It suits functions whose f′ has no zeros.
-func chainRatio(x Number, f, d1, k float64) Number {
-	e1, e2 := tangent(d1, x.E1), tangent(d1, x.E2)
-	return Number{f, e1, e2, tangent(d1, x.E12) + mixed(k, e1, e2)}
-}
-
-// chain2 returns f(x, y) given the value f and the partial derivatives fx, fy,
-// fxx, fxy and fyy at (x.Real, y.Real). The two cross terms are added as one
-// pair so that swapping the ε₁ and ε₂ seeds swaps E1 and E2 and leaves E12
-// identical bit for bit.
-func chain2(x, y Number, f, fx, fy, fxx, fxy, fyy float64) Number {
-	return Number{
-		Real: f,
-		E1:   tangent(fx, x.E1) + tangent(fy, y.E1),
-		E2:   tangent(fx, x.E2) + tangent(fy, y.E2),
-		E12: tangent(fx, x.E12) + tangent(fy, y.E12) +
-			mixed(fxx, x.E1, x.E2) +
-			(mixed(fxy, x.E1, y.E2) + mixed(fxy, x.E2, y.E1)) +
-			mixed(fyy, y.E1, y.E2),
-	}
-}
-
-// tangent returns d·t, except that it is 0 when t is ±0 and d is not finite.
-func tangent(d, t float64) float64 {
-	p := d * t
-	if p != p && t == 0 {
-		return 0
-	}
-	return p
 }
 
 // mixed returns d·b·c, the second-order term of the expansion. It is 0 when b

@@ -1,10 +1,11 @@
 package hyperdual
 
-import "math"
+import "github.com/dualgrad/dualgrad/internal/realfn"
 
 // Abs returns the absolute value of x. Away from 0 it returns x or −x
 // unchanged in every part; at the kink a = ±0 every derivative is 0,
-// PyTorch's convention.
+// PyTorch's convention. At NaN the derivatives are NaN, where PyTorch's are
+// 0 (torch.sgn(NaN) is 0).
 //
 // Special cases are:
 //
@@ -12,20 +13,14 @@ import "math"
 //	Abs(±Inf) = +Inf; f′ = ±1, f″ = 0
 //	Abs(NaN) = NaN; f′ = f″ = NaN
 func Abs(x Number) Number {
-	a := x.Real
-	switch {
-	case a > 0:
-		return x
-	case a < 0:
-		return Neg(x)
-	case a == 0:
-		return Number{0, 0 * x.E1, 0 * x.E2, 0 * x.E12}
-	}
-	return chain(x, math.Abs(a), math.NaN(), math.NaN())
+	return x.chain(realfn.Abs(x.Real))
 }
 
 // Max returns the larger of x and y, comparing real parts only. At a tie the
 // derivative is split evenly, ½ to each argument, as in PyTorch's maximum.
+// Where a real part is NaN the result follows math.Max: the +Inf argument if
+// there is one, else NaN with NaN partials; PyTorch's maximum is NaN there
+// and passes the whole gradient to both arguments.
 //
 // Special cases are:
 //
@@ -33,20 +28,15 @@ func Abs(x Number) Number {
 //	Max(x, y) = x where x.Real = +Inf and y.Real is NaN, and likewise with x and y exchanged
 //	Max(x, y) = NaN; partials NaN, where either real part is NaN and neither is +Inf
 func Max(x, y Number) Number {
-	a, c := x.Real, y.Real
-	switch {
-	case a > c, math.IsInf(a, 1) && c != c:
-		return x
-	case a < c, math.IsInf(c, 1) && a != a:
-		return y
-	case a == c:
-		return tie(math.Max(a, c), x, y)
-	}
-	return unordered(x, y)
+	m, side := realfn.Max(x.Real, y.Real)
+	return Number{m, side.Mix(x.E1, y.E1), side.Mix(x.E2, y.E2), side.Mix(x.E12, y.E12)}
 }
 
 // Min returns the smaller of x and y, comparing real parts only. At a tie the
 // derivative is split evenly, ½ to each argument, as in PyTorch's minimum.
+// Where a real part is NaN the result follows math.Min: the −Inf argument if
+// there is one, else NaN with NaN partials; PyTorch's minimum is NaN there
+// and passes the whole gradient to both arguments.
 //
 // Special cases are:
 //
@@ -54,30 +44,6 @@ func Max(x, y Number) Number {
 //	Min(x, y) = x where x.Real = −Inf and y.Real is NaN, and likewise with x and y exchanged
 //	Min(x, y) = NaN; partials NaN, where either real part is NaN and neither is −Inf
 func Min(x, y Number) Number {
-	a, c := x.Real, y.Real
-	switch {
-	case a < c, math.IsInf(a, -1) && c != c:
-		return x
-	case a > c, math.IsInf(c, -1) && a != a:
-		return y
-	case a == c:
-		return tie(math.Min(a, c), x, y)
-	}
-	return unordered(x, y)
-}
-
-// tie returns m with the mean of the derivative parts of x and y.
-func tie(m float64, x, y Number) Number {
-	return Number{m, x.E1/2 + y.E1/2, x.E2/2 + y.E2/2, x.E12/2 + y.E12/2}
-}
-
-// unordered returns NaN with NaN partials applied to the tangents of x and y.
-func unordered(x, y Number) Number {
-	nan := math.NaN()
-	return Number{
-		Real: nan,
-		E1:   tangent(nan, x.E1) + tangent(nan, y.E1),
-		E2:   tangent(nan, x.E2) + tangent(nan, y.E2),
-		E12:  tangent(nan, x.E12) + tangent(nan, y.E12),
-	}
+	m, side := realfn.Min(x.Real, y.Real)
+	return Number{m, side.Mix(x.E1, y.E1), side.Mix(x.E2, y.E2), side.Mix(x.E12, y.E12)}
 }

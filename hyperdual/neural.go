@@ -1,10 +1,6 @@
 package hyperdual
 
-import (
-	"math"
-
-	"github.com/dualgrad/dualgrad/internal/realfn"
-)
+import "github.com/dualgrad/dualgrad/internal/realfn"
 
 // Sigmoid returns the logistic function σ(x) = 1/(1+e⁻ˣ). It never overflows:
 // σ and 1−σ are each evaluated from e^(−|a|) ≤ 1. The derivatives are
@@ -18,10 +14,7 @@ import (
 //	Sigmoid(−Inf) = 0; f′ = 0, f″ = 0
 //	Sigmoid(NaN) = NaN
 func Sigmoid(x Number) Number {
-	a := x.Real
-	s, sc := realfn.Logistic(a)
-	d1 := s * sc
-	return chain(x, s, d1, d1*oneMinus2Sigma(a, s, sc))
+	return x.chain(realfn.Sigmoid(x.Real))
 }
 
 // Softplus returns log(1+eˣ), evaluated as a + log1p(e⁻ᵃ) for a > 0 so that
@@ -35,24 +28,5 @@ func Sigmoid(x Number) Number {
 //	Softplus(−Inf) = 0; f′ = 0, f″ = 0
 //	Softplus(NaN) = NaN
 func Softplus(x Number) Number {
-	a := x.Real
-	var f float64
-	if a > 0 {
-		f = a + math.Log1p(math.Exp(-a))
-	} else {
-		f = math.Log1p(math.Exp(a))
-	}
-	s, sc := realfn.Logistic(a)
-	return chain(x, f, s, s*sc)
-}
-
-// oneMinus2Sigma returns 1 − 2σ(a) = (1−σ) − σ. For |a| < ½ the two terms
-// are close to ½ and their difference cancels, so it uses the identity
-// 1 − 2σ(a) = −tanh(a/2) there; elsewhere the difference exceeds tanh(¼) and
-// loses at most a few ulps.
-func oneMinus2Sigma(a, s, sc float64) float64 {
-	if math.Abs(a) < 0.5 {
-		return -math.Tanh(a / 2)
-	}
-	return sc - s
+	return x.chain(realfn.Softplus(x.Real))
 }

@@ -1,10 +1,6 @@
 package hyperdual
 
-import (
-	"math"
-
-	"github.com/dualgrad/dualgrad/internal/realfn"
-)
+import "github.com/dualgrad/dualgrad/internal/realfn"
 
 // Erf returns the error function of x. The derivatives are (2/√π)·e^(−a²)
 // and −2a·(2/√π)·e^(−a²).
@@ -15,9 +11,7 @@ import (
 //	Erf(±Inf) = ±1; f′ = 0, f″ = ∓0
 //	Erf(NaN) = NaN
 func Erf(x Number) Number {
-	a := x.Real
-	d1 := 2 / math.SqrtPi * realfn.Gauss(a)
-	return chain(x, math.Erf(a), d1, -2*gaussSlope(a)*d1)
+	return x.chain(realfn.Erf(x.Real))
 }
 
 // Erfc returns the complementary error function 1 − erf(x), accurate where
@@ -31,16 +25,5 @@ func Erf(x Number) Number {
 //	Erfc(−Inf) = 2; f′ = −0, f″ = −0
 //	Erfc(NaN) = NaN
 func Erfc(x Number) Number {
-	a := x.Real
-	d1 := -2 / math.SqrtPi * realfn.Gauss(a)
-	return chain(x, math.Erfc(a), d1, -2*gaussSlope(a)*d1)
-}
-
-// gaussSlope returns a, the factor of f″ = −2a·f′, replaced by ±1 at ±Inf:
-// there f′ = 0, and a itself would make f″ NaN rather than ∓0.
-func gaussSlope(a float64) float64 {
-	if math.IsInf(a, 0) {
-		return math.Copysign(1, a)
-	}
-	return a
+	return x.chain(realfn.Erfc(x.Real))
 }

@@ -1,6 +1,6 @@
 package hyperdual
 
-import "math"
+import "github.com/dualgrad/dualgrad/internal/realfn"
 
 // Sin returns the sine of x. The derivatives are cos a and −sin a.
 //
@@ -10,8 +10,7 @@ import "math"
 //	Sin(±Inf) = NaN; f′ = f″ = NaN
 //	Sin(NaN) = NaN
 func Sin(x Number) Number {
-	s, c := math.Sincos(x.Real)
-	return chain(x, s, c, -s)
+	return x.chain(realfn.Sin(x.Real))
 }
 
 // Cos returns the cosine of x. The derivatives are −sin a and −cos a.
@@ -22,8 +21,7 @@ func Sin(x Number) Number {
 //	Cos(±Inf) = NaN; f′ = f″ = NaN
 //	Cos(NaN) = NaN
 func Cos(x Number) Number {
-	s, c := math.Sincos(x.Real)
-	return chain(x, c, -s, -c)
+	return x.chain(realfn.Cos(x.Real))
 }
 
 // Tan returns the tangent of x. The derivatives are 1 + tan²a and
@@ -35,9 +33,7 @@ func Cos(x Number) Number {
 //	Tan(±Inf) = NaN; f′ = f″ = NaN
 //	Tan(NaN) = NaN
 func Tan(x Number) Number {
-	t := math.Tan(x.Real)
-	d1 := 1 + t*t
-	return chain(x, t, d1, 2*t*d1)
+	return x.chain(realfn.Tan(x.Real))
 }
 
 // Asin returns the arcsine of x. The derivatives are 1/√(1−a²) and
@@ -51,11 +47,7 @@ func Tan(x Number) Number {
 //	Asin(x) = NaN; f′ = f″ = NaN for |x| > 1
 //	Asin(NaN) = NaN
 func Asin(x Number) Number {
-	a := x.Real
-	w := (1 - a) * (1 + a)
-	d1 := 1 / math.Sqrt(w)
-	// f″/f′² = a/√(1−a²).
-	return chainRatio(x, math.Asin(a), d1, a*d1)
+	return x.chain(realfn.Asin(x.Real))
 }
 
 // Acos returns the arccosine of x. The derivatives are −1/√(1−a²) and
@@ -68,11 +60,7 @@ func Asin(x Number) Number {
 //	Acos(x) = NaN; f′ = f″ = NaN for |x| > 1
 //	Acos(NaN) = NaN
 func Acos(x Number) Number {
-	a := x.Real
-	w := (1 - a) * (1 + a)
-	d1 := -1 / math.Sqrt(w)
-	// f″/f′² = −a/√(1−a²).
-	return chainRatio(x, math.Acos(a), d1, a*d1)
+	return x.chain(realfn.Acos(x.Real))
 }
 
 // Atan returns the arctangent of x. The derivatives are 1/(1+a²) and
@@ -84,16 +72,15 @@ func Acos(x Number) Number {
 //	Atan(±Inf) = ±π/2; f′ = f″ = 0
 //	Atan(NaN) = NaN
 func Atan(x Number) Number {
-	a := x.Real
-	// f″/f′² = −2a, representable where f″ = −2a/(1+a²)² underflows.
-	return chainRatio(x, math.Atan(a), 1/(1+a*a), -2*a)
+	return x.chain(realfn.Atan(x.Real))
 }
 
 // Atan2 returns the arctangent of y/x, using the signs of the two to
 // determine the quadrant. With r = Hypot(x, y) and (u, v) = (x/r, y/r) the
 // partials with respect to (y, x) are u/r, −v/r and −2uv/r², (v²−u²)/r²,
-// 2uv/r², evaluated without forming r², so they stay finite where it would
-// overflow.
+// 2uv/r², applied to the tangents divided by r without forming r², so they
+// stay finite where it would overflow (where r itself overflows, x and y are
+// scaled down by 4 first).
 //
 // Special cases are:
 //
@@ -101,46 +88,6 @@ func Atan(x Number) Number {
 //	Atan2(y, x) where x.Real or y.Real is ±Inf and neither is NaN: the real part is math.Atan2's; partials 0
 //	Atan2(y, x) where x.Real or y.Real is NaN: NaN, partials NaN
 func Atan2(y, x Number) Number {
-	b, a := y.Real, x.Real
-	f := math.Atan2(b, a)
-	if a != a || b != b {
-		// Checked first: math.Hypot(±Inf, NaN) = +Inf would otherwise give
-		// the zero partials of the infinite case to a NaN real part.
-		nan := math.NaN()
-		return chain2(y, x, f, nan, nan, nan, nan, nan)
-	}
-	r := math.Hypot(a, b)
-	if math.IsInf(r, 1) {
-		if math.IsInf(a, 0) || math.IsInf(b, 0) {
-			// The partials decay as 1/r.
-			return chain2(y, x, f, 0, 0, 0, 0, 0)
-		}
-		// Finite arguments whose modulus overflows: scale both down.
-		a, b = a/4, b/4
-		r = math.Hypot(a, b)
-		u, v := a/r, b/r
-		fy, fx := u/r/4, -v/r/4
-		return chain2(y, x, f, fy, fx, 0, 0, 0)
-	}
-	// The partials are homogeneous of degree −1 and −2 in r, so they are
-	// applied to tangents divided by r: the second partials underflow or
-	// overflow with 1/r² where the parts do not.
-	u, v := a/r, b/r
-	uv := u * v
-	return chain2(shrink(y, r), shrink(x, r), f, u, -v, -2*uv, (v-u)*(v+u), 2*uv)
-}
-
-// shrink returns the tangents of x divided by r, with a zero tangent staying
-// zero even for r = 0.
-func shrink(x Number, r float64) Number {
-	return Number{x.Real, ratio(x.E1, r), ratio(x.E2, r), ratio(x.E12, r)}
-}
-
-// ratio returns t/r, except that it is 0 when t is ±0 and t/r is NaN.
-func ratio(t, r float64) float64 {
-	q := t / r
-	if q != q && t == 0 {
-		return 0
-	}
-	return q
+	g, h, p := realfn.Atan2(y.Real, x.Real)
+	return chain2(y, x, g, h, p)
 }

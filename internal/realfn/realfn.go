@@ -1,55 +1,152 @@
 // Package realfn holds the float64 kernels that package dual and package
-// hyperdual share, so that each numerically delicate formula is written and
-// tested once.
+// hyperdual share, so that every derivative formula is written once and both
+// packages compute the same bits: a dual number's ε part is, bit for bit, the
+// E1 part of the hyper-dual number with the same real part and ε₁ tangent.
+//
+// A unary kernel returns a Jet and a Mode: f(a), the coefficients the chain
+// rule multiplies the tangents by, and how. A binary kernel returns a Grad, a
+// Hess and a Prescale: f, its first and second partials, and what is done to
+// the tangents first. The number packages apply them, each to its own parts,
+// with Tangent, Ratio and Prescale; the files are split by function family
+// like theirs.
 package realfn
 
 import "math"
 
-// Logistic returns σ(a) = 1/(1+e⁻ᵃ) and its complement 1−σ(a) = σ(−a), each
-// computed from e^−|a| ≤ 1, so neither cancels nor overflows.
-func Logistic(a float64) (s, sc float64) {
-	if a >= 0 {
-		e := math.Exp(-a)
-		return 1 / (1 + e), e / (1 + e)
-	}
-	e := math.Exp(a)
-	return e / (1 + e), 1 / (1 + e)
-}
+// minNormal is the smallest positive normal float64.
+const minNormal = 0x1p-1022
 
-// Gauss returns e^(−a²). The rounding error of a² would cost a relative
-// a²·2⁻⁵³ in the result, so the low part lo = a² − fl(a²), recovered exactly
-// with a fused multiply-add, is folded back in as e^(−lo) ≈ 1 − lo (exact to
-// within lo² ≤ 2⁻¹⁰⁶·a⁴).
-func Gauss(a float64) float64 {
-	hi := a * a
-	g := math.Exp(-hi)
-	if g == 0 {
+// Tangent returns d·t, except that it is 0 when t is ±0 and d is not finite:
+// a derivative term whose tangent factor is exactly zero contributes exactly
+// zero. Where d is finite the result is the IEEE product, so a signed zero
+// keeps its sign. It multiplies first and checks only when the product is
+// NaN, which keeps the common path to one multiplication and one comparison.
+func Tangent(d, t float64) float64 {
+	p := d * t
+	if p != p && t == 0 {
 		return 0
 	}
-	lo := math.FMA(a, a, -hi)
-	return g * (1 - lo)
+	return p
 }
 
-// Hypot returns h = √(a²+c²) and its partials u = ∂h/∂a, v = ∂h/∂c, which
-// are the unit direction (a/h, c/h) where that is finite. At the origin, a
-// kink, both are 0; with one infinite argument, ±1 for it and 0 for the
-// other; with both infinite, NaN (the direction is undefined); where only
-// h overflows, the direction of (a/2, c/2). NaN arguments give NaN partials.
-func Hypot(a, c float64) (h, u, v float64) {
-	h = math.Hypot(a, c)
-	switch {
-	case h == 0:
-	case !math.IsInf(h, 1):
-		u, v = a/h, c/h
-	case math.IsInf(a, 0) && math.IsInf(c, 0):
-		u, v = math.NaN(), math.NaN()
-	case math.IsInf(a, 0):
-		u = math.Copysign(1, a)
-	case math.IsInf(c, 0):
-		v = math.Copysign(1, c)
-	default:
-		h2 := math.Hypot(a/2, c/2)
-		u, v = a/2/h2, c/2/h2
+// Ratio returns t/d, except that it is 0 when t is ±0 and d is 0 or NaN: the
+// zero-tangent rule for a tangent divided by a derivative's denominator.
+func Ratio(t, d float64) float64 {
+	q := t / d
+	if q != q && t == 0 {
+		return 0
 	}
-	return h, u, v
+	return q
+}
+
+// Form says how a Jet's second-order coefficient enters the ε₁ε₂ part of
+// f(a + bε₁ + cε₂ + dε₁ε₂) = f(a) + f′(a)(bε₁ + cε₂ + dε₁ε₂) + f″(a)·b·c·ε₁ε₂.
+// Package dual uses only the first-order part and the Constant form.
+type Form uint8
+
+const (
+	// Plain: D2 is f″, and the second-order term is D2·b·c.
+	Plain Form = iota
+	// Relative: D2 is k = f″/f′², and the second-order term is
+	// k·(f′b)·(f′c), formed from the first-order parts. It stays right
+	// where f′ and those parts are representable though f″ or b·c are
+	// not (asinh at 1e200 has f″ = −1e-400 but k = −1); it suits
+	// functions whose f′ has no zeros.
+	Relative
+	// Linear: f″ is identically 0 on a neighbourhood of a, so there is no
+	// second-order term at all, not even 0·b·c (NaN for an infinite b).
+	Linear
+	// Constant: f is constant near a, so every derivative part is exactly
+	// 0, whatever the tangents, infinite and NaN ones included.
+	Constant
+)
+
+// A Prescale is applied to every tangent before a jet's coefficients
+// multiply it: nothing (the zero value), a multiplication by S (Times) or a
+// division by S (Over), each with the zero-tangent rule. It lets a
+// derivative that would overflow, or one that is best applied as a
+// quotient, be applied in two factors.
+type Prescale struct {
+	op uint8
+	S  float64
+}
+
+const (
+	opNone uint8 = iota
+	opTimes
+	opOver
+)
+
+// Times returns the Prescale that multiplies the tangents by s.
+func Times(s float64) Prescale { return Prescale{opTimes, s} }
+
+// Over returns the Prescale that divides the tangents by s.
+func Over(s float64) Prescale { return Prescale{opOver, s} }
+
+// None reports whether p leaves the tangents alone, the common case, for
+// which Apply is the identity and Term(c, t, t) is Tangent(c, t).
+func (p Prescale) None() bool { return p.op == opNone }
+
+// Apply returns the tangent t prescaled by p.
+func (p Prescale) Apply(t float64) float64 {
+	switch p.op {
+	case opTimes:
+		return Tangent(p.S, t)
+	case opOver:
+		return Ratio(t, p.S)
+	}
+	return t
+}
+
+// Term returns the first-order term c·pt of a coefficient c and a tangent t
+// whose prescaled value is pt = p.Apply(t), by Tangent. Where pt overflowed
+// though t is finite (a tangent divided by a tiny S) it returns p.Apply(c·t)
+// instead: for |c| ≤ 1, like Atan2's unit direction, that overflows only if
+// the term does, and a zero coefficient gives 0 rather than 0·∞ = NaN.
+func (p Prescale) Term(c, t, pt float64) float64 {
+	if r := c * pt; r-r == 0 {
+		// Finite, so Tangent's value: the common path, inlined.
+		return r
+	}
+	return p.term(c, t, pt)
+}
+
+func (p Prescale) term(c, t, pt float64) float64 {
+	if p.op == opOver && math.IsInf(pt, 0) && !math.IsInf(t, 0) {
+		return p.Apply(Tangent(c, t))
+	}
+	return Tangent(c, pt)
+}
+
+// A Jet is what the chain rule needs of a unary f at a: f(a) and the
+// coefficients D1 and D2 of the tangents after the Mode's prescale. Without a
+// prescale D1 = f′(a) and D2 = f″(a), or f″/f′² for the Relative form. The
+// prescaled kernels are all Plain: with Times(s), f′ = D1·s and f″ = D2·s²;
+// with Over(s), f′ = D1/s and f″ = D2/s².
+//
+// A unary kernel returns a Jet and a Mode rather than one struct holding
+// both: each is small enough for the compiler to keep in registers, which
+// halves the cost of a call on the number packages' hot paths.
+type Jet struct {
+	F, D1, D2 float64
+}
+
+// A Mode says how a Jet applies: its Form and the Prescale of the tangents.
+// The zero Mode is Plain with no prescale.
+type Mode struct {
+	Form Form
+	Pre  Prescale
+}
+
+// A Grad holds a binary f at (a, c) and its partials with respect to the
+// first (x) and second (y) argument, whatever the function calls them; a
+// Hess holds the second partials. A binary kernel returns both and the
+// Prescale of the tangents they apply to.
+type Grad struct {
+	F, Fx, Fy float64
+}
+
+// A Hess holds the second partials of a binary f; see Grad.
+type Hess struct {
+	Fxx, Fxy, Fyy float64
 }

@@ -87,9 +87,113 @@ func TestHypot(t *testing.T) {
 		{1.5e308, 1.5e308, inf, math.Sqrt2 / 2, math.Sqrt2 / 2}, // only h overflows
 		{nan, 1, nan, nan, nan},
 	} {
-		h, u, v := Hypot(tt.a, tt.c)
+		g, _, _ := Hypot(tt.a, tt.c)
+		h, u, v := g.F, g.Fx, g.Fy
 		if !same(h, tt.h) || !same(u, tt.u) || !same(v, tt.v) {
 			t.Errorf("Hypot(%g, %g) = (%g, %g, %g), want (%g, %g, %g)", tt.a, tt.c, h, u, v, tt.h, tt.u, tt.v)
+		}
+	}
+}
+
+func TestTangentRatio(t *testing.T) {
+	inf, nan, nz := math.Inf(1), math.NaN(), math.Copysign(0, -1)
+	same := func(a, b float64) bool {
+		return a == b && math.Signbit(a) == math.Signbit(b) || a != a && b != b
+	}
+	for _, tt := range []struct{ d, t, tangent, ratio float64 }{
+		{2, 3, 6, 1.5},
+		{inf, 0, 0, 0},     // zero tangent: 0, not 0·∞ or 0/0 ... ratio 0/Inf = 0
+		{nan, nz, 0, 0},    // and not NaN
+		{-2, 0, nz, nz},    // a finite factor keeps the IEEE sign
+		{0, 0, 0, 0},       // 0/0 with a zero tangent is 0
+		{inf, 1, inf, 0},   // nonzero tangents: IEEE
+		{0, inf, nan, inf}, // 0·∞ with an infinite tangent is NaN
+	} {
+		if got := Tangent(tt.d, tt.t); !same(got, tt.tangent) {
+			t.Errorf("Tangent(%v, %v) = %v, want %v", tt.d, tt.t, got, tt.tangent)
+		}
+		if got := Ratio(tt.t, tt.d); !same(got, tt.ratio) {
+			t.Errorf("Ratio(%v, %v) = %v, want %v", tt.t, tt.d, got, tt.ratio)
+		}
+	}
+}
+
+// TestPrescale checks Apply and Term, including Term's fallback where a
+// tangent divided by a tiny S overflows although the term does not.
+func TestPrescale(t *testing.T) {
+	if p := (Prescale{}); !p.None() || p.Apply(3) != 3 || p.Term(2, 3, 3) != 6 {
+		t.Error("the zero Prescale is not the identity")
+	}
+	if got := Times(4).Apply(3); got != 12 {
+		t.Errorf("Times(4).Apply(3) = %v", got)
+	}
+	if got := Over(4).Apply(3); got != 0.75 {
+		t.Errorf("Over(4).Apply(3) = %v", got)
+	}
+	// 1e300/1e-300 overflows; 0·(1e300/1e-300) would be NaN, the term is 0.
+	p := Over(1e-300)
+	if got := p.Term(0, 1e300, p.Apply(1e300)); got != 0 {
+		t.Errorf("Term(0, 1e300) over 1e-300 = %v, want 0", got)
+	}
+	// 1e-5·1e10/1e-300 = 1e305, although 1e10/1e-300 overflows.
+	if got := p.Term(1e-5, 1e10, p.Apply(1e10)); math.Abs(got-1e305) > 1e290 {
+		t.Errorf("Term(1e-5, 1e10) over 1e-300 = %v, want 1e305", got)
+	}
+	// A genuinely infinite tangent stays the IEEE product.
+	if got := p.Term(0, math.Inf(1), p.Apply(math.Inf(1))); !math.IsNaN(got) {
+		t.Errorf("Term(0, +Inf) = %v, want NaN", got)
+	}
+}
+
+// TestQuoTangent checks the recurrence (t − q·s)/c, and that it stays
+// finite where q·s overflows but the part does not.
+func TestQuoTangent(t *testing.T) {
+	if got := QuoTangent(1.5, 1, 2, 0.5); got != 0.125 {
+		t.Errorf("QuoTangent(1.5, 1, 2, 0.5) = %v, want 0.125", got)
+	}
+	// x = 1e200, y = 1e154 + 1e300ε: q = 1e46 and the part is
+	// −1e46·1e300/1e154 = −1e192, though q·s = 1e346 overflows.
+	if got := QuoTangent(1e46, 0, 1e154, 1e300); math.Abs(got+1e192) > 1e177 {
+		t.Errorf("QuoTangent(1e46, 0, 1e154, 1e300) = %v, want −1e192", got)
+	}
+	if got := QuoTangent(math.Inf(1), 0, 0, 0); got != 0 {
+		t.Errorf("QuoTangent(Inf, 0, 0, 0) = %v, want 0", got)
+	}
+	if got := InvTangent(0.5, 2, 3); got != -0.75 {
+		t.Errorf("InvTangent(0.5, 2, 3) = %v, want −0.75", got)
+	}
+	if got := ProdTangent(2, 3, 5, 7); got != 29 {
+		t.Errorf("ProdTangent(2, 3, 5, 7) = %v, want 29", got)
+	}
+}
+
+// TestMaxMin checks the side that carries the derivative and Side.Mix.
+func TestMaxMin(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	for _, tt := range []struct {
+		f          func(a, c float64) (float64, Side)
+		a, c, m    float64
+		side       Side
+		name       string
+		mixT, mixU float64
+		mix        float64
+	}{
+		{Max, 2, 1, 2, First, "Max", 3, 5, 3},
+		{Max, 1, 2, 2, Second, "Max", 3, 5, 5},
+		{Max, 1, 1, 1, Tie, "Max", 3, 5, 4},
+		{Max, inf, nan, inf, First, "Max", 3, 5, 3},
+		{Max, nan, 1, nan, Unordered, "Max", 3, 5, nan},
+		{Min, -inf, nan, -inf, First, "Min", 3, 5, 3},
+		{Min, nan, -inf, -inf, Second, "Min", 3, 5, 5},
+		{Min, nan, 1, nan, Unordered, "Min", 0, 0, 0},
+		{Max, 1, 1, 1, Tie, "Max", math.MaxFloat64, math.MaxFloat64, math.MaxFloat64},
+	} {
+		m, s := tt.f(tt.a, tt.c)
+		if !(m == tt.m || m != m && tt.m != tt.m) || s != tt.side {
+			t.Errorf("%s(%v, %v) = %v, %v; want %v, %v", tt.name, tt.a, tt.c, m, s, tt.m, tt.side)
+		}
+		if got := s.Mix(tt.mixT, tt.mixU); !(got == tt.mix || got != got && tt.mix != tt.mix) {
+			t.Errorf("%s(%v, %v): Mix(%v, %v) = %v, want %v", tt.name, tt.a, tt.c, tt.mixT, tt.mixU, got, tt.mix)
 		}
 	}
 }

@@ -4,9 +4,13 @@
 // PASS or FAIL, the machine and how to reproduce) and docs/benchmarks.svg
 // (time against network size).
 //
-// Usage, from anywhere in the module:
+// benchreport is a module of its own, so that the library's module does not
+// require the plotting packages; it uses the repository's module through a
+// replace directive. Usage, from the repository root:
 //
-//	go run ./bench/cmd/benchreport [flags]
+//	(cd bench/cmd/benchreport && go run . [flags])
+//
+// Paths in flags are relative to the repository root, wherever it is run.
 //
 // The benchmarks matching -slow (by default the looped engine on the medium
 // case, about 10 s per call) run in a second `go test` with their own
@@ -88,7 +92,7 @@ func run(args []string, log func(string, ...any)) error {
 		return err
 	}
 	meta := Meta{
-		ReportCommand: "go run ./bench/cmd/benchreport" + shellArgs(args),
+		ReportCommand: reportCommand + shellArgs(args) + ")",
 		NumCPU:        runtime.NumCPU(),
 		CPU:           cpuModel(),
 		Uname:         uname(),
@@ -233,16 +237,26 @@ func runStreaming(cmd []string, progress io.Writer) (string, error) {
 	return buf.String(), err
 }
 
+// rootModule is the module whose benchmarks run and whose root relative
+// paths start from; reportCommand runs benchreport from that root.
+const (
+	rootModule    = "github.com/dualgrad/dualgrad"
+	reportCommand = "(cd bench/cmd/benchreport && go run ."
+)
+
+// moduleRoot returns the directory of rootModule: the main module when run
+// inside it, and the target of benchreport's replace directive when run in
+// benchreport's own module.
 func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", rootModule).Output()
 	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %v", err)
+		return "", fmt.Errorf("go list -m %s: %v (run inside the dualgrad repository)", rootModule, err)
 	}
-	mod := strings.TrimSpace(string(out))
-	if mod == "" || mod == os.DevNull {
-		return "", errors.New("not inside the dualgrad module")
+	dir := strings.TrimSpace(string(out))
+	if dir == "" {
+		return "", errors.New("not inside the dualgrad repository")
 	}
-	return filepath.Dir(mod), nil
+	return dir, nil
 }
 
 func output(name string, args ...string) string {

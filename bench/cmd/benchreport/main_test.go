@@ -330,7 +330,7 @@ func TestWriteMarkdown(t *testing.T) {
 	meta := Meta{
 		Generated: at, GoStart: at, GoEnd: at.Add(time.Minute), Uname: "Linux test", CPU: "Test CPU", NumCPU: 2,
 		GoVersion: "go version go1.26.8 linux/amd64", GoCommands: []string{"go test -bench=. ./bench/"}, GoRaw: "raw output\n",
-		Torch: tf, TorchPath: "bench/testdata/torch_timings.json", TorchWhen: "some time", ReportCommand: "go run ./bench/cmd/benchreport", SVG: "benchmarks.svg",
+		Torch: tf, TorchPath: "bench/testdata/torch_timings.json", TorchWhen: "some time", ReportCommand: "(cd bench/cmd/benchreport && go run .)", SVG: "benchmarks.svg",
 	}
 	var buf bytes.Buffer
 	if err := WriteMarkdown(&buf, rep, meta); err != nil {

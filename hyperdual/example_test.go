@@ -3,9 +3,8 @@ package hyperdual_test
 import (
 	"fmt"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/dualgrad/dualgrad/hyperdual"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Fike & Alonso's test function f(x) = eˣ/√(sin³x + cos³x) (AIAA 2011-886),

@@ -212,6 +212,31 @@ func sameNumber(x, y Number) bool {
 	return same(x.Real, y.Real) && same(x.E1, y.E1) && same(x.E2, y.E2) && same(x.E12, y.E12)
 }
 
+// sameParts is sameNumber with the sign of zero ignored in derivative parts:
+// the zero-tangent rule promises 0, not a particular sign.
+func sameParts(x, y Number) bool {
+	eq := func(a, b float64) bool { return (a == 0 && b == 0) || same(a, b) }
+	return same(x.Real, y.Real) && eq(x.E1, y.E1) && eq(x.E2, y.E2) && eq(x.E12, y.E12)
+}
+
+func (x Number) withReal(a float64) Number { x.Real = a; return x }
+
+// closeOrSame reports whether each part of got equals want's (ignoring the
+// sign of zero) or, for tol > 0, is finite and within tol relative of it.
+func closeOrSame(got, want Number, tol float64) bool {
+	g := [4]float64{got.Real, got.E1, got.E2, got.E12}
+	w := [4]float64{want.Real, want.E1, want.E2, want.E12}
+	for k := range g {
+		switch {
+		case g[k] == w[k], same(g[k], w[k]):
+		case tol > 0 && math.Abs(g[k]-w[k]) <= tol*math.Abs(w[k]):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // swap exchanges the ε₁ and ε₂ parts.
 func swap(x Number) Number { return Number{x.Real, x.E2, x.E1, x.E12} }
 
@@ -301,3 +326,41 @@ func expand2(f, fx, fy, fxx, fxy, fyy float64, x, y Number) (want, scale Number)
 	scale = Number{math.Abs(f), math.Abs(fx*x.E1) + math.Abs(fy*y.E1), math.Abs(fx*x.E2) + math.Abs(fy*y.E2), s12}
 	return want, scale
 }
+
+// specials are real parts at which functions have special cases, domain
+// edges, overflow thresholds or signed zeros.
+var specials = []float64{
+	0, math.Copysign(0, -1), 1, -1, 0.5, -0.5, 2, -2, 3,
+	1e-300, -1e-300, 5e-324, 1e300, -1e300, math.MaxFloat64,
+	709.9, 710.5, -745.5, -800, 800, 1025, -1075,
+	math.Pi / 2, math.Pi,
+	math.Inf(1), math.Inf(-1), math.NaN(),
+}
+
+// special is one row of a family's special-case table: every part of got
+// must equal want's (for tol 0; a zero of either sign matches a zero in the
+// derivative parts, as sameParts says) or be within tol relative to it.
+type special struct {
+	name      string
+	got, want Number
+	tol       float64
+}
+
+func checkSpecial(t *testing.T, cases []special) {
+	t.Helper()
+	for _, tc := range cases {
+		ok := sameParts(tc.got, tc.want)
+		if tc.tol != 0 {
+			ok = closeOrSame(tc.got, tc.want, tc.tol)
+		}
+		if !ok {
+			t.Errorf("%s = %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+var (
+	inf     = math.Inf(1)
+	nan     = math.NaN()
+	negZero = math.Copysign(0, -1)
+)

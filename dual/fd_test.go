@@ -15,9 +15,9 @@ var central = &fd.Settings{Formula: fd.Central}
 
 func fdTol(d, f float64) float64 { return 1e-7 * (1 + math.Abs(d) + math.Abs(f)) }
 
-// TestCentralDifferences checks every unary function's derivative against a
+// TestFiniteDifferences checks every unary function's derivative against a
 // central difference of its real part at random points of its domain.
-func TestCentralDifferences(t *testing.T) {
+func TestFiniteDifferences(t *testing.T) {
 	rnd := newRand()
 	for _, c := range unaryCases {
 		re := func(a float64) float64 { return c.f(Const(a)).Real }
@@ -32,9 +32,9 @@ func TestCentralDifferences(t *testing.T) {
 	}
 }
 
-// TestCentralDifferencesBinary checks every binary function's two partials,
+// TestFiniteDifferencesBinary checks every binary function's two partials,
 // through Gradient, against gonum's central-difference gradient.
-func TestCentralDifferencesBinary(t *testing.T) {
+func TestFiniteDifferencesBinary(t *testing.T) {
 	rnd := newRand()
 	for _, c := range binaryCases {
 		f := func(v []Number) Number { return c.f(v[0], v[1]) }
