@@ -22,6 +22,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	gonumblas "gonum.org/v1/gonum/blas/gonum"
+	"gonum.org/v1/gonum/floats"
 )
 
 // Native reports whether blas64 routes to gonum's own pure-Go BLAS, that
@@ -44,6 +45,10 @@ func Gemm(transA, transB bool, M, N, K int, A []float64, lda int, B []float64, l
 func GemmAcc(transA, transB bool, M, N, K int, alpha float64, A []float64, lda int, B []float64, ldb int, beta float64, C []float64, ldc int) {
 	if M*N*K <= smallFlops && M > 0 && N > 0 {
 		small(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
+		return
+	}
+	if M == 1 && !transA && K > 0 {
+		rowTimes(transB, N, K, alpha, A[:K], B, ldb, beta, C[:N])
 		return
 	}
 	if Native() {
@@ -99,5 +104,30 @@ func small(transA, transB bool, M, N, K int, alpha float64, A []float64, lda int
 			}
 			c[j] = s
 		}
+	}
+}
+
+// rowTimes sets the row c = alpha·a·op(B) + beta·c, a matrix-vector
+// product that streams B once: as dot products with B's rows when op(B) is
+// Bᵀ, as a sum of B's rows scaled by a's entries otherwise. Packing B for
+// a one-row product, as a blocked GEMM does, would read it twice.
+func rowTimes(transB bool, N, K int, alpha float64, a, B []float64, ldb int, beta float64, c []float64) {
+	switch {
+	case beta == 0:
+		clear(c)
+	case beta != 1:
+		floats.Scale(beta, c)
+	}
+	if alpha == 0 {
+		return
+	}
+	if transB {
+		for j := range c {
+			c[j] += alpha * floats.Dot(a, B[j*ldb:j*ldb+K])
+		}
+		return
+	}
+	for k, x := range a {
+		floats.AddScaled(c, alpha*x, B[k*ldb:k*ldb+N])
 	}
 }

@@ -1,6 +1,7 @@
 package blasimpl
 
 import (
+	"math"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -168,5 +169,46 @@ func TestSmall(t *testing.T) {
 	small(false, false, 1, 1, 1, 0, []float64{nan[0] / nan[0]}, 1, []float64{3}, 1, 2, C, 1)
 	if C[0] != 2 {
 		t.Errorf("alpha = 0 with NaN in A: %v, want 2", C[0])
+	}
+}
+
+// TestRowTimes checks the one-row path against gonum's Dgemm, both
+// layouts of B, alpha and beta including 0 and 1, and a NaN in C with
+// beta = 0.
+func TestRowTimes(t *testing.T) {
+	impl := gonumblas.Implementation{}
+	const N, K, pad = 37, 300, 3
+	a := make([]float64, K)
+	for i := range a {
+		a[i] = float64(i%9) - 4
+	}
+	for _, transB := range []bool{false, true} {
+		br, bc := K, N
+		tb := blas.NoTrans
+		if transB {
+			br, bc, tb = N, K, blas.Trans
+		}
+		B := make([]float64, br*(bc+pad))
+		for i := range B {
+			B[i] = 0.125*float64(i%13) - 0.75
+		}
+		for _, ab := range [][2]float64{{1, 0}, {2.5, 1}, {-1, 0.5}, {0, 3}} {
+			c, want := make([]float64, N), make([]float64, N)
+			for j := range c {
+				c[j], want[j] = float64(j), float64(j)
+			}
+			c[0] = math.NaN()
+			want[0] = math.NaN()
+			impl.Dgemm(blas.NoTrans, tb, 1, N, K, ab[0], a, K, B, bc+pad, ab[1], want, N)
+			GemmAcc(false, transB, 1, N, K, ab[0], a, K, B, bc+pad, ab[1], c, N)
+			for j := range c {
+				if ab[1] != 0 && j == 0 {
+					continue // NaN·beta stays NaN in both
+				}
+				if math.Abs(c[j]-want[j]) > 1e-12*(1+math.Abs(want[j])) {
+					t.Fatalf("transB %v alpha, beta %v: c[%d] = %v, gonum %v", transB, ab, j, c[j], want[j])
+				}
+			}
+		}
 	}
 }
