@@ -191,6 +191,8 @@ func TestReadTorch(t *testing.T) {
 		{"medium", "functorch", true, 0.004, 2, "functorch_rev_fwd", ""},
 		{"large", "functorch_fwd_fwd", true, 0, 1, "", "needs ~815 GB of tangents"},
 		{"small", "sumgrad", false, 0, 0, "", ""},
+		{"mnist", "sumgrad", true, 0.03, 2, "sumgrad_autograd_leading", ""}, // format 2
+		{"mnist", "functorch_fwd_fwd", true, 0, 1, "", "fails: NotImplementedError: forward AD with _log_softmax_backward_data"},
 	} {
 		r, ok := tf.Best(c.cs, c.method)
 		if ok != c.ok {
@@ -209,8 +211,23 @@ func TestReadTorch(t *testing.T) {
 		}
 	}
 
+	// Format 2's extra facts; format 1 records (no task, no thread counts) read as before.
+	if tf.Format != 2 || tf.BLAS.OpenBLAS == nil || tf.BLAS.OpenBLAS.Corename != "SkylakeX" ||
+		tf.BLAS.Kernel.CoretypeSet == nil || *tf.BLAS.Kernel.CoretypeSet != "SkylakeX" || tf.Threads.TorchDefault != 1 ||
+		tf.Methods["sumgrad_autograd_leading"].Task != "sumgrad" {
+		t.Errorf("format 2 header: %d %+v %+v %+v", tf.Format, tf.BLAS, tf.Threads, tf.Methods)
+	}
+	if r, _ := tf.Best("mnist", "sumgrad_autograd_leading"); r.Task != "sumgrad" || r.TorchThreads == nil || *r.TorchThreads != 2 || r.BLASThreads == nil || *r.BLASThreads != 2 {
+		t.Errorf("format 2 record: %+v", r)
+	}
+	if r, _ := tf.Best("toy", "looped"); r.Task != "" || r.TorchThreads != nil || r.BLASThreads != nil {
+		t.Errorf("format 1 record: %+v", r)
+	}
+
 	for _, c := range []struct{ name, in string }{
 		{"not json", "{"},
+		{"torch ran other threads", `{"results": [{"case": "toy", "method": "looped", "threads": 2, "torch_threads": 1, "median_s": 1}]}`},
+		{"task not the method's", `{"methods": {"looped": {"task": "jac"}}, "results": [{"case": "toy", "task": "sumgrad", "method": "looped", "threads": 1, "median_s": 1}]}`},
 		{"neither median nor skip", `{"results": [{"case": "toy", "method": "looped", "threads": 1}]}`},
 		{"no method", `{"results": [{"case": "toy", "threads": 1, "median_s": 1}]}`},
 		{"zero median", `{"results": [{"case": "toy", "method": "looped", "threads": 1, "median_s": 0}]}`},

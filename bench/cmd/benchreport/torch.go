@@ -8,9 +8,12 @@ import (
 	"slices"
 )
 
-// TorchFile is the JSON that bench/torch_bench.py writes.
+// TorchFile is the JSON that bench/torch_bench.py writes. Format 2 adds
+// tasks, more methods per task, the BLAS facts and per-record thread counts;
+// a file without them (format 1) reads as before.
 type TorchFile struct {
 	Generator    string `json:"generator"`
+	Format       int    `json:"format"` // 0 or 1: the first format
 	TorchVersion string `json:"torch_version"`
 	API          string `json:"api"`
 	Dtype        string `json:"dtype"`
@@ -24,11 +27,30 @@ type TorchFile struct {
 		Python string `json:"python"`
 		BLAS   string `json:"blas"` // the libblas.so.3 torch used
 	} `json:"machine"`
+	// BLAS is what torch multiplied with (format 2).
+	BLAS struct {
+		Loaded   []string `json:"loaded"` // the BLAS/LAPACK/OpenMP libraries mapped in the process
+		OpenBLAS *struct {
+			Library  string `json:"library"`
+			Config   string `json:"config"`   // openblas_get_config()
+			Corename string `json:"corename"` // the kernel it runs
+		} `json:"openblas"` // nil: not OpenBLAS
+		Kernel struct {
+			Choice      string  `json:"choice"`       // why this kernel
+			CoretypeSet *string `json:"coretype_set"` // the OPENBLAS_CORETYPE forced, nil if none
+		} `json:"kernel"`
+	} `json:"blas"`
 	Threads struct {
-		Measured []int  `json:"measured"`
-		Interop  int    `json:"interop"`
-		Note     string `json:"note"`
+		Measured     []int  `json:"measured"`
+		TorchDefault int    `json:"torch_default"` // torch.get_num_threads() before any set_num_threads
+		Interop      int    `json:"interop"`
+		Note         string `json:"note"`
 	} `json:"threads"`
+	// Methods describes each timed method (format 2).
+	Methods map[string]struct {
+		Task string `json:"task"`
+		What string `json:"what"`
+	} `json:"methods"`
 	Protocol struct {
 		WarmupRuns int     `json:"warmup_runs"`
 		MinRepeats int     `json:"min_repeats"`
@@ -53,14 +75,24 @@ type TorchCase struct {
 }
 
 // TorchResult is one timing: a method on a case with a thread count.
+// Method names are unique across tasks; the summary methods functorch,
+// best_torch, sumgrad, batch64 and batch64_jac are the fastest of a group,
+// and Variant names the winner.
 type TorchResult struct {
-	Case    string    `json:"case"`
-	Method  string    `json:"method"`
-	Threads int       `json:"threads"`
-	MedianS *float64  `json:"median_s"`
-	Runs    []float64 `json:"runs"`
-	Skipped string    `json:"skipped"`
-	Variant string    `json:"variant"` // for functorch and best_torch: the method that won
+	Case    string `json:"case"`
+	Task    string `json:"task"` // format 2: jac, sumgrad, batch64 or batch64_jac
+	Method  string `json:"method"`
+	Threads int    `json:"threads"` // requested, for torch and OpenBLAS alike
+	// TorchThreads and BLASThreads are what torch.get_num_threads() and
+	// openblas_get_num_threads() reported for the timing (format 2; nil:
+	// not recorded).
+	TorchThreads *int      `json:"torch_threads"`
+	BLASThreads  *int      `json:"blas_threads"`
+	MedianS      *float64  `json:"median_s"`
+	Runs         []float64 `json:"runs"`
+	Skipped      string    `json:"skipped"`
+	Variant      string    `json:"variant"` // for the summary methods: the method that won
+	Note         string    `json:"note"`
 }
 
 // ReadTorch decodes torch_bench.py's JSON and checks its records.
@@ -77,6 +109,11 @@ func ReadTorch(r io.Reader) (*TorchFile, error) {
 			return nil, fmt.Errorf("torch timings: result %d (%s/%s, %d threads) has neither median_s nor skipped", i, res.Case, res.Method, res.Threads)
 		case res.MedianS != nil && !(*res.MedianS > 0 && !math.IsInf(*res.MedianS, 1)):
 			return nil, fmt.Errorf("torch timings: result %d (%s/%s, %d threads) has median_s %v", i, res.Case, res.Method, res.Threads, *res.MedianS)
+		case res.MedianS != nil && res.TorchThreads != nil && *res.TorchThreads != res.Threads:
+			return nil, fmt.Errorf("torch timings: result %d (%s/%s) asked for %d threads but torch ran %d", i, res.Case, res.Method, res.Threads, *res.TorchThreads)
+		}
+		if m, ok := t.Methods[res.Method]; ok && res.Task != "" && m.Task != res.Task {
+			return nil, fmt.Errorf("torch timings: result %d (%s/%s) has task %q, but the method's is %q", i, res.Case, res.Method, res.Task, m.Task)
 		}
 	}
 	return &t, nil
