@@ -218,3 +218,33 @@ func TestMNISTCase(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCossimBatchJac computes, for BatchSize latents, s and the full
+// ∂s/∂θ_D of each, streamed one latent at a time through one cossim.Batch
+// (the stacked adjoint sweep), as torch_bench.py's batch64_jac does.
+func BenchmarkCossimBatchJac(b *testing.B) {
+	for _, c := range Cases {
+		if c.Name != "medium" && c.Name != "mnist" {
+			continue // torch_bench.py's batch64_jac cases
+		}
+		b.Run(c.Name, func(b *testing.B) {
+			p, z := c.Problem()
+			Z := batchLatents(c, z)
+			bt, err := cossim.NewBatch(p, cossim.Options{Wrt: cossim.WrtD}, cossim.KindAdjoint, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			emit := func(int, *cossim.Result) error { return nil }
+			if err := bt.Stream(Z, emit); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := bt.Stream(Z, emit); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
