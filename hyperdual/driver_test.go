@@ -2,6 +2,7 @@ package hyperdual
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -162,21 +163,9 @@ func TestHessianRestoresArgument(t *testing.T) {
 	if got, want := Hessian(nil, vandal, x), Hessian(nil, mixedFunc, x); !mat.Equal(got, want) {
 		t.Errorf("Hessian of an argument-overwriting function =\n%v\nwant\n%v", mat.Formatted(got), mat.Formatted(want))
 	}
-	if got, want := Gradient(nil, vandal, x), Gradient(nil, mixedFunc, x); !equalSlices(got, want) {
+	if got, want := Gradient(nil, vandal, x), Gradient(nil, mixedFunc, x); !slices.Equal(got, want) {
 		t.Errorf("Gradient of an argument-overwriting function = %v, want %v", got, want)
 	}
-}
-
-func equalSlices(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestDriverPanics(t *testing.T) {
