@@ -2,6 +2,7 @@ package onnx
 
 import (
 	"fmt"
+	"github.com/dualgrad/dualgrad/ops"
 	"math"
 	"slices"
 
@@ -705,29 +706,6 @@ func foldConcat(c *nodeCtx) *tensor {
 	return out
 }
 
-// sliceRange returns the first index and the count of ONNX Slice's
-// start:end:step on an axis of length d.
-func sliceRange(start, end, step, d int) (first, count int) {
-	if start < 0 {
-		start += d
-	}
-	if end < 0 {
-		end += d
-	}
-	if step > 0 {
-		start, end = min(max(start, 0), d), min(max(end, 0), d)
-		if end <= start {
-			return start, 0
-		}
-		return start, (end - start + step - 1) / step
-	}
-	start, end = min(max(start, 0), d-1), min(max(end, -1), d-1)
-	if start <= end {
-		return max(start, 0), 0
-	}
-	return start, (start - end - step - 1) / -step
-}
-
 func foldSlice(c *nodeCtx) *tensor {
 	starts, ends, axes, steps := c.sliceArgs()
 	if c.err != nil {
@@ -766,7 +744,7 @@ func foldSlice(c *nodeCtx) *tensor {
 			c.fail("step 0 on axis %d", i)
 			return nil
 		}
-		first[i], dims[i] = sliceRange(starts[j], ends[j], step[i], t.dims[i])
+		first[i], dims[i] = ops.SliceRange(starts[j], ends[j], step[i], t.dims[i])
 	}
 	st := rowMajor(t.dims)
 	return pick(t, dims, indexMap(dims, func(pos []int) int {

@@ -402,7 +402,7 @@ func Slice(starts, ends, axes, steps []int) graph.Op {
 			if k == 0 {
 				return nil, nil, fmt.Errorf("step 0 on axis %d", i)
 			}
-			first[i], out[i] = sliceRange(starts[j], ends[j], k, in[i])
+			first[i], out[i] = SliceRange(starts[j], ends[j], k, in[i])
 			step[i] = k
 		}
 		st := shapeStrides(in)
@@ -416,9 +416,13 @@ func Slice(starts, ends, axes, steps []int) graph.Op {
 	}})
 }
 
-// sliceRange returns the first index and the count of ONNX Slice's
-// start:end:step on an axis of length d.
-func sliceRange(start, end, step, d int) (first, count int) {
+// SliceRange returns the first index and the number of elements that ONNX
+// Slice's start:end:step selects on an axis of length d: negative start and
+// end count from the end, and both are clamped as the ONNX spec says (for a
+// negative step, start into [0, d−1] and end into [−1, d−1]). step must
+// not be 0. The ONNX importer's constant folding uses it too, so that the
+// two cannot disagree.
+func SliceRange(start, end, step, d int) (first, count int) {
 	if start < 0 {
 		start += d
 	}
