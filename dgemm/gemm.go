@@ -187,15 +187,15 @@ func (p *problem) block(ws *workspace, i0, i1, j0, j1 int) {
 			if directB {
 				if rem := nc % nr; rem != 0 {
 					edge = nc - rem
-					packB(ws.b, b, ldb, false, jc+edge, pc, rem, kc, nr)
+					packB(kr, ws.b, b, ldb, false, jc+edge, pc, rem, kc)
 				}
 			} else {
-				packB(ws.b, b, ldb, p.transB, jc, pc, nc, kc, nr)
+				packB(kr, ws.b, b, ldb, p.transB, jc, pc, nc, kc)
 			}
 			for ic := i0; ic < i1; ic += mc0 {
 				mc := min(mc0, i1-ic)
 				if !directA {
-					packA(ws.a, a, lda, p.transA, ic, pc, mc, kc, mr)
+					packA(kr, ws.a, a, lda, p.transA, ic, pc, mc, kc)
 				}
 				// panelA returns the row panel at row ir of the block:
 				// packed, or in place.

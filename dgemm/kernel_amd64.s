@@ -11373,3 +11373,53 @@ overwrite:
 	VMASKMOVPD Y11, Y12, 32(DI)
 	VZEROUPPER
 	RET
+
+// func packCopy24(dst, src *float64, ld, kc int)
+TEXT ·packCopy24(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), DX
+	SHLQ $3, DX
+	MOVQ kc+24(FP), CX
+	TESTQ CX, CX
+	JZ done
+	LEAQ (DX*8), R8
+loop:
+	PREFETCHT0 (SI)(R8*1)
+	PREFETCHT0 184(SI)(R8*1)
+	VMOVUPD 0(SI), Z0
+	VMOVUPD 64(SI), Z1
+	VMOVUPD 128(SI), Z2
+	VMOVUPD Z0, 0(DI)
+	VMOVUPD Z1, 64(DI)
+	VMOVUPD Z2, 128(DI)
+	ADDQ DX, SI
+	ADDQ $192, DI
+	DECQ CX
+	JNZ loop
+done:
+	VZEROUPPER
+	RET
+
+// func packGather8(dst *float64, ds int, src *float64, off *[8]int64, kc int)
+TEXT ·packGather8(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ ds+8(FP), DX
+	SHLQ $3, DX
+	MOVQ src+16(FP), SI
+	MOVQ off+24(FP), R8
+	VMOVDQU64 (R8), Z1
+	MOVQ kc+32(FP), CX
+	TESTQ CX, CX
+	JZ done
+loop:
+	KXNORW K2, K2, K2
+	VGATHERQPD (SI)(Z1*1), K2, Z0
+	VMOVUPD Z0, (DI)
+	ADDQ $8, SI
+	ADDQ DX, DI
+	DECQ CX
+	JNZ loop
+done:
+	VZEROUPPER
+	RET
