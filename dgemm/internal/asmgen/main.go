@@ -179,6 +179,10 @@ func kernel(w *bytes.Buffer, x isa, md mode, rows, vecs int) {
 		p("LEAQ (AX)(R14*4), R9")
 		p("ADDQ R14, R9")
 	}
+	p("MOVQ mask+56(FP), R8")
+	if x.reg == "Z" {
+		p("KMOVW (R8), K1")
+	}
 	for r := 0; r < rows; r++ {
 		for v := 0; v < vecs; v++ {
 			if x.reg == "Z" {
@@ -202,7 +206,13 @@ func kernel(w *bytes.Buffer, x isa, md mode, rows, vecs int) {
 	}
 	step := func(u int) {
 		for v := 0; v < vecs; v++ {
-			p("VMOVUPD %s, %s", bAddr(v, u), vb(v))
+			if x.reg == "Z" && v == vecs-1 {
+				// Under the lane mask: B may be read in place, and
+				// its last vector may run past the end of the slice.
+				p("VMOVUPD.Z %s, K1, %s", bAddr(v, u), vb(v))
+			} else {
+				p("VMOVUPD %s, %s", bAddr(v, u), vb(v))
+			}
 		}
 		for r := 0; r < rows; r++ {
 			p("VBROADCASTSD %s, %s", aAddr(r, u), bc(r))
@@ -261,10 +271,8 @@ func kernel(w *bytes.Buffer, x isa, md mode, rows, vecs int) {
 			p("VMULPD %s, %s, %s", alpha, acc(r, v), acc(r, v))
 		}
 	}
-	p("MOVQ mask+56(FP), R11")
-	if x.reg == "Z" {
-		p("KMOVW (R11), K1")
-	} else {
+	if x.reg == "Y" {
+		p("MOVQ mask+56(FP), R11")
 		p("VMOVDQU (R11), %s", mask)
 	}
 	p("MOVQ beta+48(FP), R10")
