@@ -149,10 +149,9 @@ func grow(s []float64, n int) []float64 {
 // Packing pays for itself only if a panel is used several times. A row
 // panel serves every column panel of the block, a column panel every row
 // panel of the part; with kernels that read strided operands, a panel
-// used at most twice (A) or four times (B) is read in place instead. B is
-// read in place only untransposed, and its last, partial panel is packed
-// all the same, since the kernel loads whole vectors of it. Packed or not,
-// every entry gets the same operations in the same order.
+// used at most twice (A) or four times (B) is read in place instead (B
+// only untransposed). Packed or not, every entry gets the same operations
+// in the same order.
 func (p *problem) block(ws *workspace, i0, i1, j0, j1 int) {
 	kr := p.kern
 	mr, nr := kr.mr, kr.nr
@@ -167,9 +166,7 @@ func (p *problem) block(ws *workspace, i0, i1, j0, j1 int) {
 	if !directA {
 		ws.a = grow(ws.a, min(mc0, roundUp(i1-i0, mr))*kcb)
 	}
-	if directB {
-		ws.b = grow(ws.b, nr*kcb) // the last panel
-	} else {
+	if !directB {
 		ws.b = grow(ws.b, min(nc0, roundUp(j1-j0, nr))*kcb)
 	}
 	a, b, c := p.a, p.b, p.c
@@ -182,14 +179,7 @@ func (p *problem) block(ws *workspace, i0, i1, j0, j1 int) {
 			if pc > 0 {
 				beta = 1
 			}
-			// edge is the first column of a partial panel, packed at ws.b.
-			edge := nc
-			if directB {
-				if rem := nc % nr; rem != 0 {
-					edge = nc - rem
-					packB(kr, ws.b, b, ldb, false, jc+edge, pc, rem, kc)
-				}
-			} else {
+			if !directB {
 				packB(kr, ws.b, b, ldb, p.transB, jc, pc, nc, kc)
 			}
 			for ic := i0; ic < i1; ic += mc0 {
@@ -211,9 +201,6 @@ func (p *problem) block(ws *workspace, i0, i1, j0, j1 int) {
 				panelB := func(jr int) ([]float64, int) {
 					if !directB {
 						return ws.b[jr*kc:], nr
-					}
-					if jr >= edge {
-						return ws.b, nr
 					}
 					return b[pc*ldb+jc+jr:], ldb
 				}
