@@ -36,10 +36,10 @@ type workspace struct {
 var workspaces = sync.Pool{New: func() any { return new(workspace) }}
 
 // parMinFlops is the smallest product, in multiply-adds m·n·k, that is split
-// over goroutines: below it, handing a part to a worker and waiting for it
-// costs more than the part (a few microseconds against 256³ multiply-adds
-// in about 0.3 ms on one core).
-const parMinFlops = 1 << 18
+// over goroutines. Waking a parked worker costs a few microseconds, about
+// the time one core takes for 2²⁰ multiply-adds (about 100³) at 60 GFLOP/s,
+// so smaller products gain nothing from a second thread.
+const parMinFlops = 1 << 20
 
 // threads is the number of goroutines a product may use; 0 means GOMAXPROCS.
 var threads atomic.Int32
