@@ -88,7 +88,9 @@ func gemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int,
 
 // split chooses the parts of p: as many as Threads allows for its size,
 // cut at multiples of the tile so that every part sees whole tiles, along
-// rows, columns or both, whichever keeps the largest part smallest.
+// rows, columns or a grid of both, whichever keeps the largest part
+// smallest, and on a tie packs the fewest entries twice (every part packs
+// its own rows of A and columns of B).
 func (p *problem) split() {
 	kr := p.kern
 	tm, tn := (p.m+kr.mr-1)/kr.mr, (p.n+kr.nr-1)/kr.nr // tiles
@@ -96,20 +98,20 @@ func (p *problem) split() {
 	if p.m*p.n*p.k >= parMinFlops {
 		t = min(Threads(), tm*tn)
 	}
-	best, bm, bn := tm*tn+1, 1, 1
-	for pm := 1; pm <= t; pm++ {
-		if t%pm != 0 {
-			continue
-		}
-		pn := t / pm
-		if pm > tm || pn > tn {
-			continue
-		}
-		// The largest part; on a tie, cut the longer side, which
-		// duplicates the less packing.
-		largest := ((tm + pm - 1) / pm) * ((tn + pn - 1) / pn)
-		if largest < best || largest == best && (tm/pm >= tn/pn) != (tm >= tn) {
-			best, bm, bn = largest, pm, pn
+	bm, bn := 1, 1
+	// Fewer parts than t if t has no factors that fit the tiles.
+	for ; t > 1 && bm*bn == 1; t-- {
+		best, packed := tm*tn+1, 0
+		for pm := 1; pm <= t; pm++ {
+			pn := t / pm
+			if pm*pn != t || pm > tm || pn > tn {
+				continue
+			}
+			largest := ((tm + pm - 1) / pm) * ((tn + pn - 1) / pn)
+			twice := pm*p.n + pn*p.m
+			if largest < best || largest == best && twice < packed {
+				best, packed, bm, bn = largest, twice, pm, pn
+			}
 		}
 	}
 	p.pm, p.pn = bm, bn
