@@ -44,6 +44,11 @@ var isas = []isa{
 // unroll is how many steps of p one loop iteration does.
 const unroll = 4
 
+var (
+	pfA = flag.Int("pfa", 0, "prefetch distance in bytes for A, 0 for none")
+	pfB = flag.Int("pfb", 0, "prefetch distance in bytes for B, 0 for none")
+)
+
 // An A mode says how the kernel walks A. Entry (r, p) of the row panel is
 // at a + r·8 + p·as bytes in modeCol, which serves packed Ã (as = 8·MR) and
 // a transposed A read in place (as = 8·lda), and at a + r·as + p·8 in
@@ -205,6 +210,14 @@ func kernel(w *bytes.Buffer, x isa, md mode, rows, vecs int) {
 		}
 	}
 	step := func(u int) {
+		if *pfB > 0 {
+			for v := 0; v < vecs; v++ {
+				p("PREFETCHT0 %s", scaled(v*vbytes+*pfB, "BX", u, "R12", "R11"))
+			}
+		}
+		if *pfA > 0 && md == modeCol {
+			p("PREFETCHT0 %s", scaled(*pfA, "AX", u, "R14", "R15"))
+		}
 		for v := 0; v < vecs; v++ {
 			if x.reg == "Z" && v == vecs-1 {
 				// Under the lane mask: B may be read in place, and
