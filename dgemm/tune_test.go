@@ -25,8 +25,8 @@ import (
 )
 
 // TestTune times the active kernel single-threaded on TUNESHAPES under
-// each configuration of TUNE (directAMax, directBMax, kc, mc, nc, and
-// jrOuter and fastPack as 0 or 1), interleaved, and prints the median and best GFLOP/s.
+// each configuration of TUNE (directAMax, directBMax — or -1 and then
+// directOverride —, kc, mc, nc, and jrOuter and fastPack as 0 or 1), interleaved, and prints the median and best GFLOP/s.
 func threadCPU() time.Duration {
 	var ts syscall.Timespec
 	syscall.Syscall(syscall.SYS_CLOCK_GETTIME, 3, uintptr(unsafe.Pointer(&ts)), 0)
@@ -69,6 +69,10 @@ func TestTune(t *testing.T) {
 		for r := 0; r < reps; r++ {
 			for ci, cf := range cfgs {
 				directAMax, directBMax = cf[0], cf[1]
+				directOverride = 0
+				if cf[0] < 0 {
+					directOverride = cf[1]
+				}
 				kr.kc, kr.mc, kr.nc = cf[2], cf[3], cf[4]
 				kr.jrOuter = cf[5] == 1
 				kr.fastPack = cf[6] == 1
