@@ -217,3 +217,9 @@ var kernAVX2CTable = [6][2]asmKernel{
 	{kernAVX2C_5_1, kernAVX2C_5_2},
 	{kernAVX2C_6_1, kernAVX2C_6_2},
 }
+
+//go:noescape
+func packCopy24(dst, src *float64, ld, kc int)
+
+//go:noescape
+func packGather8(dst *float64, ds int, src *float64, off *[8]int64, kc int)

@@ -43,10 +43,11 @@ var avx512Kernel = kernel{
 	name: "avx512",
 	mr:   8, nr: 24,
 	kc: 384, mc: 192, nc: 336,
-	tile:   tileAVX512,
-	direct: true,
-	ok:     cpu.X86.HasAVX512F,
-	needs:  "AVX-512F",
+	tile:     tileAVX512,
+	direct:   true,
+	fastPack: true,
+	ok:       cpu.X86.HasAVX512F,
+	needs:    "AVX-512F",
 }
 
 // avx2Kernel multiplies 6 × 8 tiles: 12 ymm accumulators, 2 for a row of
@@ -80,4 +81,24 @@ func tileAVX2(k int, a []float64, as int, _ bool, b []float64, bs int, c []float
 	nv := (nr + 3) / 4
 	f := kernAVX2CTable[mr-1][nv-1]
 	f(k, unsafe.SliceData(a), unsafe.SliceData(b), &c[0], ldc, alpha, beta, &mask256[nr-4*(nv-1)][0], as, bs)
+}
+
+// gather8 sets d[p·ds + r] = src[off + r·ld + p] for p < kc and r < 8 with
+// one AVX-512 gather a step. It needs AVX-512F.
+func gather8(d []float64, ds int, src []float64, ld, off, kc int) {
+	_ = d[(kc-1)*ds+7]
+	_ = src[off+7*ld+kc-1]
+	var rows [8]int64
+	for r := range rows {
+		rows[r] = int64(8 * r * ld)
+	}
+	packGather8(&d[0], ds, &src[off], &rows, kc)
+}
+
+// copy24 sets d[24p : 24p+24] = src[off + p·ld:][:24] for p < kc with
+// zmm moves. It needs AVX-512F.
+func copy24(d, src []float64, ld, off, kc int) {
+	_ = d[24*kc-1]
+	_ = src[off+(kc-1)*ld+23]
+	packCopy24(&d[0], &src[off], ld, kc)
 }

@@ -4,7 +4,8 @@ package dgemm
 // row panels of mr rows: entry (i, p) of panel t goes to
 // dst[t·mr·kc + p·mr + i]. Rows past mc in the last panel are zero, so
 // the kernel can run the full tile height on it.
-func packA(dst, a []float64, lda int, trans bool, i0, p0, mc, kc, mr int) {
+func packA(kr *kernel, dst, a []float64, lda int, trans bool, i0, p0, mc, kc int) {
+	mr := kr.mr
 	for t := 0; t*mr < mc; t++ {
 		rows := min(mr, mc-t*mr)
 		d := dst[t*mr*kc : (t+1)*mr*kc]
@@ -21,7 +22,11 @@ func packA(dst, a []float64, lda int, trans bool, i0, p0, mc, kc, mr int) {
 		}
 		// op(A)(i, p) = a[i·lda + p]: read rows of A, write columns of Ã.
 		if rows == 8 && mr == 8 {
-			packRows8(d, a, lda, i*lda+p0, kc)
+			if kr.fastPack {
+				gather8(d, 8, a, lda, i*lda+p0, kc)
+			} else {
+				packRows8(d, a, lda, i*lda+p0, kc)
+			}
 			continue
 		}
 		for r := range rows {
@@ -60,7 +65,8 @@ func packRows8(d, src []float64, ld, off, kc int) {
 // packB copies the kc × nc block of op(B) at row p0, column j0 into dst as
 // column panels of nr columns: entry (p, j) of panel t goes to
 // dst[t·nr·kc + p·nr + j]. Columns past nc in the last panel are zero.
-func packB(dst, b []float64, ldb int, trans bool, j0, p0, nc, kc, nr int) {
+func packB(kr *kernel, dst, b []float64, ldb int, trans bool, j0, p0, nc, kc int) {
+	nr := kr.nr
 	for t := 0; t*nr < nc; t++ {
 		cols := min(nr, nc-t*nr)
 		d := dst[t*nr*kc : (t+1)*nr*kc]
@@ -68,6 +74,10 @@ func packB(dst, b []float64, ldb int, trans bool, j0, p0, nc, kc, nr int) {
 		if !trans {
 			// op(B)(p, j) = b[p·ldb + j]: each step is a run of B's row.
 			if cols == 24 && nr == 24 {
+				if kr.fastPack {
+					copy24(d, b, ldb, p0*ldb+j, kc)
+					continue
+				}
 				for p := range kc {
 					*(*[24]float64)(d[24*p:]) = *(*[24]float64)(b[(p0+p)*ldb+j:])
 				}
@@ -84,7 +94,11 @@ func packB(dst, b []float64, ldb int, trans bool, j0, p0, nc, kc, nr int) {
 		// eight at a time so that each step writes whole cache lines.
 		c := 0
 		for ; c+8 <= cols; c += 8 {
-			packRows8Stride(d[c:], nr, b, ldb, (j+c)*ldb+p0, kc)
+			if kr.fastPack {
+				gather8(d[c:], nr, b, ldb, (j+c)*ldb+p0, kc)
+			} else {
+				packRows8Stride(d[c:], nr, b, ldb, (j+c)*ldb+p0, kc)
+			}
 		}
 		for ; c < cols; c++ {
 			src := b[(j+c)*ldb+p0:][:kc]

@@ -4,7 +4,7 @@
 // the calling thread's CPU clock, not the wall clock, because the machine
 // it was written for is shared: time spent descheduled does not count.
 //
-//	TUNE="dA dB kc mc nc jrOuter;..." TUNESHAPES="m,n,k;..." REPS=7 \
+//	TUNE="dA dB kc mc nc jrOuter fastPack;..." TUNESHAPES="m,n,k;..." REPS=7 \
 //		go test -tags tune -run Tune -v ./dgemm
 //	go test -tags tune -run NONE -bench Tile -cpu 1 ./dgemm
 
@@ -25,8 +25,8 @@ import (
 )
 
 // TestTune times the active kernel single-threaded on TUNESHAPES under
-// each configuration of TUNE (directAMax, directBMax, kc, mc, nc and
-// jrOuter as 0 or 1), interleaved, and prints the median and best GFLOP/s.
+// each configuration of TUNE (directAMax, directBMax — or -1 and then
+// directOverride —, kc, mc, nc, and jrOuter and fastPack as 0 or 1), interleaved, and prints the median and best GFLOP/s.
 func threadCPU() time.Duration {
 	var ts syscall.Timespec
 	syscall.Syscall(syscall.SYS_CLOCK_GETTIME, 3, uintptr(unsafe.Pointer(&ts)), 0)
@@ -36,11 +36,11 @@ func threadCPU() time.Duration {
 func TestTune(t *testing.T) {
 	runtime.LockOSThread()
 	SetThreads(1)
-	var cfgs [][6]int
+	var cfgs [][7]int
 	for _, c := range strings.Split(os.Getenv("TUNE"), ";") {
 		f := strings.Fields(c)
-		var x [6]int
-		for i := range 6 {
+		var x [7]int
+		for i := range 7 {
 			x[i], _ = strconv.Atoi(f[i])
 		}
 		cfgs = append(cfgs, x)
@@ -69,8 +69,13 @@ func TestTune(t *testing.T) {
 		for r := 0; r < reps; r++ {
 			for ci, cf := range cfgs {
 				directAMax, directBMax = cf[0], cf[1]
+				directOverride = 0
+				if cf[0] < 0 {
+					directOverride = cf[1]
+				}
 				kr.kc, kr.mc, kr.nc = cf[2], cf[3], cf[4]
 				kr.jrOuter = cf[5] == 1
+				kr.fastPack = cf[6] == 1
 				Gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
 				flops := 2 * float64(m*n*k)
 				iters := max(1, int(2e8/flops))

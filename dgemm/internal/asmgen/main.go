@@ -44,6 +44,11 @@ var isas = []isa{
 // unroll is how many steps of p one loop iteration does.
 const unroll = 4
 
+var (
+	pfA = flag.Int("pfa", 0, "prefetch distance in bytes for A, 0 for none")
+	pfB = flag.Int("pfb", 0, "prefetch distance in bytes for B, 0 for none")
+)
+
 // An A mode says how the kernel walks A. Entry (r, p) of the row panel is
 // at a + r·8 + p·as bytes in modeCol, which serves packed Ã (as = 8·MR) and
 // a transposed A read in place (as = 8·lda), and at a + r·as + p·8 in
@@ -92,6 +97,7 @@ func main() {
 			fmt.Fprintf(&g, "}\n\n")
 		}
 	}
+	packers(&s, &g)
 	src, err := format.Source(g.Bytes())
 	if err != nil {
 		log.Fatal(err)
@@ -178,6 +184,10 @@ func kernel(w *bytes.Buffer, x isa, md mode, rows, vecs int) {
 		p("LEAQ (AX)(R14*4), R9")
 		p("ADDQ R14, R9")
 	}
+	p("MOVQ mask+56(FP), R8")
+	if x.reg == "Z" {
+		p("KMOVW (R8), K1")
+	}
 	for r := 0; r < rows; r++ {
 		for v := 0; v < vecs; v++ {
 			if x.reg == "Z" {
@@ -200,8 +210,22 @@ func kernel(w *bytes.Buffer, x isa, md mode, rows, vecs int) {
 		}
 	}
 	step := func(u int) {
+		if *pfB > 0 {
+			for v := 0; v < vecs; v++ {
+				p("PREFETCHT0 %s", scaled(v*vbytes+*pfB, "BX", u, "R12", "R11"))
+			}
+		}
+		if *pfA > 0 && md == modeCol {
+			p("PREFETCHT0 %s", scaled(*pfA, "AX", u, "R14", "R15"))
+		}
 		for v := 0; v < vecs; v++ {
-			p("VMOVUPD %s, %s", bAddr(v, u), vb(v))
+			if x.reg == "Z" && v == vecs-1 {
+				// Under the lane mask: B may be read in place, and
+				// its last vector may run past the end of the slice.
+				p("VMOVUPD.Z %s, K1, %s", bAddr(v, u), vb(v))
+			} else {
+				p("VMOVUPD %s, %s", bAddr(v, u), vb(v))
+			}
 		}
 		for r := 0; r < rows; r++ {
 			p("VBROADCASTSD %s, %s", aAddr(r, u), bc(r))
@@ -260,10 +284,8 @@ func kernel(w *bytes.Buffer, x isa, md mode, rows, vecs int) {
 			p("VMULPD %s, %s, %s", alpha, acc(r, v), acc(r, v))
 		}
 	}
-	p("MOVQ mask+56(FP), R11")
-	if x.reg == "Z" {
-		p("KMOVW (R11), K1")
-	} else {
+	if x.reg == "Y" {
+		p("MOVQ mask+56(FP), R11")
 		p("VMOVDQU (R11), %s", mask)
 	}
 	p("MOVQ beta+48(FP), R10")
@@ -324,4 +346,70 @@ func log2(n int) int {
 		l++
 	}
 	return l
+}
+
+// packers writes the AVX-512 packing routines.
+//
+// packCopy24 copies kc rows of 24 entries at stride ld (elements) into dst,
+// contiguously: B̃'s panel from an untransposed B. Rows of a wide B are far
+// apart, beyond the hardware prefetcher's reach, so each step prefetches
+// the row pfRows ahead.
+//
+// packGather8 writes dst[p·ds + r] = src[p + off[r]] for p < kc and r < 8:
+// eight rows of A (or B transposed) interleaved into Ã (or B̃), one gather
+// per step. off holds the rows' offsets in bytes.
+func packers(s, g *bytes.Buffer) {
+	const pfRows = 8
+	p := func(format string, args ...any) { fmt.Fprintf(s, "\t"+format+"\n", args...) }
+	fmt.Fprintf(g, "//go:noescape\nfunc packCopy24(dst, src *float64, ld, kc int)\n\n")
+	fmt.Fprintf(s, "\n// func packCopy24(dst, src *float64, ld, kc int)\n")
+	fmt.Fprintf(s, "TEXT ·packCopy24(SB), NOSPLIT, $0-32\n")
+	p("MOVQ dst+0(FP), DI")
+	p("MOVQ src+8(FP), SI")
+	p("MOVQ ld+16(FP), DX")
+	p("SHLQ $3, DX")
+	p("MOVQ kc+24(FP), CX")
+	p("TESTQ CX, CX")
+	p("JZ done")
+	p("LEAQ (DX*%d), R8", pfRows)
+	fmt.Fprintf(s, "loop:\n")
+	p("PREFETCHT0 (SI)(R8*1)")
+	p("PREFETCHT0 184(SI)(R8*1)")
+	p("VMOVUPD 0(SI), Z0")
+	p("VMOVUPD 64(SI), Z1")
+	p("VMOVUPD 128(SI), Z2")
+	p("VMOVUPD Z0, 0(DI)")
+	p("VMOVUPD Z1, 64(DI)")
+	p("VMOVUPD Z2, 128(DI)")
+	p("ADDQ DX, SI")
+	p("ADDQ $192, DI")
+	p("DECQ CX")
+	p("JNZ loop")
+	fmt.Fprintf(s, "done:\n")
+	p("VZEROUPPER")
+	p("RET")
+
+	fmt.Fprintf(g, "//go:noescape\nfunc packGather8(dst *float64, ds int, src *float64, off *[8]int64, kc int)\n\n")
+	fmt.Fprintf(s, "\n// func packGather8(dst *float64, ds int, src *float64, off *[8]int64, kc int)\n")
+	fmt.Fprintf(s, "TEXT ·packGather8(SB), NOSPLIT, $0-40\n")
+	p("MOVQ dst+0(FP), DI")
+	p("MOVQ ds+8(FP), DX")
+	p("SHLQ $3, DX")
+	p("MOVQ src+16(FP), SI")
+	p("MOVQ off+24(FP), R8")
+	p("VMOVDQU64 (R8), Z1")
+	p("MOVQ kc+32(FP), CX")
+	p("TESTQ CX, CX")
+	p("JZ done")
+	fmt.Fprintf(s, "loop:\n")
+	p("KXNORW K2, K2, K2")
+	p("VGATHERQPD (SI)(Z1*1), K2, Z0")
+	p("VMOVUPD Z0, (DI)")
+	p("ADDQ $8, SI")
+	p("ADDQ DX, DI")
+	p("DECQ CX")
+	p("JNZ loop")
+	fmt.Fprintf(s, "done:\n")
+	p("VZEROUPPER")
+	p("RET")
 }

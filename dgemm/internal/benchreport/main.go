@@ -180,8 +180,13 @@ func main() {
 	}
 
 	if *svgOut != "" {
-		if err := os.WriteFile(*svgOut, []byte(plot(shapes, impls, cpuSet, func(im, s string, c int) float64 {
-			v, _ := med(key{"BenchmarkDgemm", im, s, c, "GFLOP/s"})
+		var panels []panel
+		for _, c := range cpuSet {
+			panels = append(panels, panel{fmt.Sprintf("%d core(s), GFLOP/s by the wall clock", c), c, "GFLOP/s"})
+		}
+		panels = append(panels, panel{fmt.Sprintf("%d core, GFLOP per CPU second", cpuSet[0]), cpuSet[0], "GFLOP/cpu-s"})
+		if err := os.WriteFile(*svgOut, []byte(plot(shapes, impls, panels, func(im, s string, p panel) float64 {
+			v, _ := med(key{"BenchmarkDgemm", im, s, p.cpus, p.unit})
 			return v
 		})), 0o644); err != nil {
 			log.Fatal(err)
@@ -198,8 +203,15 @@ func keys(m map[int]bool) []int {
 	return k
 }
 
-// plot draws grouped bars, one panel per core count, one group per shape.
-func plot(shapes, impls []string, cpuSet []int, val func(impl, shape string, cpus int) float64) string {
+// panel is one chart of the plot: a measure at a core count.
+type panel struct {
+	title string
+	cpus  int
+	unit  string
+}
+
+// plot draws grouped bars, one chart per panel, one group per shape.
+func plot(shapes, impls []string, panels []panel, val func(impl, shape string, p panel) float64) string {
 	const (
 		left, right, top = 60.0, 20.0, 40.0
 		panelH, gap      = 260.0, 110.0
@@ -207,12 +219,12 @@ func plot(shapes, impls []string, cpuSet []int, val func(impl, shape string, cpu
 	)
 	colors := []string{"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"}
 	width := left + right + groupW*float64(len(shapes))
-	height := top + float64(len(cpuSet))*(panelH+gap)
+	height := top + float64(len(panels))*(panelH+gap)
 	vmax := 0.0
 	for _, s := range shapes {
 		for _, im := range impls {
-			for _, c := range cpuSet {
-				vmax = max(vmax, val(im, s, c))
+			for _, p := range panels {
+				vmax = max(vmax, val(im, s, p))
 			}
 		}
 	}
@@ -221,15 +233,15 @@ func plot(shapes, impls []string, cpuSet []int, val func(impl, shape string, cpu
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="11">`+"\n", width, height)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
-	fmt.Fprintf(&b, `<text x="%.0f" y="18" font-size="14" text-anchor="middle">DGEMM, GFLOP/s (median), C = A·B, row-major</text>`+"\n", width/2)
+	fmt.Fprintf(&b, `<text x="%.0f" y="18" font-size="14" text-anchor="middle">DGEMM C = A·B, row-major, medians</text>`+"\n", width/2)
 	for i, im := range impls {
 		x := left + float64(i)*110
 		fmt.Fprintf(&b, `<rect x="%.0f" y="26" width="10" height="10" fill="%s"/><text x="%.0f" y="35">%s</text>`+"\n", x, colors[i%len(colors)], x+14, im)
 	}
-	for pi, c := range cpuSet {
+	for pi, p := range panels {
 		y0 := top + 20 + float64(pi)*(panelH+gap) // top of the panel
 		yb := y0 + panelH                         // baseline
-		fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" font-size="12" font-weight="bold">%d core(s)</text>`+"\n", left, y0-6, c)
+		fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" font-size="12" font-weight="bold">%s</text>`+"\n", left, y0-6, p.title)
 		for v := 0.0; v <= ymax; v += step {
 			y := yb - v/ymax*panelH
 			fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#ddd"/><text x="%.0f" y="%.1f" text-anchor="end">%.0f</text>`+"\n",
@@ -239,10 +251,10 @@ func plot(shapes, impls []string, cpuSet []int, val func(impl, shape string, cpu
 		for si, s := range shapes {
 			gx := left + float64(si)*groupW + 5
 			for i, im := range impls {
-				v := val(im, s, c)
+				v := val(im, s, p)
 				h := v / ymax * panelH
-				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s %s %d core(s): %.1f GFLOP/s</title></rect>`+"\n",
-					gx+float64(i)*bw, yb-h, bw, h, colors[i%len(colors)], im, s, c, v)
+				fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"><title>%s %s, %s: %.1f</title></rect>`+"\n",
+					gx+float64(i)*bw, yb-h, bw, h, colors[i%len(colors)], im, s, p.title, v)
 			}
 			fmt.Fprintf(&b, `<text transform="translate(%.1f,%.1f) rotate(45)">%s</text>`+"\n", gx+groupW/2-8, yb+10, s)
 		}
