@@ -1,8 +1,8 @@
 // Command benchreport runs the Go benchmarks of package bench, reads or runs
 // the PyTorch timings of bench/torch_bench.py, and writes
-// docs/benchmarks.md (tables, ratios, the targets of issues 5 and 6 with
-// PASS or FAIL, the machine and how to reproduce) and docs/benchmarks.svg
-// (time against network size).
+// docs/benchmarks.md (tables, ratios, the targets of issues 9, 11 and 12
+// with PASS or FAIL, the machine and how to reproduce) and
+// docs/benchmarks.svg (time against network size).
 //
 // benchreport is a module of its own, so that the library's module does not
 // require the plotting packages; it uses the repository's module through a
@@ -15,9 +15,17 @@
 // The benchmarks matching -slow (by default the looped engine on the medium
 // case, about 10 s per call) run in a second `go test` with their own
 // -slowcount and -slowbenchtime; the rest run with -count and -benchtime.
-// -torch=run also runs the PyTorch script (about 5 minutes), after the Go
+// -torch=run also runs the PyTorch script (about 25 minutes), after the Go
 // benchmarks, and rewrites -torchjson; -torch=file (the default) reads
-// -torchjson; -torch=none leaves PyTorch out.
+// -torchjson; -torch=none leaves PyTorch out. -gofile reads the Go results
+// from saved output instead of running the benchmarks.
+//
+// -gofile2 adds a second Go run, read from saved output (typically of the
+// openblas build), beside the primary one: its timings and ratios get
+// columns of their own, labelled -label2; the verdicts are the primary
+// run's. Such a file can be made with
+//
+//	(cd bench/cmd/benchreport && CGO_LDFLAGS=-lopenblas go run . -tags openblas -torch=none -out '' -svg '' -saveraw /tmp/openblas.txt)
 package main
 
 import (
@@ -49,6 +57,8 @@ type config struct {
 	slow                     string
 	torch, torchJSON, python string
 	goFile, saveRaw          string
+	goFile2                  string
+	label, label2            string
 	out, svg                 string
 	tags                     string
 }
@@ -64,10 +74,13 @@ func run(args []string, log func(string, ...any)) error {
 	fs.StringVar(&c.torch, "torch", "file", "PyTorch timings: file (read -torchjson), run (run bench/torch_bench.py, which writes -torchjson) or none")
 	fs.StringVar(&c.torchJSON, "torchjson", "bench/testdata/torch_timings.json", "PyTorch timings JSON, relative to the module root")
 	fs.StringVar(&c.python, "python", "/usr/bin/python3", "Python interpreter with torch, for -torch=run")
-	fs.StringVar(&c.goFile, "gofile", "", "read saved `go test -bench -benchmem -v` output from this file instead of running the benchmarks")
+	fs.StringVar(&c.goFile, "gofile", "", "read the Go results from this `file`, saved output of go test -bench -benchmem -v (see -saveraw), instead of running the benchmarks")
 	fs.StringVar(&c.saveRaw, "saveraw", "", "also write the raw go test output to this file")
-	fs.StringVar(&c.out, "out", "docs/benchmarks.md", "markdown output, relative to the module root; empty: write only the plot (with -gofile, to redraw it)")
-	fs.StringVar(&c.svg, "svg", "docs/benchmarks.svg", "SVG plot output, relative to the module root")
+	fs.StringVar(&c.goFile2, "gofile2", "", "a second Go run to show beside the primary one, from this `file` of saved go test -bench -benchmem -v output, e.g. of the -tags openblas build (see -saveraw)")
+	fs.StringVar(&c.label, "label", "", "`name` of the primary Go run in the tables; default \"pure Go\", or the -tags value")
+	fs.StringVar(&c.label2, "label2", "openblas", "`name` of the -gofile2 run in the tables")
+	fs.StringVar(&c.out, "out", "docs/benchmarks.md", "markdown output, relative to the module root; empty: no markdown (with -gofile, to redraw the plot; with -svg empty too, to run and -saveraw the benchmarks only)")
+	fs.StringVar(&c.svg, "svg", "docs/benchmarks.svg", "SVG plot output, relative to the module root; empty: no plot")
 	fs.StringVar(&c.tags, "tags", "", "go test -tags for the Go benchmarks, e.g. openblas (docs/openblas.md; needs CGO_LDFLAGS=-lopenblas)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -82,6 +95,15 @@ func run(args []string, log func(string, ...any)) error {
 	}
 	if c.count < 1 || c.slowCount < 1 {
 		return errors.New("-count and -slowcount must be at least 1")
+	}
+	if c.label == "" {
+		c.label = "pure Go"
+		if c.tags != "" {
+			c.label = c.tags
+		}
+	}
+	if c.goFile2 != "" && (c.label2 == "" || c.label2 == c.label) {
+		return fmt.Errorf("-label2 %q: want a name other than the primary run's %q", c.label2, c.label)
 	}
 
 	root, err := moduleRoot()
@@ -138,6 +160,22 @@ func run(args []string, log func(string, ...any)) error {
 		}
 	}
 
+	// The second Go run.
+	runs := []GoInput{{Label: c.label, Run: g}}
+	if c.goFile2 != "" {
+		data, err := os.ReadFile(c.goFile2)
+		if err != nil {
+			return err
+		}
+		g2, err := ParseGoBench(bytes.NewReader(data))
+		if err != nil {
+			return fmt.Errorf("%s: %v", c.goFile2, err)
+		}
+		runs = append(runs, GoInput{Label: c.label2, Run: g2})
+		meta.Go2File, meta.Go2Raw = c.goFile2, string(data)
+		meta.Go2Command = go2Command(c)
+	}
+
 	// PyTorch.
 	var torch *TorchFile
 	switch c.torch {
@@ -168,9 +206,13 @@ func run(args []string, log func(string, ...any)) error {
 		}
 	}
 
-	rep, err := Build(g, torch, Cases())
+	rep, err := Build(Input{Go: runs, Torch: torch, Cases: Cases(), SameRun: c.goFile == "" && meta.TorchRun})
 	if err != nil {
 		return err
+	}
+	if c.out == "" && c.svg == "" {
+		log("wrote no report (-out and -svg are empty)")
+		return nil
 	}
 	meta.Generated = time.Now()
 	if c.svg != "" {
@@ -199,9 +241,21 @@ func run(args []string, log func(string, ...any)) error {
 		return err
 	}
 	for _, v := range rep.Verdicts {
-		log("issue %d %-6s %-12s %-8s %s (%s)", v.Issue, v.Case, v.Status, v.Got, v.Target, v.Detail)
+		c0 := v.Runs[0]
+		line := fmt.Sprintf("issue %-9s %-6s %-12s %-11s %s %s (%s)", v.Issue, v.Case, c0.Verdict(), c0.Got, v.Target, v.Need, c0.Detail)
+		for i, ck := range v.Runs[1:] {
+			line += fmt.Sprintf("; %s: %s %s", rep.Runs[i+1].Label, ck.Verdict(), ck.Got)
+			if ck.Status != "PASS" {
+				line += " (" + ck.Detail + ")"
+			}
+		}
+		log("%s", line)
 	}
-	log("wrote %s and %s", c.out, c.svg)
+	if c.svg == "" {
+		log("wrote %s", c.out)
+	} else {
+		log("wrote %s and %s", c.out, c.svg)
+	}
 	return nil
 }
 
@@ -224,6 +278,19 @@ func goCommands(c config) [][]string {
 		cmds = append(cmds, slow)
 	}
 	return cmds
+}
+
+// go2Command is a command that makes a -gofile2 file of the openblas build
+// with the go test flags of c.
+func go2Command(c config) string {
+	args := []string{"-tags", "openblas", "-torch=none", "-out", "", "-svg", "", "-saveraw", c.goFile2}
+	if c.count != 5 {
+		args = append(args, fmt.Sprintf("-count=%d", c.count))
+	}
+	if c.benchtime != "200ms" {
+		args = append(args, "-benchtime="+c.benchtime)
+	}
+	return "(cd bench/cmd/benchreport && CGO_LDFLAGS=-lopenblas go run ." + shellArgs(args) + ")"
 }
 
 // runStreaming runs cmd, copying its stdout to progress as it comes, and

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,20 +12,29 @@ import (
 )
 
 // The canned inputs in testdata are hand-written in the formats of
-// `go test -bench -benchmem -v` and bench/torch_bench.py, with round numbers
-// so that every expected median, ratio and verdict below can be checked by
-// hand:
+// `go test -bench -benchmem -v` and bench/torch_bench.py (format 2), with
+// round numbers so that every expected median, ratio and verdict below can
+// be checked by hand:
 //
-//	gobench.txt      -count=3 for toy/forward and small/forward, 2 for
-//	                 Batch/toy, 1 otherwise; large/forward and large/looped
-//	                 skipped; no SumGrad/small or /medium, no Batch beyond toy.
-//	gobench_slow.txt medium/looped, 2.9 s and 3.1 s.
-//	torch.json       a few methods per case, some at both thread counts.
+//	gobench.txt          the pure-Go run: -count=3 for toy/forward and
+//	                     small/forward, 2 for Batch/toy, 1 otherwise;
+//	                     large and mnist forward and looped skipped; no
+//	                     SumGrad/small or /medium; BatchJac for small,
+//	                     medium and mnist, as bench_test.go has it.
+//	gobench_slow.txt     medium/looped, 2.9 s and 3.1 s.
+//	gobench_openblas.txt the second run (-gofile2): one sample each, faster;
+//	                     Batch/mnist allocates once per op; BatchJac only
+//	                     for medium.
+//	torch.json           a few methods per case and task, some at both
+//	                     thread counts, the summaries as torch_bench.py
+//	                     derives them; no sumgrad on small, batch64_jac on
+//	                     medium and mnist only; one method (sumgrad_future)
+//	                     that benchreport does not list.
 
-func loadGo(t *testing.T) *GoRun {
+func parseFiles(t *testing.T, names ...string) *GoRun {
 	t.Helper()
 	var g *GoRun
-	for _, name := range []string{"gobench.txt", "gobench_slow.txt"} {
+	for _, name := range names {
 		data, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			t.Fatal(err)
@@ -42,6 +52,10 @@ func loadGo(t *testing.T) *GoRun {
 	return g
 }
 
+// loadGo returns the primary (pure-Go) run; loadGo2 the openblas one.
+func loadGo(t *testing.T) *GoRun  { return parseFiles(t, "gobench.txt", "gobench_slow.txt") }
+func loadGo2(t *testing.T) *GoRun { return parseFiles(t, "gobench_openblas.txt") }
+
 func loadTorch(t *testing.T) *TorchFile {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", "torch.json"))
@@ -54,6 +68,21 @@ func loadTorch(t *testing.T) *TorchFile {
 		t.Fatal(err)
 	}
 	return tf
+}
+
+// build reports the canned runs: the pure-Go one, with the openblas one if
+// two is set, and the canned PyTorch timings.
+func build(t *testing.T, two bool) *Report {
+	t.Helper()
+	in := Input{Go: []GoInput{{"pure Go", loadGo(t)}}, Torch: loadTorch(t), Cases: Cases()}
+	if two {
+		in.Go = append(in.Go, GoInput{"openblas", loadGo2(t)})
+	}
+	rep, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
 }
 
 func TestParseGoBench(t *testing.T) {
@@ -74,14 +103,17 @@ func TestParseGoBench(t *testing.T) {
 		{"BenchmarkCossim/medium/looped", 2, 3e9, 0, 8896, "params"},      // from the slow file
 		{"BenchmarkCossimSumGrad/large", 1, 3e6, 0, 0, ""},                // no custom metric
 		{"BenchmarkCossim/large/adjoint", 1, 5e6, 0, 271632, "params"},    // 271632 params
+		{"BenchmarkCossim/mnist/adjoint", 1, 8e6, 0, 322784, "params"},    // mnist
 		{"BenchmarkCossim/medium/adjoint", 1, 200000, 17, 8896, "params"}, // fractional B/op kept
 		{"BenchmarkCossimSumGrad/toy", 1, 400, 0, 0, ""},                  // "400.0 ns/op"
 		{"BenchmarkCossim/toy/looped", 1, 6000, 0, 12, "params"},          // plain integer
 		{"BenchmarkCossim/medium/forward", 1, 1.6e8, 0, 8896, "params"},   // b.N = 1
 		{"BenchmarkCossim/toy/adjoint", 1, 500, 0, 12, "params"},          // "500.0 ns/op"
 		{"BenchmarkCossim/small/looped", 1, 3e7, 0, 688, "params"},        // b.N = 1
+		{"BenchmarkCossimBatchJac/mnist", 1, 1.5e9, 0, 0, ""},             // 1.5 s
 		{"BenchmarkCossim/large/forward", 0, 0, 0, 0, ""},                 // skipped
 		{"BenchmarkCossim/large/looped", 0, 0, 0, 0, ""},                  // skipped
+		{"BenchmarkCossim/mnist/looped", 0, 0, 0, 0, ""},                  // skipped
 	} {
 		b, ok := g.Benches[c.name]
 		if !ok {
@@ -118,6 +150,9 @@ func TestParseGoBench(t *testing.T) {
 	}
 	if got := g.Order[:3]; !slices.Equal(got, []string{"BenchmarkCossim/toy/forward", "BenchmarkCossim/toy/adjoint", "BenchmarkCossim/toy/looped"}) {
 		t.Errorf("order starts %q", got)
+	}
+	if b := loadGo2(t).Benches["BenchmarkCossimBatch/mnist"]; b == nil || b.Values["allocs/op"][0] != 1 {
+		t.Errorf("openblas Batch/mnist: %+v", b)
 	}
 }
 
@@ -191,7 +226,8 @@ func TestReadTorch(t *testing.T) {
 		{"medium", "functorch", true, 0.004, 2, "functorch_rev_fwd", ""},
 		{"large", "functorch_fwd_fwd", true, 0, 1, "", "needs ~815 GB of tangents"},
 		{"small", "sumgrad", false, 0, 0, "", ""},
-		{"mnist", "sumgrad", true, 0.03, 2, "sumgrad_autograd_leading", ""}, // format 2
+		{"mnist", "sumgrad", true, 0.03, 2, "sumgrad_autograd_leading", ""},
+		{"mnist", "batch64", true, 0.18, 2, "batch64_leading_rows", ""}, // the timed record beats the skipped one
 		{"mnist", "functorch_fwd_fwd", true, 0, 1, "", "fails: NotImplementedError: forward AD with _log_softmax_backward_data"},
 	} {
 		r, ok := tf.Best(c.cs, c.method)
@@ -211,26 +247,31 @@ func TestReadTorch(t *testing.T) {
 		}
 	}
 
-	// Format 2's extra facts; format 1 records (no task, no thread counts) read as before.
+	// Format 2's facts.
 	if tf.Format != 2 || tf.BLAS.OpenBLAS == nil || tf.BLAS.OpenBLAS.Corename != "SkylakeX" ||
 		tf.BLAS.Kernel.CoretypeSet == nil || *tf.BLAS.Kernel.CoretypeSet != "SkylakeX" || tf.Threads.TorchDefault != 1 ||
-		tf.Methods["sumgrad_autograd_leading"].Task != "sumgrad" {
-		t.Errorf("format 2 header: %d %+v %+v %+v", tf.Format, tf.BLAS, tf.Threads, tf.Methods)
+		tf.Methods["sumgrad_autograd_leading"].Task != "sumgrad" || tf.Summaries["best_torch"].Task != "jac" ||
+		!slices.Contains(tf.Summaries["batch64_jac"].FastestOf, "batch64_jac_persample") || tf.Tasks["batch64_jac"] == "" {
+		t.Errorf("format 2 header: %d %+v %+v %+v %+v", tf.Format, tf.BLAS, tf.Threads, tf.Methods, tf.Summaries)
 	}
 	if r, _ := tf.Best("mnist", "sumgrad_autograd_leading"); r.Task != "sumgrad" || r.TorchThreads == nil || *r.TorchThreads != 2 || r.BLASThreads == nil || *r.BLASThreads != 2 {
 		t.Errorf("format 2 record: %+v", r)
 	}
-	if r, _ := tf.Best("toy", "looped"); r.Task != "" || r.TorchThreads != nil || r.BLASThreads != nil {
-		t.Errorf("format 1 record: %+v", r)
+	// mnist's Φ is a description, the dense cases' widths.
+	if mn, md := tf.Cases["mnist"], tf.Cases["medium"]; !strings.HasPrefix(mn.Phi.Text, "1x28x28: Conv2d") || mn.Phi.Widths != nil ||
+		!slices.Equal(mn.D.Widths, []int{20, 400, 784}) || mn.PD != 322784 || !slices.Equal(md.Phi.Widths, []int{64, 64, 1}) {
+		t.Errorf("cases: mnist %+v, medium %+v", mn, md)
 	}
 
 	for _, c := range []struct{ name, in string }{
 		{"not json", "{"},
 		{"torch ran other threads", `{"results": [{"case": "toy", "method": "looped", "threads": 2, "torch_threads": 1, "median_s": 1}]}`},
 		{"task not the method's", `{"methods": {"looped": {"task": "jac"}}, "results": [{"case": "toy", "task": "sumgrad", "method": "looped", "threads": 1, "median_s": 1}]}`},
+		{"task not the summary's", `{"summaries": {"sumgrad": {"task": "sumgrad"}}, "results": [{"case": "toy", "task": "jac", "method": "sumgrad", "threads": 1, "median_s": 1}]}`},
 		{"neither median nor skip", `{"results": [{"case": "toy", "method": "looped", "threads": 1}]}`},
 		{"no method", `{"results": [{"case": "toy", "threads": 1, "median_s": 1}]}`},
 		{"zero median", `{"results": [{"case": "toy", "method": "looped", "threads": 1, "median_s": 0}]}`},
+		{"bad widths", `{"cases": {"toy": {"d": [1, "x"]}}}`},
 	} {
 		if _, err := ReadTorch(strings.NewReader(c.in)); err == nil {
 			t.Errorf("%s: no error", c.name)
@@ -238,173 +279,500 @@ func TestReadTorch(t *testing.T) {
 	}
 }
 
-func TestBuild(t *testing.T) {
-	rep, err := Build(loadGo(t), loadTorch(t), Cases())
+// format1 is a file of the first format: no tasks, no thread counts per
+// record, sumgrad and batch64 single methods, the BLAS only as libblas.so.3.
+const format1 = `{"machine": {"blas": "/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"},
+ "results": [
+  {"case": "toy", "method": "looped", "threads": 1, "median_s": 0.0003, "runs": [0.0003]},
+  {"case": "toy", "method": "autograd_batched", "threads": 2, "median_s": 0.0002, "runs": [0.0002]},
+  {"case": "toy", "method": "best_torch", "threads": 2, "median_s": 0.0002, "runs": [0.0002], "variant": "autograd_batched"},
+  {"case": "toy", "method": "sumgrad", "threads": 1, "median_s": 0.001, "runs": [0.001]},
+  {"case": "toy", "method": "sumgrad", "threads": 2, "median_s": 0.0009, "runs": [0.0009]},
+  {"case": "toy", "method": "batch64", "threads": 1, "skipped": "canned"}]}`
+
+func TestFastest(t *testing.T) {
+	tf := loadTorch(t)
+	f1, err := ReadTorch(strings.NewReader(format1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Procs != 2 || len(rep.Cases) != len(Cases()) {
-		t.Fatalf("procs %d, %d cases", rep.Procs, len(rep.Cases))
+	for _, c := range []struct {
+		tf             *TorchFile
+		cs, task       string
+		ok             bool
+		sec            float64
+		threads        int
+		winner, skip   string
+		summaryRecord  bool // the record is the task's summary
+		unknownSummary bool
+	}{
+		{tf, "large", "jac", true, 0.09, 2, "autograd_batched", "", true, false},
+		{tf, "mnist", "jac", true, 0.12, 2, "autograd_persample", "", true, false},
+		{tf, "medium", "sumgrad", true, 0.0018, 2, "sumgrad_autograd_leading", "", true, false}, // not sumgrad_future's 2.5 ms
+		{tf, "small", "sumgrad", false, 0, 0, "", "", false, false},
+		{tf, "small", "batch64", true, 0.0019, 2, "batch64_leading_rows", "", true, false},
+		{tf, "medium", "batch64_jac", true, 0.015, 2, "batch64_jac_vmap_rev_fwd", "", true, false},
+		{tf, "large", "batch64_jac", false, 0, 0, "", "", false, false},
+		{f1, "toy", "jac", true, 0.0002, 2, "autograd_batched", "", true, false},
+		{f1, "toy", "sumgrad", true, 0.0009, 2, "sumgrad", "", true, false}, // a plain method then
+		{f1, "toy", "batch64", true, 0, 1, "", "canned", true, false},
+	} {
+		r, ok := c.tf.Fastest(c.cs, c.task)
+		if ok != c.ok {
+			t.Errorf("%s/%s: ok %v, want %v", c.cs, c.task, ok, c.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		var sec float64
+		if r.MedianS != nil {
+			sec = *r.MedianS
+		}
+		if sec != c.sec || r.Threads != c.threads || r.Variant != c.winner || r.Skipped != c.skip {
+			t.Errorf("%s/%s: got %v s, %d threads, winner %q, skip %q", c.cs, c.task, sec, r.Threads, r.Variant, r.Skipped)
+		}
+	}
+	// A task whose every method was skipped reports the summary's reason.
+	allSkipped := `{"results": [
+	  {"case": "large", "task": "batch64_jac", "method": "batch64_jac_looped", "threads": 1, "skipped": "too slow"},
+	  {"case": "large", "task": "batch64_jac", "method": "batch64_jac", "threads": 1, "skipped": "every method skipped"}]}`
+	as, err := ReadTorch(strings.NewReader(allSkipped))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := as.Fastest("large", "batch64_jac"); !ok || r.MedianS != nil || r.Skipped != "every method skipped" {
+		t.Errorf("all skipped: %+v", r)
+	}
+}
+
+func TestOnOpenBLAS(t *testing.T) {
+	if known, ob, desc := loadTorch(t).OnOpenBLAS(); !known || !ob || !strings.Contains(desc, "kernel SkylakeX (OPENBLAS_CORETYPE=SkylakeX)") {
+		t.Errorf("format 2: %v %v %q", known, ob, desc)
+	}
+	for _, c := range []struct {
+		in        string
+		known, ob bool
+	}{
+		{format1, true, true},
+		{`{"format": 2, "blas": {"loaded": ["/opt/mkl/libmkl_rt.so"]}}`, true, false},
+		{`{"machine": {"blas": "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3"}}`, true, false},
+		{`{}`, false, false},
+	} {
+		tf, err := ReadTorch(strings.NewReader(c.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if known, ob, desc := tf.OnOpenBLAS(); known != c.known || ob != c.ob {
+			t.Errorf("%s: known %v, OpenBLAS %v (%q)", c.in, known, ob, desc)
+		}
+	}
+}
+
+// verdictWant is an expected verdict: the primary run's measurement and
+// status and, if set, the second run's.
+type verdictWant struct {
+	issue, cs, task string
+	got, state      string
+	got2, state2    string
+}
+
+// wantVerdicts are the canned data's verdicts, by hand from the medians.
+// Every PyTorch comparison is "not one run": the timings come from a file.
+var wantVerdicts = []verdictWant{
+	{"9", "mnist", "full ∂s/∂θ_D", "15.0×", "PASS", "20.0×", "PASS"},                    // best_torch 120 ms (2 threads) ÷ adjoint 8 ms; ÷ 6 ms
+	{"9", "mnist", "Σ-gradient", "15.0×", "PASS", "30.0×", "PASS"},                      // sumgrad 30 ms ÷ SumGrad 2 ms; ÷ 1 ms
+	{"9", "mnist", "batch of 64", "3.60×", "FAIL", "4.50×", "PASS"},                     // batch64 180 ms ÷ Batch 50 ms; ÷ 40 ms
+	{"11", "large", "full ∂s/∂θ_D", "18.0×", "FAIL", "36.0×", "PASS"},                   // best_torch 90 ms ÷ adjoint 5 ms; ÷ 2.5 ms
+	{"11", "large", "Σ-gradient", "3.33×", "FAIL", "10.0×", "PASS"},                     // sumgrad 10 ms ÷ 3 ms; ÷ 1 ms
+	{"12", "small", "batch of 64", "19.0×", "FAIL", "21.1×", "PASS"},                    // 1.9 ms (2 threads) ÷ 100 µs, needs 20; ÷ 90 µs
+	{"12", "medium", "batch of 64", "4.40×", "PASS", "8.80×", "PASS"},                   // 4.4 ms (2 threads) ÷ 1 ms; ÷ 500 µs
+	{"12", "large", "batch of 64", "4.25×", "PASS", "5.67×", "PASS"},                    // 170 ms ÷ 40 ms; ÷ 30 ms
+	{"12", "mnist", "batch of 64", "3.60×", "FAIL", "4.50×", "PASS"},                    // as issue 9's
+	{"12", "medium", "full Jacobians", "3.00×", "FAIL", "5.00×", "PASS"},                // batch64_jac 15 ms ÷ Batch.Stream 5 ms; ÷ 3 ms
+	{"9, 11, 12", "all", "0 allocations", "0 allocs/op", "PASS", "1 allocs/op", "FAIL"}, // openblas Batch/mnist allocates
+}
+
+func checkVerdicts(t *testing.T, vs []Verdict, want []verdictWant, runs int) {
+	t.Helper()
+	if len(vs) != len(want) {
+		t.Fatalf("%d verdicts, want %d: %+v", len(vs), len(want), vs)
+	}
+	for i, w := range want {
+		v := vs[i]
+		if len(v.Runs) != runs {
+			t.Errorf("verdict %d: %d runs, want %d", i, len(v.Runs), runs)
+			continue
+		}
+		if v.Issue != w.issue || v.Case != w.cs || !strings.HasPrefix(v.Target, w.task) || v.Runs[0].Got != w.got || v.Runs[0].Status != w.state {
+			t.Errorf("verdict %d: got issue %s %s %q %s %s, want issue %s %s %q %s %s", i, v.Issue, v.Case, v.Target, v.Runs[0].Got, v.Runs[0].Status, w.issue, w.cs, w.task, w.got, w.state)
+		}
+		if runs > 1 && (v.Runs[1].Got != w.got2 || v.Runs[1].Status != w.state2) {
+			t.Errorf("verdict %d (%s %s) second run: got %s %s, want %s %s", i, v.Issue, v.Case, v.Runs[1].Got, v.Runs[1].Status, w.got2, w.state2)
+		}
+	}
+}
+
+func TestBuild(t *testing.T) {
+	rep := build(t, true)
+	if len(rep.Runs) != 2 || rep.Runs[0].Procs != 2 || rep.Runs[1].Label != "openblas" || len(rep.Cases) != len(Cases()) {
+		t.Fatalf("runs %+v, %d cases", rep.Runs, len(rep.Cases))
+	}
+	if n := len(rep.Runs[0].Ran); n != 22 { // 11 Cossim, 3 SumGrad, 5 Batch, 3 BatchJac
+		t.Errorf("%d benchmarks ran, want 22", n)
 	}
 	for _, c := range []struct {
 		cs, best string
 		bestSec  float64
 	}{
-		{"toy", "adjoint", 500e-9}, {"small", "adjoint", 20e-6}, {"medium", "adjoint", 200e-6}, {"large", "adjoint", 5e-3},
+		{"toy", "adjoint", 500e-9}, {"small", "adjoint", 20e-6}, {"medium", "adjoint", 200e-6}, {"large", "adjoint", 5e-3}, {"mnist", "adjoint", 8e-3},
 	} {
-		cr := rep.Case(c.cs)
-		if cr.Best != c.best || !approxEq(cr.BestTiming().Sec, c.bestSec) {
-			t.Errorf("%s: best %s %v s, want %s %v s", c.cs, cr.Best, cr.BestTiming().Sec, c.best, c.bestSec)
+		g := rep.Case(c.cs).Go[0]
+		if g.Best != c.best || !approxEq(g.BestTiming().Sec, c.bestSec) {
+			t.Errorf("%s: best %s %v s, want %s %v s", c.cs, g.Best, g.BestTiming().Sec, c.best, c.bestSec)
 		}
 	}
-	large := rep.Case("large")
-	if tm := large.Go["forward"]; tm.OK() || !strings.Contains(tm.Skip, "67.4 GiB") {
+	large, mnist := rep.Case("large"), rep.Case("mnist")
+	if tm := large.Go[0].T["forward"]; tm.OK() || !strings.Contains(tm.Skip, "67.4 GiB") {
 		t.Errorf("large/forward: %+v, want skipped over the memory budget", tm)
+	}
+	if tm := mnist.Go[0].T["looped"]; tm.OK() || !strings.Contains(tm.Skip, "months per op") {
+		t.Errorf("mnist/looped: %+v", tm)
 	}
 	if tm := large.Torch["functorch_fwd_fwd"]; tm.OK() || tm.Skip != "needs ~815 GB of tangents" {
 		t.Errorf("large/functorch_fwd_fwd: %+v", tm)
 	}
-	if tm := rep.Case("small").Go["sumgrad"]; tm.OK() || tm.Skip != "not run" {
+	if tm := rep.Case("small").Go[0].T["sumgrad"]; tm.OK() || tm.Skip != "not run" {
 		t.Errorf("small/sumgrad: %+v, want not run", tm)
 	}
-	if tm := rep.Case("small").Torch["sumgrad"]; tm.OK() || tm.Skip != "not in the PyTorch timings" {
+	if tm := rep.Case("small").Fastest["sumgrad"]; tm.OK() || tm.Skip != "not in the PyTorch timings" {
 		t.Errorf("small torch sumgrad: %+v", tm)
 	}
-	if tm := rep.Case("toy").Go["batch"]; !approxEq(tm.Sec, 55e-6) || tm.Bytes != 8 || tm.Samples != 2 {
+	if tm := rep.Case("toy").Go[0].T["batch"]; !approxEq(tm.Sec, 55e-6) || tm.Bytes != 8 || tm.Samples != 2 || !tm.HasAllocs {
 		t.Errorf("toy/batch: %+v", tm)
 	}
-
-	// Expected verdicts, by hand from the canned medians.
-	want := []struct {
-		issue          int
-		cs, got, state string
-	}{
-		{6, "small", "30.0×", "PASS"},     // looped 30 ms ÷ forward 1 ms
-		{6, "medium", "18.8×", "FAIL"},    // looped 3 s ÷ forward 160 ms = 18.75
-		{6, "toy", "2000×", "PASS"},       // functorch 1 ms (1 thread) ÷ adjoint 500 ns
-		{6, "small", "75.0×", "FAIL"},     // functorch 1.5 ms ÷ adjoint 20 µs, needs 100
-		{6, "medium", "20.0×", "PASS"},    // functorch 4 ms (2 threads) ÷ adjoint 200 µs, needs 10
-		{5, "large", "30.0×", "PASS"},     // functorch 150 ms ÷ adjoint 5 ms
-		{5, "large", "18.0×", "FAIL"},     // best_torch 90 ms ÷ adjoint 5 ms
-		{5, "large", "3.33×", "FAIL"},     // sumgrad 10 ms ÷ SumGrad 3 ms, needs 4
-		{5, "all", "0 allocs/op", "PASS"}, // every allocs/op is 0
+	if tm := mnist.Go[0].T["batchjac"]; !approxEq(tm.Sec, 1.5) {
+		t.Errorf("mnist/batchjac: %+v", tm)
 	}
-	if len(rep.Verdicts) != len(want) {
-		t.Fatalf("%d verdicts, want %d: %+v", len(rep.Verdicts), len(want), rep.Verdicts)
+	if tm := mnist.Go[1].T["batchjac"]; tm.OK() || tm.Skip != "not run" {
+		t.Errorf("openblas mnist/batchjac: %+v", tm)
 	}
-	for i, w := range want {
-		v := rep.Verdicts[i]
-		if v.Issue != w.issue || v.Case != w.cs || v.Got != w.got || v.Status != w.state {
-			t.Errorf("verdict %d: got issue %d %s %s %s (%s), want issue %d %s %s %s", i, v.Issue, v.Case, v.Got, v.Status, v.Target, w.issue, w.cs, w.got, w.state)
+	if tm := mnist.Fastest["jac"]; tm.Sec != 0.12 || tm.Threads != 2 || tm.Method != "autograd_persample" || tm.Samples != 3 {
+		t.Errorf("mnist fastest jac: %+v", tm)
+	}
+	if tm := mnist.Fastest["batch64_jac"]; tm.Sec != 6 || tm.Threads != 1 || tm.Method != "batch64_jac_persample" {
+		t.Errorf("mnist fastest batch64_jac: %+v", tm)
+	}
+	// Rows: the methods with records, in torch_bench.py's order; a method
+	// benchreport does not list joins its task's rows.
+	med := rep.Case("medium")
+	for task, want := range map[string][]string{
+		"jac":         {"autograd_batched", "functorch_rev_fwd", "functorch"},
+		"sumgrad":     {"sumgrad_autograd_leading", "sumgrad_future"},
+		"batch64_jac": {"batch64_jac_persample", "batch64_jac_vmap_rev_fwd"},
+	} {
+		if got := med.TorchRows[task]; !slices.Equal(got, want) {
+			t.Errorf("medium %s rows %q, want %q", task, got, want)
 		}
+	}
+	if tm := med.Torch["sumgrad_future"]; tm.Sec != 0.0025 || tm.Method != "sumgrad_future" {
+		t.Errorf("medium sumgrad_future: %+v", tm)
+	}
+	if !rep.TorchBLASKnown || !rep.TorchOpenBLAS || rep.SameRun {
+		t.Errorf("BLAS known %v, OpenBLAS %v, same run %v", rep.TorchBLASKnown, rep.TorchOpenBLAS, rep.SameRun)
+	}
+
+	checkVerdicts(t, rep.Verdicts, wantVerdicts, 2)
+	for i, v := range rep.Verdicts {
+		torch := v.Case != "all"
+		for ri, c := range v.Runs {
+			if got := slices.Contains(c.Caveats, "not one run"); got != torch {
+				t.Errorf("verdict %d run %d: caveats %q", i, ri, c.Caveats)
+			}
+		}
+	}
+	if c := rep.Verdicts[3].Runs[0]; c.Detail != "PyTorch fastest (autograd_batched, 2 threads) 90.0 ms ÷ adjoint 5.00 ms" || c.Verdict() != "FAIL (not one run)" {
+		t.Errorf("large jac: %q, %q", c.Detail, c.Verdict())
+	}
+	if c := rep.Verdicts[10].Runs[1]; c.Detail != "median allocs/op: BenchmarkCossimBatch/mnist 1" {
+		t.Errorf("openblas allocs: %q", c.Detail)
+	}
+
+	// Only the primary run: the same verdicts, one check each.
+	checkVerdicts(t, build(t, false).Verdicts, wantVerdicts, 1)
+}
+
+func TestBuildCaveats(t *testing.T) {
+	in := Input{Go: []GoInput{{"pure Go", loadGo(t)}, {"openblas", loadGo2(t)}}, Torch: loadTorch(t), Cases: Cases(), SameRun: true}
+	rep, err := Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One run for the primary; the second is always read from a file.
+	if c := rep.Verdicts[0].Runs; len(c[0].Caveats) != 0 || c[0].Verdict() != "PASS" || !slices.Equal(c[1].Caveats, []string{"not one run"}) {
+		t.Errorf("caveats %q and %q", c[0].Caveats, c[1].Caveats)
+	}
+	in.Torch.BLAS.OpenBLAS = nil
+	if rep, err = Build(in); err != nil {
+		t.Fatal(err)
+	}
+	if c := rep.Verdicts[0].Runs[0]; c.Verdict() != "PASS (PyTorch not on OpenBLAS)" {
+		t.Errorf("not on OpenBLAS: %q", c.Verdict())
+	}
+	// NOT MEASURED has no caveats.
+	if c := rep.Verdicts[0].Runs[0]; c.Status == "NOT MEASURED" && len(c.Caveats) > 0 {
+		t.Errorf("NOT MEASURED with caveats %q", c.Caveats)
 	}
 }
 
 func TestBuildMissingAndAllocs(t *testing.T) {
 	g := loadGo(t)
 	g.Benches["BenchmarkCossimBatch/toy"].Values["allocs/op"] = []float64{3, 1}
-	rep, err := Build(g, nil, Cases())
+	rep, err := Build(Input{Go: []GoInput{{"pure Go", g}}, Cases: Cases()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var states []string
-	for _, v := range rep.Verdicts {
-		states = append(states, v.Status)
-	}
-	// Without PyTorch every comparison with it is NOT MEASURED; the allocation
+	// Without PyTorch every speed target is NOT MEASURED; the allocation
 	// check fails on Batch/toy's median of 2.
-	want := []string{"PASS", "FAIL", "NOT MEASURED", "NOT MEASURED", "NOT MEASURED", "NOT MEASURED", "NOT MEASURED", "NOT MEASURED", "FAIL"}
-	if !slices.Equal(states, want) {
-		t.Errorf("states %q, want %q", states, want)
+	for i, v := range rep.Verdicts[:len(rep.Verdicts)-1] {
+		if c := v.Runs[0]; c.Status != "NOT MEASURED" || c.Got != "–" || !strings.Contains(c.Detail, "PyTorch fastest not measured") {
+			t.Errorf("verdict %d without PyTorch: %+v", i, c)
+		}
 	}
-	if last := rep.Verdicts[len(rep.Verdicts)-1]; last.Got != "2 allocs/op" || !strings.Contains(last.Detail, "BenchmarkCossimBatch/toy") {
+	if last := rep.Verdicts[len(rep.Verdicts)-1].Runs[0]; last.Status != "FAIL" || last.Got != "2 allocs/op" || last.Detail != "median allocs/op: BenchmarkCossimBatch/toy 2" {
 		t.Errorf("alloc verdict %+v", last)
+	}
+
+	// Output without -benchmem cannot show 0 allocs/op.
+	g = loadGo(t)
+	delete(g.Benches["BenchmarkCossimSumGrad/toy"].Values, "allocs/op")
+	rep, err = Build(Input{Go: []GoInput{{"pure Go", g}}, Cases: Cases()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := rep.Verdicts[len(rep.Verdicts)-1].Runs[0]; last.Status != "NOT MEASURED" || !strings.Contains(last.Detail, "BenchmarkCossimSumGrad/toy") {
+		t.Errorf("alloc verdict without allocs/op: %+v", last)
+	}
+	if allocCheck(nil).Status != "NOT MEASURED" {
+		t.Error("no benchmark: not NOT MEASURED")
+	}
+
+	// A missing case is NOT MEASURED, not left out.
+	var cases []CaseInfo
+	for _, c := range Cases() {
+		if c.Name != "mnist" {
+			cases = append(cases, c)
+		}
+	}
+	rep, err = Build(Input{Go: []GoInput{{"pure Go", loadGo(t)}}, Torch: loadTorch(t), Cases: cases})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := rep.Verdicts[0]; len(rep.Verdicts) != len(wantVerdicts) || v.Case != "mnist" || v.Runs[0].Status != "NOT MEASURED" || v.Runs[0].Detail != "no case mnist" {
+		t.Errorf("without mnist: %d verdicts, first %+v", len(rep.Verdicts), v)
 	}
 }
 
 func TestBuildErrors(t *testing.T) {
 	g := loadGo(t)
 	g.Benches["BenchmarkCossim/toy/looped"].Fail = true
-	if _, err := Build(g, nil, Cases()); err == nil || !strings.Contains(err.Error(), "toy/looped") {
+	if _, err := Build(Input{Go: []GoInput{{"pure Go", g}}, Cases: Cases()}); err == nil || !strings.Contains(err.Error(), "toy/looped") {
 		t.Errorf("failed benchmark: error %v", err)
 	}
-	tf := loadTorch(t)
-	c := tf.Cases["medium"]
-	c.D = []int{8, 64, 64, 65}
-	tf.Cases["medium"] = c
-	if _, err := Build(loadGo(t), tf, Cases()); err == nil || !strings.Contains(err.Error(), "case medium") {
-		t.Errorf("shape mismatch: error %v", err)
+	g2 := loadGo2(t)
+	g2.Benches["BenchmarkCossimBatch/mnist"].Fail = true
+	if _, err := Build(Input{Go: []GoInput{{"pure Go", loadGo(t)}, {"openblas", g2}}, Cases: Cases()}); err == nil || !strings.Contains(err.Error(), "openblas: benchmark BenchmarkCossimBatch/mnist failed") {
+		t.Errorf("failed benchmark in the second run: error %v", err)
+	}
+	if _, err := Build(Input{Cases: Cases()}); err == nil {
+		t.Error("no Go run: no error")
+	}
+	for _, c := range []struct {
+		cs     string
+		change func(*TorchCase)
+	}{
+		{"medium", func(c *TorchCase) { c.D.Widths = []int{8, 64, 64, 65} }},
+		{"mnist", func(c *TorchCase) { c.PD = 1 }},
+	} {
+		tf := loadTorch(t)
+		tc := tf.Cases[c.cs]
+		c.change(&tc)
+		tf.Cases[c.cs] = tc
+		if _, err := Build(Input{Go: []GoInput{{"pure Go", loadGo(t)}}, Torch: tf, Cases: Cases()}); err == nil || !strings.Contains(err.Error(), "case "+c.cs) {
+			t.Errorf("%s shape mismatch: error %v", c.cs, err)
+		}
+	}
+}
+
+func testMeta(tf *TorchFile) Meta {
+	at := time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)
+	return Meta{
+		Generated: at, GoStart: at, GoEnd: at.Add(time.Minute), Uname: "Linux test", CPU: "Test CPU", NumCPU: 2,
+		GoVersion: "go version go1.26.8 linux/amd64", GoCommands: []string{"go test -bench=. ./bench/"}, GoRaw: "raw output\n",
+		Torch: tf, TorchPath: "bench/testdata/torch_timings.json", TorchWhen: "some time", ReportCommand: "(cd bench/cmd/benchreport && go run .)", SVG: "benchmarks.svg",
+	}
+}
+
+// checkTables checks that every row of every markdown table has as many
+// cells as its header.
+func checkTables(t *testing.T, md string) {
+	t.Helper()
+	cells := func(line string) int { return strings.Count(strings.ReplaceAll(line, `\|`, ""), "|") - 1 }
+	header := -1
+	for i, line := range strings.Split(md, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			header = -1
+			continue
+		}
+		if header < 0 {
+			header = cells(line)
+			continue
+		}
+		if n := cells(line); n != header {
+			t.Errorf("line %d has %d cells, its table %d: %s", i+1, n, header, line)
+		}
 	}
 }
 
 func TestWriteMarkdown(t *testing.T) {
 	tf := loadTorch(t)
-	rep, err := Build(loadGo(t), tf, Cases())
-	if err != nil {
-		t.Fatal(err)
-	}
-	at := time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)
-	meta := Meta{
-		Generated: at, GoStart: at, GoEnd: at.Add(time.Minute), Uname: "Linux test", CPU: "Test CPU", NumCPU: 2,
-		GoVersion: "go version go1.26.8 linux/amd64", GoCommands: []string{"go test -bench=. ./bench/"}, GoRaw: "raw output\n",
-		Torch: tf, TorchPath: "bench/testdata/torch_timings.json", TorchWhen: "some time", ReportCommand: "(cd bench/cmd/benchreport && go run .)", SVG: "benchmarks.svg",
-	}
+	rep := build(t, true)
+	meta := testMeta(tf)
+	meta.Go2File, meta.Go2Raw, meta.Go2Command = "bench/testdata/openblas.txt", "raw openblas output\n", "(make it)"
 	var buf bytes.Buffer
 	if err := WriteMarkdown(&buf, rep, meta); err != nil {
 		t.Fatal(err)
 	}
 	md := buf.String()
+	checkTables(t, md)
 	for _, want := range []string{
-		"| 6 | small | best engine faster than PyTorch functorch | ≥ 100× | 75.0× | functorch 1.50 ms ÷ adjoint 20.0 µs | **FAIL** |",
-		"| 5 | large | full ∂s/∂θ_D in ≤ 1/20 of PyTorch functorch's time | ≥ 20.0× | 30.0× | functorch 150 ms ÷ adjoint 5.00 ms | PASS |",
-		"| toy | 2 | 12 | adjoint | 500 ns | 2.73× | 2000× | – | 600× | – | – |", // looped 6 µs ÷ forward 2.2 µs; torch looped 300 µs ÷ 500 ns
-		"| large | 16 | 271632 | adjoint | 5.00 ms | – | 30.0× | 18.0× | – | 3.33× | – |",
-		"| dualgrad Batch | 64 latents: s, ∇Σ_bΣᵢsᵢ | 55.0 µs | 0 | 8 | 2 |  |",
-		"| PyTorch functorch | s, ∂s/∂θ_D | 1.00 ms | | | 5 | 1 thread; functorch_rev_fwd |",
-		"| PyTorch functorch | s, ∂s/∂θ_D | 4.00 ms | | | 1 | 2 threads; functorch_rev_fwd |",
-		"| dualgrad looped | s, ∂s/∂θ_D | skipped | | | | looped makes (m+n)·P",
+		"on the 5 cases of [bench/cases.go](../bench/cases.go) (toy, small, medium, large, mnist)",
+		"**pure Go** (the primary run, whose verdicts count) and openblas",
+		"- Go benchmarks (openblas): read from `bench/testdata/openblas.txt`",
+		"medians, in one run, against PyTorch's fastest method (on OpenBLAS)",
+		"PyTorch's BLAS: OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64, kernel SkylakeX (OPENBLAS_CORETYPE=SkylakeX)",
+		"Caveats: \"not one run\"",
+		"| issue | case | target | needed | measured (pure Go) | from | verdict | measured (openblas) | verdict (openblas) |\n|---|---|---|---|---|---|---|---|---|\n",
+		"| 9 | mnist | full ∂s/∂θ_D: dualgrad faster than PyTorch's fastest method | ≥ 10.0× | 15.0× | PyTorch fastest (autograd_persample, 2 threads) 120 ms ÷ adjoint 8.00 ms | PASS (not one run) | 20.0× | PASS (not one run) |",
+		"| 11 | large | full ∂s/∂θ_D: dualgrad faster than PyTorch's fastest method | ≥ 20.0× | 18.0× | PyTorch fastest (autograd_batched, 2 threads) 90.0 ms ÷ adjoint 5.00 ms | **FAIL (not one run)** | 36.0× | PASS (not one run) |",
+		"| 12 | small | batch of 64 (s, Σ-gradient): dualgrad faster than PyTorch's fastest method | ≥ 20.0× | 19.0× | PyTorch fastest (batch64_leading_rows, 2 threads) 1.90 ms ÷ Batch 100 µs | **FAIL (not one run)** | 21.1× | PASS (not one run) |",
+		"| 12 | medium | full Jacobians for a batch of 64: dualgrad faster than PyTorch's fastest method | ≥ 4.00× | 3.00× | PyTorch fastest (batch64_jac_vmap_rev_fwd, 2 threads) 15.0 ms ÷ Batch.Stream 5.00 ms | **FAIL (not one run)** | 5.00× | PASS (not one run) |",
+		"| 9, 11, 12 | all | 0 allocations per call after warm-up, in every Go benchmark that ran | 0 allocs/op | 0 allocs/op | median allocs/op is 0 in all 22 benchmarks that ran | PASS | 1 allocs/op (median allocs/op: BenchmarkCossimBatch/mnist 1) | **FAIL** |",
+		// Per task: both runs, PyTorch's winner and threads, the ratios.
+		"| case | m | P_D | dualgrad (pure Go) | dualgrad (openblas) | PyTorch fastest | PyTorch threads, method | PyTorch ÷ pure Go | PyTorch ÷ openblas | pure Go ÷ openblas |",
+		"| large | 16 | 271632 | 5.00 ms (adjoint) | 2.50 ms (adjoint) | 90.0 ms | 2 threads, autograd_batched | 18.0× | 36.0× | 2.00× |",
+		"| mnist | 20 | 322784 | 2.00 ms | 1.00 ms | 30.0 ms | 2 threads, sumgrad_autograd_leading | 15.0× | 30.0× | 2.00× |",
+		"| toy | 2 | 12 | 55.0 µs | 70.0 µs | 2.00 ms | 1 thread, batch64_leading_rows | 36.4× | 28.6× | 0.79× |",
+		"| mnist | 20 | 322784 | 1.50 s | – | 6.00 s | 1 thread, batch64_jac_persample | 4.00× | – | – |",
+		"| small | 4 | 688 | – | – | – | – | – | – | – |", // Σ-gradient: neither side
+		// Other ratios, informative.
+		"| toy | adjoint | 500 ns | 2.73× | 2000× | 600× |", // looped 6 µs ÷ forward 2.2 µs; functorch 1 ms; torch looped 300 µs
+		"| medium | adjoint | 200 µs | 18.8× | 20.0× | – |",
+		// Per case: both runs' medians and allocs, PyTorch's threads and method.
+		"| s, ∂s/∂θ_D | dualgrad adjoint | 8.00 ms | 6.00 ms | 0 | 0 | 0 | 1 | | best engine (pure Go); best engine (openblas) |",
+		"| s, ∂s/∂θ_D | dualgrad looped | skipped | skipped | | | | | | looped makes (m+n)·P = 804·322,784",
+		"| 64 latents: s, ∇Σ_bΣᵢsᵢ | dualgrad Batch (Eval, SumGrad) | 50.0 ms | 40.0 ms | 0 | 1 | 0 | 1 | |  |",
+		"| 64 latents: s, ∂s/∂θ_D each | dualgrad Batch.Stream | 1.50 s | skipped | 0 | | 0 | 1 | | openblas: not run |",
+		"| 64 latents: s, ∂s/∂θ_D each | dualgrad Batch.Stream | skipped | skipped | | | | | | not run |", // both runs, one reason
+		"| s, ∂s/∂θ_D | PyTorch autograd_persample | 120 ms | | | | | 3 | 2 threads, autograd_persample | |",
+		"| s, ∂s/∂θ_D | PyTorch functorch_fwd_fwd | skipped | | | | | | – | fails: NotImplementedError",
+		"| s, ∂s/∂θ_D | **PyTorch fastest** | 120 ms | | | | | 3 | 2 threads, autograd_persample | |",
+		"| ∇Σᵢsᵢ | PyTorch sumgrad_future | 2.50 ms | | | | | 3 | 1 thread, sumgrad_future | |",
+		"| ∇Σᵢsᵢ | **PyTorch fastest** | skipped | | | | | | – | not in the PyTorch timings |",
+		"| s, ∂s/∂θ_D | PyTorch functorch (fastest torch.func) | 1.00 ms | | | | | 5 | 1 thread, functorch_rev_fwd | |",
+		"### mnist: m = 20, n = 784, D the VAE decoder",
+		"| GOMAXPROCS (benchmarks, openblas) | 2 |",
+		"| PyTorch's BLAS | OpenBLAS 0.3.21",
+		"| OpenBLAS kernel choice | OpenBLAS detects Haswell",
+		"torch's default 1",
+		"dotted: dualgrad (openblas)",
+		"The openblas run's output `bench/testdata/openblas.txt` can be made with\n\n```sh\n(make it)\n```",
 		"**Not the same run**",
 		"measured 2026-01-02 03:04 UTC to 2026-01-02 03:05 UTC",
-		"![median time per call against P_D",
-		"| GOMAXPROCS (benchmarks) | 2 |",
+		"![median time per call for each case",
 		"go test -bench=. ./bench/\n",
+		"## Raw Go benchmark output (pure Go)",
 		"raw output\n```",
+		"## Raw Go benchmark output (openblas)",
+		"raw openblas output\n```",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q", want)
 		}
 	}
-	meta.TorchRun = true
-	buf.Reset()
-	if err := WriteMarkdown(&buf, rep, meta); err != nil {
+	// The old targets are gone from the verdicts.
+	for _, old := range []string{"| 5 | large", "| 6 | small", "| 6 | medium", "| 6 | toy", "| 5 | all"} {
+		if strings.Contains(md, old) {
+			t.Errorf("markdown has %q", old)
+		}
+	}
+
+	// One run, the same run as PyTorch's: no second columns, no caveats.
+	in := Input{Go: []GoInput{{"pure Go", loadGo(t)}}, Torch: tf, Cases: Cases(), SameRun: true}
+	rep1, err := Build(in)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if md := buf.String(); strings.Contains(md, "Not the same run") || !strings.Contains(md, "the same run") {
+	meta = testMeta(tf)
+	meta.TorchRun = true
+	buf.Reset()
+	if err := WriteMarkdown(&buf, rep1, meta); err != nil {
+		t.Fatal(err)
+	}
+	md = buf.String()
+	checkTables(t, md)
+	if strings.Contains(md, "Not the same run") || !strings.Contains(md, "the same run") {
 		t.Errorf("-torch=run markdown does not say it is the same run")
+	}
+	for _, want := range []string{
+		"| issue | case | target | needed | measured (pure Go) | from | verdict |\n|---|---|---|---|---|---|---|\n",
+		"| 9 | mnist | full ∂s/∂θ_D: dualgrad faster than PyTorch's fastest method | ≥ 10.0× | 15.0× | PyTorch fastest (autograd_persample, 2 threads) 120 ms ÷ adjoint 8.00 ms | PASS |",
+		"| 11 | large | Σ-gradient ∇Σᵢsᵢ: dualgrad faster than PyTorch's fastest method | ≥ 4.00× | 3.33× | PyTorch fastest (sumgrad_autograd_leading, 1 thread) 10.0 ms ÷ SumGrad 3.00 ms | **FAIL** |",
+		"| large | 16 | 271632 | 5.00 ms (adjoint) | 90.0 ms | 2 threads, autograd_batched | 18.0× |",
+		"| s, ∂s/∂θ_D | dualgrad adjoint | 8.00 ms | 0 | 0 | 1 | | best engine |",
+		"| s, ∂s/∂θ_D | **PyTorch fastest** | 120 ms | | | 3 | 2 threads, autograd_persample | |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("one-run markdown lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"openblas)", "not one run", "Caveats"} {
+		if strings.Contains(md, bad) {
+			t.Errorf("one-run markdown has %q", bad)
+		}
 	}
 }
 
 func TestWritePlot(t *testing.T) {
-	rep, err := Build(loadGo(t), loadTorch(t), Cases())
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Points leave out what was not measured: forward has no large point.
-	fw := rep.Points(plotSeries()[0])
-	if len(fw) != 3 || fw[2].X != 8896 || !approxEq(fw[2].Y, 0.16) {
+	rep := build(t, true)
+	ss := plotSeries(rep)
+	// Points leave out what was not measured: forward has no large or mnist point.
+	fw := rep.Points(ss[0])
+	if len(fw) != 3 || fw[2].X != 2 || !approxEq(fw[2].Y, 0.16) {
 		t.Errorf("forward points %v", fw)
+	}
+	var labels []string
+	for _, s := range ss {
+		labels = append(labels, s.label)
+	}
+	if !slices.Contains(labels, "dualgrad (openblas) adjoint") || !slices.Contains(labels, "PyTorch fastest (full ∂s/∂θ_D)") {
+		t.Errorf("series %q", labels)
 	}
 	var buf bytes.Buffer
 	if err := WritePlot(&buf, rep); err != nil {
 		t.Fatal(err)
 	}
 	svg := buf.String()
-	for _, want := range []string{"<svg", "dualgrad adjoint", "PyTorch functorch", "271632", "1 ms"} {
+	for _, want := range []string{"<svg", "dualgrad (pure Go) adjoint", "dualgrad (openblas) SumGrad", "PyTorch functorch", "P_D 271632", "P_D 322784", "1 ms"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("SVG lacks %q", want)
 		}
 	}
-	if err := WritePlot(&buf, &Report{Cases: []CaseReport{{Go: map[string]Timing{}, Torch: map[string]Timing{}}}}); err == nil {
+	if labels := plotSeries(build(t, false)); labels[0].label != "dualgrad forward" || len(labels) != 8 {
+		t.Errorf("one run: %d series, first %q", len(labels), labels[0].label)
+	}
+	empty := &Report{Runs: []RunInfo{{Label: "pure Go"}}, Cases: []CaseReport{{Go: []GoTimings{{T: map[string]Timing{}}}, Torch: map[string]Timing{}, Fastest: map[string]Timing{}}}}
+	if err := WritePlot(&buf, empty); err == nil {
 		t.Error("an empty plot: no error")
 	}
 }
@@ -456,14 +824,79 @@ func TestGoCommands(t *testing.T) {
 	}
 }
 
+func TestGo2Command(t *testing.T) {
+	c := config{count: 5, benchtime: "200ms", goFile2: "/tmp/ob.txt"}
+	if got, want := go2Command(c), "(cd bench/cmd/benchreport && CGO_LDFLAGS=-lopenblas go run . -tags openblas -torch=none -out '' -svg '' -saveraw /tmp/ob.txt)"; got != want {
+		t.Errorf("got %s\nwant %s", got, want)
+	}
+	c.count, c.benchtime = 3, "1s"
+	if got := go2Command(c); !strings.HasSuffix(got, "-saveraw /tmp/ob.txt -count=3 -benchtime=1s)") {
+		t.Errorf("got %s", got)
+	}
+}
+
 func TestRunFlags(t *testing.T) {
 	log := func(string, ...any) {}
-	for _, args := range [][]string{{"-torch=maybe"}, {"-count=0"}, {"extra"}} {
+	for _, args := range [][]string{{"-torch=maybe"}, {"-count=0"}, {"extra"}, {"-gofile2=x", "-label2=pure Go"}, {"-gofile2=x", "-label2="}} {
 		if err := run(args, log); err == nil {
 			t.Errorf("run(%q): no error", args)
 		}
 	}
 }
+
+// TestRun runs the command on the canned files: -gofile, -gofile2 and
+// -torchjson, writing into a temporary directory.
+func TestRun(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(wd) // run changes to the repository root; this restores it
+	abs := func(name string) string { return filepath.Join(wd, "testdata", name) }
+	dir := t.TempDir()
+	both := filepath.Join(dir, "both.txt")
+	var pure []byte
+	for _, name := range []string{"gobench.txt", "gobench_slow.txt"} {
+		data, err := os.ReadFile(abs(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pure = append(pure, data...)
+	}
+	if err := os.WriteFile(both, pure, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, svg := filepath.Join(dir, "docs", "b.md"), filepath.Join(dir, "docs", "b.svg")
+	var logged []string
+	log := func(format string, args ...any) { logged = append(logged, strings.TrimSpace(fmtS(format, args...))) }
+	args := []string{"-gofile", both, "-gofile2", abs("gobench_openblas.txt"), "-torchjson", abs("torch.json"), "-out", out, "-svg", svg}
+	if err := run(args, log); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"- Go benchmarks (pure Go): read from `" + both + "`",
+		"- Go benchmarks (openblas): read from `" + abs("gobench_openblas.txt") + "`",
+		"](b.svg)",
+		"CGO_LDFLAGS=-lopenblas go run . -tags openblas -torch=none -out '' -svg '' -saveraw " + abs("gobench_openblas.txt"),
+		"| 11 | large | full ∂s/∂θ_D",
+	} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if st, err := os.Stat(svg); err != nil || st.Size() == 0 {
+		t.Errorf("svg: %v", err)
+	}
+	if len(logged) != len(wantVerdicts)+1 || !strings.Contains(logged[3], "issue 11") || !strings.Contains(logged[3], "FAIL (not one run)") || !strings.Contains(logged[3], "openblas: PASS (not one run) 36.0×") {
+		t.Errorf("log %q", logged)
+	}
+}
+
+func fmtS(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
 // approxEq reports whether a and b agree to 1e-12 relative.
 func approxEq(a, b float64) bool {
@@ -474,7 +907,7 @@ func approxEq(a, b float64) bool {
 	return d <= 1e-12*max(1, b)
 }
 
-func TestSpeedTarget(t *testing.T) {
+func TestSpeedCheck(t *testing.T) {
 	ms := func(v float64) Timing { return Timing{Sec: v} } // exact ratios: 20 ÷ 1 is 20
 	for _, c := range []struct {
 		a, b       Timing
@@ -488,7 +921,7 @@ func TestSpeedTarget(t *testing.T) {
 		{Timing{Skip: "x"}, ms(1), 4, "–", "NOT MEASURED"},
 		{ms(1), Timing{Skip: "x"}, 4, "–", "NOT MEASURED"},
 	} {
-		v := speedTarget(5, "c", "t", c.need, ratio("A", c.a, "B", c.b), c.a, c.b)
+		v := speedCheck(c.need, ratio("A", c.a, "B", c.b), c.a, c.b)
 		if v.Got != c.got || v.Status != c.state {
 			t.Errorf("%v ÷ %v, need %v: got %s %s, want %s %s", c.a.Sec, c.b.Sec, c.need, v.Got, v.Status, c.got, c.state)
 		}

@@ -15,18 +15,33 @@ import (
 // series is one line of the plot: an implementation across the cases.
 type series struct {
 	label string
-	torch bool // drawn dashed
+	style int // 0 solid (dualgrad), 1 dashed (PyTorch), 2 dotted (dualgrad's second run)
 	get   func(*CaseReport) Timing
 	color color.Color
 	glyph draw.GlyphDrawer
 }
 
-// plotSeries lists the plotted implementations: every dualgrad engine and
-// PyTorch's functorch, looped and best, for the full Jacobian, and both
-// sides' Σsᵢ gradient.
-func plotSeries() []series {
-	goT := func(k string) func(*CaseReport) Timing { return func(c *CaseReport) Timing { return c.Go[k] } }
+const (
+	solid = iota
+	dashed
+	dotted
+)
+
+// plotSeries lists the plotted implementations: every dualgrad engine of
+// the primary run and PyTorch's functorch, looped and fastest method, for
+// the full Jacobian, and both sides' Σsᵢ gradient; with a second Go run,
+// its adjoint engine and SumGrad.
+func plotSeries(r *Report) []series {
+	goT := func(run int, k string) func(*CaseReport) Timing {
+		return func(c *CaseReport) Timing {
+			if run >= len(c.Go) {
+				return Timing{}
+			}
+			return c.Go[run].T[k]
+		}
+	}
 	torchT := func(k string) func(*CaseReport) Timing { return func(c *CaseReport) Timing { return c.Torch[k] } }
+	fastest := func(k string) func(*CaseReport) Timing { return func(c *CaseReport) Timing { return c.Fastest[k] } }
 	// Okabe–Ito colours, distinguishable with colour blindness; the looped
 	// and the ∇Σs pairs share a colour.
 	var (
@@ -37,50 +52,64 @@ func plotSeries() []series {
 		vermilion = color.RGBA{213, 94, 0, 255}
 		black     = color.RGBA{0, 0, 0, 255}
 	)
-	return []series{
-		{"dualgrad forward", false, goT("forward"), blue, draw.CircleGlyph{}},
-		{"dualgrad adjoint", false, goT("adjoint"), green, draw.SquareGlyph{}},
-		{"dualgrad looped", false, goT("looped"), orange, draw.TriangleGlyph{}},
-		{"dualgrad SumGrad (∇Σs)", false, goT("sumgrad"), purple, draw.PyramidGlyph{}},
-		{"PyTorch functorch", true, torchT("functorch"), vermilion, draw.RingGlyph{}},
-		{"PyTorch looped", true, torchT("looped"), orange, draw.BoxGlyph{}},
-		{"PyTorch best", true, torchT("best_torch"), black, draw.CrossGlyph{}},
-		{"PyTorch sumgrad (∇Σs)", true, torchT("sumgrad"), purple, draw.PlusGlyph{}},
+	label := "dualgrad"
+	if len(r.Runs) > 1 {
+		label = "dualgrad (" + r.Runs[0].Label + ")"
 	}
+	ss := []series{
+		{label + " forward", solid, goT(0, "forward"), blue, draw.CircleGlyph{}},
+		{label + " adjoint", solid, goT(0, "adjoint"), green, draw.SquareGlyph{}},
+		{label + " looped", solid, goT(0, "looped"), orange, draw.TriangleGlyph{}},
+		{label + " SumGrad (∇Σs)", solid, goT(0, "sumgrad"), purple, draw.PyramidGlyph{}},
+	}
+	if len(r.Runs) > 1 {
+		l2 := "dualgrad (" + r.Runs[1].Label + ")"
+		ss = append(ss,
+			series{l2 + " adjoint", dotted, goT(1, "adjoint"), green, draw.SquareGlyph{}},
+			series{l2 + " SumGrad (∇Σs)", dotted, goT(1, "sumgrad"), purple, draw.PyramidGlyph{}})
+	}
+	return append(ss,
+		series{"PyTorch functorch", dashed, torchT("functorch"), vermilion, draw.RingGlyph{}},
+		series{"PyTorch looped", dashed, torchT("looped"), orange, draw.BoxGlyph{}},
+		series{"PyTorch fastest (full ∂s/∂θ_D)", dashed, fastest("jac"), black, draw.CrossGlyph{}},
+		series{"PyTorch fastest ∇Σs", dashed, fastest("sumgrad"), purple, draw.PlusGlyph{}})
 }
 
-// Points returns the (P_D, seconds) points of s over the report's cases,
-// leaving out the cases it was not measured on.
+// Points returns the (case index, seconds) points of s over the report's
+// cases, leaving out the cases it was not measured on. The cases are evenly
+// spaced, smallest first: large's and mnist's P_D are too close for a log
+// P_D axis to tell them apart.
 func (r *Report) Points(s series) plotter.XYs {
 	var xy plotter.XYs
 	for i := range r.Cases {
 		if t := s.get(&r.Cases[i]); t.OK() {
-			xy = append(xy, plotter.XY{X: float64(r.Cases[i].PD), Y: t.Sec})
+			xy = append(xy, plotter.XY{X: float64(i), Y: t.Sec})
 		}
 	}
 	return xy
 }
 
-// WritePlot draws time against P_D on log-log axes as SVG.
+// WritePlot draws time against the case, labelled with its P_D, on a log
+// time axis as SVG.
 func WritePlot(w io.Writer, r *Report) error {
 	p := plot.New()
 	p.Title.Text = "Median time per call (float64): s with ∂s/∂θ_D, or ∇Σs"
-	p.X.Label.Text = "P_D, the number of D's parameters (case)"
+	p.X.Label.Text = "case, and P_D, the number of D's parameters"
 	p.Y.Label.Text = "median time per call"
-	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	p.Y.Scale = plot.LogScale{}
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.XOffs = vg.Points(64) // past the y tick labels, into the empty top left
 	p.Add(plotter.NewGrid())
 
 	var xt plot.ConstantTicks
-	for _, c := range r.Cases {
-		xt = append(xt, plot.Tick{Value: float64(c.PD), Label: fmt.Sprintf("%d\n%s", c.PD, c.Name)})
+	for i, c := range r.Cases {
+		xt = append(xt, plot.Tick{Value: float64(i), Label: fmt.Sprintf("%s\nP_D %d", c.Name, c.PD)})
 	}
 	p.X.Tick.Marker = xt
 
 	ymin, ymax := math.Inf(1), math.Inf(-1)
 	n := 0
-	for _, s := range plotSeries() {
+	for _, s := range plotSeries(r) {
 		xy := r.Points(s)
 		if len(xy) == 0 {
 			continue
@@ -97,9 +126,13 @@ func WritePlot(w io.Writer, r *Report) error {
 		line.Width = vg.Points(1.5)
 		pts.Shape = s.glyph
 		pts.Radius = vg.Points(3)
-		if s.torch {
+		switch s.style {
+		case dashed:
 			line.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
 			pts.Radius = vg.Points(3.5)
+		case dotted:
+			line.Dashes = []vg.Length{vg.Points(1.5), vg.Points(2.5)}
+			pts.Radius = vg.Points(2.5)
 		}
 		p.Add(line, pts)
 		p.Legend.Add(s.label, line, pts)
@@ -110,9 +143,7 @@ func WritePlot(w io.Writer, r *Report) error {
 	p.Y.Tick.Marker = timeTicks{}
 	// Room for the legend above the data.
 	p.Y.Min, p.Y.Max = math.Pow10(int(math.Floor(math.Log10(ymin)))), math.Pow10(int(math.Ceil(math.Log10(ymax)))+2)
-	if len(r.Cases) > 0 {
-		p.X.Min, p.X.Max = float64(r.Cases[0].PD)/2, float64(r.Cases[len(r.Cases)-1].PD)*2
-	}
+	p.X.Min, p.X.Max = -0.5, float64(len(r.Cases))-0.5
 	wt, err := p.WriterTo(8*vg.Inch, 6*vg.Inch, plotFormat)
 	if err != nil {
 		return err

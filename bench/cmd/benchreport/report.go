@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -38,53 +39,131 @@ type Timing struct {
 	Sec     float64 // median seconds per call; 0 if not measured
 	Skip    string  // why it was not measured
 	Samples int     // Go: -count repetitions; PyTorch: timed runs
-	Go      bool
-	Allocs  float64 // Go: median allocs/op
-	Bytes   float64 // Go: median B/op
-	Threads int     // PyTorch: the thread count of the fastest record
-	Variant string  // PyTorch functorch and best_torch: the method that won
+	// Go: the medians of allocs/op and B/op, and whether the output had them.
+	Allocs, Bytes float64
+	HasAllocs     bool
+	// PyTorch: the thread count of the fastest record, and the method timed
+	// (for a task's fastest or a summary, the method that won).
+	Threads int
+	Method  string
 }
 
 // OK reports whether t holds a measurement.
 func (t Timing) OK() bool { return t.Sec > 0 }
 
-// A row of a case's table: an implementation and what it computes.
-type row struct {
-	key, label, what string
-	bench            string // Go: the benchmark name, with %s for the case
+// task is one of the quantities timed on both sides.
+type task struct {
+	key   string // torch_bench.py's task
+	title string
+	what  string // the "computes" column
 }
 
-// goRows are the dualgrad implementations, in table order.
+var tasks = []task{
+	{"jac", "full ∂s/∂θ_D", "s, ∂s/∂θ_D"},
+	{"sumgrad", "Σ-gradient ∇Σᵢsᵢ", "∇Σᵢsᵢ"},
+	{"batch64", "batch of 64 (s, Σ-gradient)", "64 latents: s, ∇Σ_bΣᵢsᵢ"},
+	{"batch64_jac", "full Jacobians for a batch of 64", "64 latents: s, ∂s/∂θ_D each"},
+}
+
+func taskNamed(key string) task {
+	for _, t := range tasks {
+		if t.key == key {
+			return t
+		}
+	}
+	return task{key: key, title: key, what: key}
+}
+
+// A Go row of a case's table: a benchmark and the task it times.
+type row struct {
+	key, label, task string
+	bench            string // the benchmark name, with %s for the case
+}
+
+// goRows are the dualgrad benchmarks, in table order.
 var goRows = []row{
-	{key: "forward", label: "dualgrad forward", what: "s, ∂s/∂θ_D", bench: "BenchmarkCossim/%s/forward"},
-	{key: "adjoint", label: "dualgrad adjoint", what: "s, ∂s/∂θ_D", bench: "BenchmarkCossim/%s/adjoint"},
-	{key: "looped", label: "dualgrad looped", what: "s, ∂s/∂θ_D", bench: "BenchmarkCossim/%s/looped"},
-	{key: "sumgrad", label: "dualgrad SumGrad", what: "∇Σᵢsᵢ", bench: "BenchmarkCossimSumGrad/%s"},
-	{key: "batch", label: "dualgrad Batch", what: "64 latents: s, ∇Σ_bΣᵢsᵢ", bench: "BenchmarkCossimBatch/%s"},
+	{key: "forward", label: "dualgrad forward", task: "jac", bench: "BenchmarkCossim/%s/forward"},
+	{key: "adjoint", label: "dualgrad adjoint", task: "jac", bench: "BenchmarkCossim/%s/adjoint"},
+	{key: "looped", label: "dualgrad looped", task: "jac", bench: "BenchmarkCossim/%s/looped"},
+	{key: "sumgrad", label: "dualgrad SumGrad", task: "sumgrad", bench: "BenchmarkCossimSumGrad/%s"},
+	{key: "batch", label: "dualgrad Batch (Eval, SumGrad)", task: "batch64", bench: "BenchmarkCossimBatch/%s"},
+	{key: "batchjac", label: "dualgrad Batch.Stream", task: "batch64_jac", bench: "BenchmarkCossimBatchJac/%s"},
 }
 
 // fullEngines compute the full Jacobian; the best of them is "the best engine".
 var fullEngines = []string{"forward", "adjoint", "looped"}
 
-// torchRows are the PyTorch methods of bench/torch_bench.py, in table order.
-var torchRows = []row{
-	{key: "looped", label: "PyTorch looped", what: "s, ∂s/∂θ_D"},
-	{key: "functorch", label: "PyTorch functorch", what: "s, ∂s/∂θ_D"},
-	{key: "functorch_rev_fwd", label: "… functorch rev_fwd", what: "s, ∂s/∂θ_D"},
-	{key: "functorch_fwd_fwd", label: "… functorch fwd_fwd", what: "s, ∂s/∂θ_D"},
-	{key: "functorch_rev_rev", label: "… functorch rev_rev", what: "s, ∂s/∂θ_D"},
-	{key: "autograd_batched", label: "PyTorch autograd_batched", what: "s, ∂s/∂θ_D"},
-	{key: "best_torch", label: "PyTorch best", what: "s, ∂s/∂θ_D"},
-	{key: "sumgrad", label: "PyTorch sumgrad", what: "∇Σᵢsᵢ"},
-	{key: "batch64", label: "PyTorch batch64", what: "64 latents: s, ∇Σ_bΣᵢsᵢ"},
+// GoTimings are one Go run's timings on one case.
+type GoTimings struct {
+	T    map[string]Timing // by goRows key
+	Best string            // the fastest full-Jacobian engine; "" if none ran
+}
+
+// BestTiming returns the fastest full-Jacobian engine's timing.
+func (g GoTimings) BestTiming() Timing {
+	if g.Best == "" {
+		return Timing{Skip: "no engine ran"}
+	}
+	return g.T[g.Best]
+}
+
+// Task returns the timing of the task and a short name of what timed it:
+// the best engine for the full Jacobian.
+func (g GoTimings) Task(key string) (string, Timing) {
+	switch key {
+	case "jac":
+		return orDash(g.Best), g.BestTiming()
+	case "sumgrad":
+		return "SumGrad", g.T["sumgrad"]
+	case "batch64":
+		return "Batch", g.T["batch"]
+	case "batch64_jac":
+		return "Batch.Stream", g.T["batchjac"]
+	}
+	return key, Timing{Skip: "unknown task " + key}
 }
 
 // CaseReport holds one case's timings.
 type CaseReport struct {
 	CaseInfo
-	Go    map[string]Timing // by goRows key
-	Torch map[string]Timing // by torchRows key
-	Best  string            // the fastest full-Jacobian engine; "" if none ran
+	Go []GoTimings // one per Go run, as Report.Runs
+	// Torch holds PyTorch's timings by method, each at its faster thread
+	// count; TorchRows lists the methods to show, by task ("" for methods
+	// of no known task).
+	Torch     map[string]Timing
+	TorchRows map[string][]string
+	// Fastest holds PyTorch's fastest method of each task.
+	Fastest map[string]Timing
+}
+
+// GoInput is one Go run to report.
+type GoInput struct {
+	Label string // e.g. "pure Go" or "openblas"
+	Run   *GoRun
+}
+
+// RunInfo describes one Go run of the report.
+type RunInfo struct {
+	Label string
+	Procs int          // GOMAXPROCS of its benchmarks
+	Ran   []BenchAlloc // every benchmark that ran, in order
+}
+
+// BenchAlloc is a benchmark's median allocs/op.
+type BenchAlloc struct {
+	Name   string
+	Allocs float64
+	Has    bool // the output had allocs/op (-benchmem)
+}
+
+// Input is what Build reads.
+type Input struct {
+	Go    []GoInput  // the primary run (whose verdicts count) first
+	Torch *TorchFile // nil: no PyTorch timings
+	Cases []CaseInfo
+	// SameRun is true if the primary Go run and the PyTorch timings were
+	// measured in one run (one invocation, one after the other).
+	SameRun bool
 }
 
 // Ratio is how many times faster the implementation B is than A: A.Sec/B.Sec.
@@ -100,31 +179,56 @@ func ratio(aLabel string, a Timing, bLabel string, b Timing) Ratio {
 	switch {
 	case !a.OK():
 		r.Reason = aLabel + " not measured"
+		if a.Skip != "" {
+			r.Reason += " (" + a.Skip + ")"
+		}
 	case !b.OK():
 		r.Reason = bLabel + " not measured"
+		if b.Skip != "" {
+			r.Reason += " (" + b.Skip + ")"
+		}
 	default:
 		r.X, r.OK = a.Sec/b.Sec, true
 	}
 	return r
 }
 
-// Verdict is one target of issues 5 and 6, checked.
+// Verdict is one target of a current issue, checked on every Go run.
 type Verdict struct {
-	Issue  int
+	Issue  string // the issue number, or numbers
 	Case   string
 	Target string
-	Need   string // the requirement, e.g. "≥ 20×"
-	Got    string // the measurement, e.g. "53.1×"
-	Detail string // the numbers it comes from
-	Status string // PASS, FAIL or NOT MEASURED
+	Need   string  // the requirement, e.g. "≥ 20×"
+	Runs   []Check // one per Go run, as Report.Runs; the first counts
+}
+
+// Check is a target checked on one Go run.
+type Check struct {
+	Got     string // the measurement, e.g. "53.1×"
+	Detail  string // the numbers it comes from
+	Status  string // PASS, FAIL or NOT MEASURED
+	Caveats []string
+}
+
+// Verdict is the status with its caveats, e.g. "PASS (not one run)".
+func (c Check) Verdict() string {
+	if len(c.Caveats) == 0 {
+		return c.Status
+	}
+	return c.Status + " (" + strings.Join(c.Caveats, "; ") + ")"
 }
 
 // Report is everything docs/benchmarks.md states.
 type Report struct {
 	Cases    []CaseReport
 	Verdicts []Verdict
+	Runs     []RunInfo // the Go runs: the primary first
 	HasTorch bool
-	Procs    int // GOMAXPROCS of the Go benchmarks
+	SameRun  bool
+	// TorchBLAS describes PyTorch's BLAS; TorchOpenBLAS is true if it is
+	// OpenBLAS, TorchBLASKnown if the file says.
+	TorchBLAS                     string
+	TorchOpenBLAS, TorchBLASKnown bool
 }
 
 // Case returns the named case's report, or nil.
@@ -137,62 +241,49 @@ func (r *Report) Case(name string) *CaseReport {
 	return nil
 }
 
-// Build collects the medians of g and t (which may be nil: no PyTorch
-// timings) for the cases, and checks the targets. It returns an error if a
-// benchmark failed or if t's shapes differ from the cases'.
-func Build(g *GoRun, t *TorchFile, cases []CaseInfo) (*Report, error) {
-	for _, name := range g.Order {
-		if g.Benches[name].Fail {
-			return nil, fmt.Errorf("benchmark %s failed", name)
-		}
+// Build collects the medians of the Go runs and the PyTorch timings (which
+// may be nil) for the cases, and checks the targets. It returns an error if
+// a benchmark failed or if PyTorch's shapes differ from the cases'.
+func Build(in Input) (*Report, error) {
+	if len(in.Go) == 0 {
+		return nil, errors.New("no Go run")
 	}
-	rep := &Report{HasTorch: t != nil}
-	for _, c := range cases {
+	t := in.Torch
+	rep := &Report{HasTorch: t != nil, SameRun: in.SameRun}
+	if t != nil {
+		rep.TorchBLASKnown, rep.TorchOpenBLAS, rep.TorchBLAS = t.OnOpenBLAS()
+	}
+	for _, gi := range in.Go {
+		g := gi.Run
+		info := RunInfo{Label: gi.Label}
+		for _, name := range g.Order {
+			b := g.Benches[name]
+			if b.Fail {
+				return nil, fmt.Errorf("%s: benchmark %s failed", gi.Label, name)
+			}
+			if len(b.Values["ns/op"]) > 0 {
+				a, has := b.Median("allocs/op")
+				info.Ran = append(info.Ran, BenchAlloc{Name: name, Allocs: a, Has: has})
+				info.Procs = b.Procs
+			}
+		}
+		rep.Runs = append(rep.Runs, info)
+	}
+	for _, c := range in.Cases {
 		if t != nil {
 			if err := checkShape(c, t); err != nil {
 				return nil, err
 			}
 		}
-		cr := CaseReport{CaseInfo: c, Go: map[string]Timing{}, Torch: map[string]Timing{}}
-		for _, gr := range goRows {
-			b, ok := g.Benches[fmt.Sprintf(gr.bench, c.Name)]
-			var tm Timing
-			switch {
-			case !ok:
-				tm.Skip = "not run"
-			case len(b.Values["ns/op"]) == 0:
-				tm.Skip = b.Skip
-				if tm.Skip == "" {
-					tm.Skip = "skipped"
-				}
-			default:
-				ns, _ := b.Median("ns/op")
-				tm.Sec = ns * 1e-9
-				tm.Allocs, _ = b.Median("allocs/op")
-				tm.Bytes, _ = b.Median("B/op")
-				tm.Samples = len(b.Values["ns/op"])
-				rep.Procs = b.Procs
-			}
-			tm.Go = true
-			cr.Go[gr.key] = tm
+		cr := CaseReport{CaseInfo: c, Torch: map[string]Timing{}, TorchRows: map[string][]string{}, Fastest: map[string]Timing{}}
+		for _, gi := range in.Go {
+			cr.Go = append(cr.Go, goTimings(gi.Run, c.Name))
 		}
-		for _, e := range fullEngines {
-			if tm := cr.Go[e]; tm.OK() && (cr.Best == "" || tm.Sec < cr.Go[cr.Best].Sec) {
-				cr.Best = e
-			}
+		for _, tk := range tasks {
+			cr.Fastest[tk.key] = Timing{Skip: "no PyTorch timings"}
 		}
-		for _, tr := range torchRows {
-			tm := Timing{Skip: "no PyTorch timings"}
-			if t != nil {
-				if rec, ok := t.Best(c.Name, tr.key); !ok {
-					tm.Skip = "not in the PyTorch timings"
-				} else if rec.MedianS == nil {
-					tm.Skip = rec.Skipped
-				} else {
-					tm = Timing{Sec: *rec.MedianS, Samples: len(rec.Runs), Threads: rec.Threads, Variant: rec.Variant}
-				}
-			}
-			cr.Torch[tr.key] = tm
+		if t != nil {
+			torchTimings(&cr, t)
 		}
 		rep.Cases = append(rep.Cases, cr)
 	}
@@ -200,101 +291,227 @@ func Build(g *GoRun, t *TorchFile, cases []CaseInfo) (*Report, error) {
 	return rep, nil
 }
 
+func goTimings(g *GoRun, caseName string) GoTimings {
+	gt := GoTimings{T: map[string]Timing{}}
+	for _, gr := range goRows {
+		b, ok := g.Benches[fmt.Sprintf(gr.bench, caseName)]
+		var tm Timing
+		switch {
+		case !ok:
+			tm.Skip = "not run"
+		case len(b.Values["ns/op"]) == 0:
+			tm.Skip = b.Skip
+			if tm.Skip == "" {
+				tm.Skip = "skipped"
+			}
+		default:
+			ns, _ := b.Median("ns/op")
+			tm.Sec = ns * 1e-9
+			tm.Allocs, tm.HasAllocs = b.Median("allocs/op")
+			tm.Bytes, _ = b.Median("B/op")
+			tm.Samples = len(b.Values["ns/op"])
+		}
+		gt.T[gr.key] = tm
+	}
+	for _, e := range fullEngines {
+		if tm := gt.T[e]; tm.OK() && (gt.Best == "" || tm.Sec < gt.T[gt.Best].Sec) {
+			gt.Best = e
+		}
+	}
+	return gt
+}
+
+func torchTiming(rec TorchResult) Timing {
+	if rec.MedianS == nil {
+		return Timing{Skip: rec.Skipped, Method: rec.Variant}
+	}
+	m := rec.Variant
+	if m == "" {
+		m = rec.Method
+	}
+	return Timing{Sec: *rec.MedianS, Samples: len(rec.Runs), Threads: rec.Threads, Method: m}
+}
+
+// torchTimings fills in the case's PyTorch timings: every method of
+// torchTasks the file has a record of, any other method it has, and each
+// task's fastest.
+func torchTimings(cr *CaseReport, t *TorchFile) {
+	known := map[string]bool{}
+	for _, tk := range torchTasks {
+		for _, m := range append(slices.Clone(tk.Methods), tk.Summary) {
+			known[m] = true
+		}
+		for _, m := range tk.Methods {
+			if rec, ok := t.Best(cr.Name, m); ok {
+				cr.Torch[m] = torchTiming(rec)
+				cr.TorchRows[tk.Key] = append(cr.TorchRows[tk.Key], m)
+			}
+		}
+		if rec, ok := t.Fastest(cr.Name, tk.Key); ok {
+			cr.Fastest[tk.Key] = torchTiming(rec)
+		} else {
+			cr.Fastest[tk.Key] = Timing{Skip: "not in the PyTorch timings"}
+		}
+	}
+	var other []TorchResult
+	for _, r := range t.Results {
+		if _, isSummary := t.Summaries[r.Method]; r.Case == cr.Name && !known[r.Method] && !isSummary && !slices.ContainsFunc(other, func(o TorchResult) bool { return o.Method == r.Method }) {
+			other = append(other, r)
+		}
+	}
+	for _, r := range other {
+		rec, _ := t.Best(cr.Name, r.Method)
+		cr.Torch[r.Method] = torchTiming(rec)
+		tk := t.TaskOf(r)
+		if !slices.ContainsFunc(tasks, func(x task) bool { return x.key == tk }) {
+			tk = ""
+		}
+		cr.TorchRows[tk] = append(cr.TorchRows[tk], r.Method)
+	}
+}
+
 func checkShape(c CaseInfo, t *TorchFile) error {
 	tc, ok := t.Cases[c.Name]
 	if !ok {
 		return nil // its timings are simply missing
 	}
-	widths := c.D == nil || slices.Equal(tc.D, c.D) && slices.Equal(tc.Phi, c.Phi) // a built case has none
+	widths := c.D == nil || slices.Equal(tc.D.Widths, c.D) && slices.Equal(tc.Phi.Widths, c.Phi) // a built case has none
 	if tc.M != c.M || tc.PD != c.PD || !widths {
 		return fmt.Errorf("case %s: PyTorch timed m=%d D=%v Φ=%v P_D=%d, but bench.Cases has m=%d D=%v Φ=%v P_D=%d",
-			c.Name, tc.M, tc.D, tc.Phi, tc.PD, c.M, c.D, c.Phi, c.PD)
+			c.Name, tc.M, tc.D.Widths, tc.Phi.Widths, tc.PD, c.M, c.D, c.Phi, c.PD)
 	}
 	return nil
 }
 
-// BestTiming returns the case's fastest full-Jacobian engine's timing.
-func (c *CaseReport) BestTiming() Timing {
-	if c.Best == "" {
-		return Timing{Skip: "no engine ran"}
+// torchLabel names PyTorch's fastest method of a task with its winner and
+// thread count, e.g. "PyTorch fastest (autograd_batched, 2 threads)".
+func torchLabel(t Timing) string {
+	if !t.OK() {
+		return "PyTorch fastest"
 	}
-	return c.Go[c.Best]
+	return fmt.Sprintf("PyTorch fastest (%s, %s)", t.Method, threads(t.Threads))
 }
 
-// speedTarget checks that B is at least need times faster than A.
-func speedTarget(issue int, caseName, target string, need float64, r Ratio, a, b Timing) Verdict {
-	v := Verdict{Issue: issue, Case: caseName, Target: target, Need: "≥ " + fmtX(need)}
-	if !r.OK {
-		v.Status, v.Got, v.Detail = "NOT MEASURED", "–", r.Reason
-		return v
+func threads(n int) string {
+	if n == 1 {
+		return "1 thread"
 	}
-	v.Got = fmtX(r.X)
-	v.Detail = fmt.Sprintf("%s %s ÷ %s %s", r.A, fmtDur(a.Sec), r.B, fmtDur(b.Sec))
-	v.Status = "FAIL"
-	if r.X >= need {
-		v.Status = "PASS"
-	}
-	return v
+	return fmt.Sprintf("%d threads", n)
 }
+
+// speedCheck checks that B is at least need times faster than A.
+func speedCheck(need float64, r Ratio, a, b Timing) Check {
+	if !r.OK {
+		return Check{Status: "NOT MEASURED", Got: "–", Detail: r.Reason}
+	}
+	c := Check{Got: fmtX(r.X), Detail: fmt.Sprintf("%s %s ÷ %s %s", r.A, fmtDur(a.Sec), r.B, fmtDur(b.Sec)), Status: "FAIL"}
+	if r.X >= need {
+		c.Status = "PASS"
+	}
+	return c
+}
+
+// speedTarget is a target: dualgrad at least Need times faster than
+// PyTorch's fastest method on a task.
+type speedTarget struct {
+	Issue, Case, Task string
+	Need              float64
+}
+
+// Targets are the speed targets of the current issues, each "medians, in
+// one run, against PyTorch's fastest method (on OpenBLAS)".
+var Targets = []speedTarget{
+	{"9", "mnist", "jac", 10},
+	{"9", "mnist", "sumgrad", 4},
+	{"9", "mnist", "batch64", 4},
+	{"11", "large", "jac", 20},
+	{"11", "large", "sumgrad", 4},
+	{"12", "small", "batch64", 20},
+	{"12", "medium", "batch64", 4},
+	{"12", "large", "batch64", 4},
+	{"12", "mnist", "batch64", 4},
+	{"12", "medium", "batch64_jac", 4},
+}
+
+// AllocIssue names the issues whose target is 0 allocs/op in every Go
+// benchmark that ran.
+const AllocIssue = "9, 11, 12"
 
 func verdicts(rep *Report) []Verdict {
 	var vs []Verdict
-	for _, c := range []struct {
-		name string
-	}{{"small"}, {"medium"}} {
-		cr := rep.Case(c.name)
-		if cr == nil {
-			continue
-		}
-		lo, fw := cr.Go["looped"], cr.Go["forward"]
-		vs = append(vs, speedTarget(6, c.name, "forward engine faster than looped", 20,
-			ratio("looped", lo, "forward", fw), lo, fw))
-	}
-	for _, c := range []struct {
-		name string
-		need float64
-	}{{"toy", 100}, {"small", 100}, {"medium", 10}} {
-		cr := rep.Case(c.name)
-		if cr == nil {
-			continue
-		}
-		ft, best := cr.Torch["functorch"], cr.BestTiming()
-		vs = append(vs, speedTarget(6, c.name, "best engine faster than PyTorch functorch", c.need,
-			ratio("functorch", ft, cr.Best, best), ft, best))
-	}
-	if cr := rep.Case("large"); cr != nil {
-		ft, bt, best := cr.Torch["functorch"], cr.Torch["best_torch"], cr.BestTiming()
-		vs = append(vs,
-			speedTarget(5, "large", "full ∂s/∂θ_D in ≤ 1/20 of PyTorch functorch's time", 20,
-				ratio("functorch", ft, cr.Best, best), ft, best),
-			speedTarget(5, "large", "(stricter) full ∂s/∂θ_D in ≤ 1/20 of PyTorch's fastest method's time", 20,
-				ratio("PyTorch best ("+bt.Variant+")", bt, cr.Best, best), bt, best))
-		ts, gs := cr.Torch["sumgrad"], cr.Go["sumgrad"]
-		vs = append(vs, speedTarget(5, "large", "∇Σᵢsᵢ in ≤ 1/4 of PyTorch's time", 4,
-			ratio("PyTorch sumgrad", ts, "SumGrad", gs), ts, gs))
-	}
-	// 0 allocations per call after warm-up, over every benchmark that ran.
-	worst, where, n := 0.0, "", 0
-	for _, cr := range rep.Cases {
-		for _, gr := range goRows {
-			if tm := cr.Go[gr.key]; tm.OK() {
-				n++
-				if tm.Allocs > worst || where == "" {
-					worst, where = tm.Allocs, fmt.Sprintf(gr.bench, cr.Name)
-				}
+	for _, st := range Targets {
+		tk := taskNamed(st.Task)
+		v := Verdict{Issue: st.Issue, Case: st.Case, Need: "≥ " + fmtX(st.Need),
+			Target: tk.title + ": dualgrad faster than PyTorch's fastest method"}
+		cr := rep.Case(st.Case)
+		for ri := range rep.Runs {
+			if cr == nil {
+				v.Runs = append(v.Runs, Check{Status: "NOT MEASURED", Got: "–", Detail: "no case " + st.Case})
+				continue
 			}
+			pt := cr.Fastest[st.Task]
+			name, gt := cr.Go[ri].Task(st.Task)
+			c := speedCheck(st.Need, ratio(torchLabel(pt), pt, name, gt), pt, gt)
+			if c.Status != "NOT MEASURED" {
+				c.Caveats = rep.torchCaveats(ri)
+			}
+			v.Runs = append(v.Runs, c)
 		}
+		vs = append(vs, v)
 	}
-	v := Verdict{Issue: 5, Case: "all", Target: "0 allocations per call after warm-up", Need: "0 allocs/op"}
-	switch {
-	case n == 0:
-		v.Status, v.Got, v.Detail = "NOT MEASURED", "–", "no benchmark ran"
-	case worst == 0:
-		v.Status, v.Got, v.Detail = "PASS", "0 allocs/op", fmt.Sprintf("median allocs/op is 0 in all %d benchmarks that ran", n)
-	default:
-		v.Status, v.Got, v.Detail = "FAIL", fmt.Sprintf("%g allocs/op", worst), "in "+where
+	v := Verdict{Issue: AllocIssue, Case: "all", Target: "0 allocations per call after warm-up, in every Go benchmark that ran", Need: "0 allocs/op"}
+	for _, run := range rep.Runs {
+		v.Runs = append(v.Runs, allocCheck(run.Ran))
 	}
 	return append(vs, v)
+}
+
+// torchCaveats says why a comparison of Go run ri with PyTorch falls short
+// of "in one run, on OpenBLAS".
+func (rep *Report) torchCaveats(ri int) []string {
+	var cs []string
+	if ri > 0 || !rep.SameRun {
+		cs = append(cs, "not one run")
+	}
+	switch {
+	case !rep.TorchBLASKnown:
+		cs = append(cs, "PyTorch's BLAS not recorded")
+	case !rep.TorchOpenBLAS:
+		cs = append(cs, "PyTorch not on OpenBLAS")
+	}
+	return cs
+}
+
+func allocCheck(ran []BenchAlloc) Check {
+	var bad, missing []string
+	worst := 0.0
+	for _, b := range ran {
+		switch {
+		case !b.Has:
+			missing = append(missing, b.Name)
+		case b.Allocs > 0:
+			bad = append(bad, fmt.Sprintf("%s %g", b.Name, b.Allocs))
+			worst = max(worst, b.Allocs)
+		}
+	}
+	var c Check
+	switch {
+	case len(ran) == 0:
+		c = Check{Status: "NOT MEASURED", Got: "–", Detail: "no benchmark ran"}
+	case len(bad) > 0:
+		c = Check{Status: "FAIL", Got: fmt.Sprintf("%g allocs/op", worst), Detail: "median allocs/op: " + strings.Join(bad, ", ")}
+	case len(missing) > 0:
+		c = Check{Status: "NOT MEASURED", Got: "–"}
+	default:
+		c = Check{Status: "PASS", Got: "0 allocs/op", Detail: fmt.Sprintf("median allocs/op is 0 in all %d benchmarks that ran", len(ran))}
+	}
+	if len(missing) > 0 {
+		if c.Detail != "" {
+			c.Detail += "; "
+		}
+		c.Detail += "no allocs/op (run without -benchmem) for " + strings.Join(missing, ", ")
+	}
+	return c
 }
 
 // fmtDur formats seconds with three significant digits and a unit.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 )
 
 // TorchFile is the JSON that bench/torch_bench.py writes. Format 2 adds
@@ -46,11 +47,19 @@ type TorchFile struct {
 		Interop      int    `json:"interop"`
 		Note         string `json:"note"`
 	} `json:"threads"`
+	// Tasks describes each task (format 2).
+	Tasks map[string]string `json:"tasks"`
 	// Methods describes each timed method (format 2).
 	Methods map[string]struct {
 		Task string `json:"task"`
 		What string `json:"what"`
 	} `json:"methods"`
+	// Summaries names the summary records: the fastest of a group of
+	// methods (format 2).
+	Summaries map[string]struct {
+		Task      string   `json:"task"`
+		FastestOf []string `json:"fastest_of"`
+	} `json:"summaries"`
 	Protocol struct {
 		WarmupRuns int     `json:"warmup_runs"`
 		MinRepeats int     `json:"min_repeats"`
@@ -66,12 +75,27 @@ type TorchFile struct {
 type TorchCase struct {
 	M          int    `json:"m"`
 	N          int    `json:"n"`
-	D          []int  `json:"d"`
-	Phi        []int  `json:"phi"`
+	D          Layers `json:"d"`
+	Phi        Layers `json:"phi"`
 	Activation string `json:"activation"`
 	PD         int    `json:"p_d"`
 	PPhi       int    `json:"p_phi"`
 	Weights    string `json:"weights"`
+}
+
+// Layers is a network as torch_bench.py records it: the widths of a dense
+// one, or a description (mnist's Φ).
+type Layers struct {
+	Widths []int
+	Text   string
+}
+
+func (l *Layers) UnmarshalJSON(b []byte) error {
+	*l = Layers{}
+	if len(b) > 0 && b[0] == '"' {
+		return json.Unmarshal(b, &l.Text)
+	}
+	return json.Unmarshal(b, &l.Widths)
 }
 
 // TorchResult is one timing: a method on a case with a thread count.
@@ -115,6 +139,9 @@ func ReadTorch(r io.Reader) (*TorchFile, error) {
 		if m, ok := t.Methods[res.Method]; ok && res.Task != "" && m.Task != res.Task {
 			return nil, fmt.Errorf("torch timings: result %d (%s/%s) has task %q, but the method's is %q", i, res.Case, res.Method, res.Task, m.Task)
 		}
+		if m, ok := t.Summaries[res.Method]; ok && res.Task != "" && m.Task != res.Task {
+			return nil, fmt.Errorf("torch timings: result %d (%s/%s) has task %q, but the summary's is %q", i, res.Case, res.Method, res.Task, m.Task)
+		}
 	}
 	return &t, nil
 }
@@ -132,7 +159,13 @@ func (t *TorchFile) Best(caseName, method string) (best TorchResult, ok bool) {
 	if len(recs) == 0 {
 		return TorchResult{}, false
 	}
-	// Timed records first, fastest first; ties go to fewer threads.
+	sortRecords(recs)
+	return recs[0], true
+}
+
+// sortRecords puts timed records first, fastest first, ties to fewer
+// threads, then the skipped ones by thread count.
+func sortRecords(recs []TorchResult) {
 	slices.SortStableFunc(recs, func(a, b TorchResult) int {
 		switch {
 		case a.MedianS == nil && b.MedianS == nil:
@@ -149,5 +182,112 @@ func (t *TorchFile) Best(caseName, method string) (best TorchResult, ok bool) {
 		}
 		return a.Threads - b.Threads
 	})
-	return recs[0], true
+}
+
+// torchTask is one task of torch_bench.py: its summary record (the fastest
+// of all its methods) and its methods in the script's order. The first
+// format had only looped, autograd_batched, the functorch_* methods and the
+// summaries functorch and best_torch for jac, and sumgrad and batch64 as
+// single methods, which read here as the summaries of their tasks.
+type torchTask struct {
+	Key     string
+	Summary string
+	Methods []string
+}
+
+var torchTasks = []torchTask{
+	{"jac", "best_torch", []string{"looped", "autograd_batched", "autograd_persample",
+		"functorch_rev_fwd", "functorch_fwd_fwd", "functorch_rev_rev", "functorch"}},
+	{"sumgrad", "sumgrad", []string{"sumgrad_looped", "sumgrad_autograd_batched", "sumgrad_autograd_leading",
+		"sumgrad_functorch_fwd", "sumgrad_functorch_rev"}},
+	{"batch64", "batch64", []string{"batch64_looped", "batch64_leading_loop", "batch64_leading_batched",
+		"batch64_leading_rows", "batch64_vmap_fwd", "batch64_vmap_rev"}},
+	{"batch64_jac", "batch64_jac", []string{"batch64_jac_looped", "batch64_jac_loop_batched",
+		"batch64_jac_loop_persample", "batch64_jac_persample", "batch64_jac_vmap_rev_fwd"}},
+}
+
+// TaskOf returns the task a record belongs to: its own, the file's for its
+// method or summary, or torchTasks'; "" if unknown.
+func (t *TorchFile) TaskOf(r TorchResult) string {
+	if r.Task != "" {
+		return r.Task
+	}
+	if m, ok := t.Methods[r.Method]; ok && m.Task != "" {
+		return m.Task
+	}
+	if m, ok := t.Summaries[r.Method]; ok && m.Task != "" {
+		return m.Task
+	}
+	for _, tk := range torchTasks {
+		if r.Method == tk.Summary || slices.Contains(tk.Methods, r.Method) {
+			return tk.Key
+		}
+	}
+	return ""
+}
+
+// Fastest returns PyTorch's fastest record of the task on the case: the
+// fastest timed record of any of the task's methods and summaries at any
+// thread count, with Variant set to the method that won. If none was timed
+// it returns a skipped record, the task summary's if there is one. ok is
+// false if the file has no record of the task on the case.
+func (t *TorchFile) Fastest(caseName, task string) (best TorchResult, ok bool) {
+	var recs []TorchResult
+	summary := ""
+	for _, tk := range torchTasks {
+		if tk.Key == task {
+			summary = tk.Summary
+		}
+	}
+	for _, r := range t.Results {
+		if r.Case == caseName && t.TaskOf(r) == task {
+			recs = append(recs, r)
+		}
+	}
+	if len(recs) == 0 {
+		return TorchResult{}, false
+	}
+	sortRecords(recs)
+	best = recs[0]
+	if best.MedianS == nil {
+		for _, r := range recs {
+			if r.Method == summary {
+				best = r
+				break
+			}
+		}
+		return best, true
+	}
+	if best.Variant == "" {
+		best.Variant = best.Method
+	}
+	return best, true
+}
+
+// OnOpenBLAS reports whether torch multiplied with OpenBLAS as far as the
+// file says (known is false if it does not say), and describes its BLAS.
+func (t *TorchFile) OnOpenBLAS() (known, openblas bool, desc string) {
+	if ob := t.BLAS.OpenBLAS; ob != nil {
+		desc = "OpenBLAS"
+		if ob.Config != "" {
+			desc = ob.Config
+		}
+		if ob.Corename != "" {
+			desc += ", kernel " + ob.Corename
+		}
+		if ct := t.BLAS.Kernel.CoretypeSet; ct != nil {
+			desc += " (OPENBLAS_CORETYPE=" + *ct + ")"
+		}
+		if ob.Library != "" {
+			desc += ", " + ob.Library
+		}
+		return true, true, desc
+	}
+	if len(t.BLAS.Loaded) > 0 {
+		return true, false, "not OpenBLAS: " + strings.Join(t.BLAS.Loaded, ", ")
+	}
+	if b := t.Machine.BLAS; b != "" { // the first format: the libblas.so.3 alternative
+		return true, strings.Contains(strings.ToLower(b), "openblas"), b
+	}
+	return false, false, "not recorded"
 }
