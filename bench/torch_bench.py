@@ -25,7 +25,7 @@ a forced OPENBLAS_CORETYPE is correct and clearly faster than what OpenBLAS
 detects by itself, re-executes itself with it; OPENBLAS_L2_SIZE is always
 dropped. See bench/README.md.
 
-Run from the repository root (about 25 minutes):
+Run from the repository root (about 40 minutes on the 2 shared cores):
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/torch_bench.py
 options: -o FILE, -quick (1 thread, 1 run, no file), -cases a,b  -tasks a,b,
 -coretype auto|keep|NAME.
