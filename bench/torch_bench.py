@@ -25,7 +25,7 @@ a forced OPENBLAS_CORETYPE is correct and clearly faster than what OpenBLAS
 detects by itself, re-executes itself with it; OPENBLAS_L2_SIZE is always
 dropped. See bench/README.md.
 
-Run from the repository root (about 25 minutes):
+Run from the repository root (about 40 minutes on the 2 shared cores):
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/torch_bench.py
 options: -o FILE, -quick (1 thread, 1 run, no file), -cases a,b  -tasks a,b,
 -coretype auto|keep|NAME.
@@ -351,7 +351,7 @@ def build(name):
         assert (X - Case("", d, ["relu", "sigmoid"], phi, [], None, None, {}).D(d, Z[:4])).abs().max() == 0
         assert (phi(X) - cnn(X.reshape(-1, 1, 28, 28))[:, 3]).abs().max() == 0
     return Case(name, d, ["relu", "sigmoid"], phi, [c1w, c1b, c2w, c2b, f1w, f1b, f2w, f2b], Z[0].clone(), Z, {
-        "d": [20, 400, 784], "phi": "1x28x28: Conv2d 1->32 k3, ReLU, Conv2d 32->64 k3, ReLU, MaxPool2d 2, Flatten, "
+        "d": [20, 400, 784], "phi": None, "phi_arch": "1x28x28: Conv2d 1->32 k3, ReLU, Conv2d 32->64 k3, ReLU, MaxPool2d 2, Flatten, "
                                     "Linear 9216->128, ReLU, Linear 128->10, LogSoftmax(dim=1); output element 3",
         "activation": "D: ReLU, Sigmoid", "weights": f"PyTorch default init, torch.manual_seed({SEED})"})
 
