@@ -51,6 +51,10 @@ func GemmAcc(transA, transB bool, M, N, K int, alpha float64, A []float64, lda i
 		rowTimes(transB, N, K, alpha, A[:K], B, ldb, beta, C[:N])
 		return
 	}
+	if K == 1 && !transB {
+		outer(transA, M, N, alpha, A, lda, B[:N], beta, C, ldc)
+		return
+	}
 	if Native() {
 		dgemm.Gemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
 		return
@@ -129,5 +133,31 @@ func rowTimes(transB bool, N, K int, alpha float64, a, B []float64, ldb int, bet
 	}
 	for k, x := range a {
 		floats.AddScaled(c, alpha*x, B[k*ldb:k*ldb+N])
+	}
+}
+
+// outer sets C = alpha·a·bᵀ + beta·C for the column a of op(A) (K = 1) and
+// the row b, one scaled row of b per row of C: the adjoint engine's
+// per-direction Jacobian rows are such rank-one products, and a blocked
+// GEMM would pack both operands for each.
+func outer(transA bool, M, N int, alpha float64, A []float64, lda int, b []float64, beta float64, C []float64, ldc int) {
+	for i := 0; i < M; i++ {
+		c := C[i*ldc : i*ldc+N]
+		switch {
+		case beta == 0:
+			clear(c)
+		case beta != 1:
+			floats.Scale(beta, c)
+		}
+		if alpha == 0 {
+			continue
+		}
+		var a float64
+		if transA { // A stored 1 × M
+			a = A[i]
+		} else { // A stored M × 1
+			a = A[i*lda]
+		}
+		floats.AddScaled(c, alpha*a, b)
 	}
 }

@@ -212,3 +212,42 @@ func TestRowTimes(t *testing.T) {
 		}
 	}
 }
+
+// TestOuter checks the rank-one path (K = 1) against gonum's Dgemm for
+// both layouts of A and several alpha and beta.
+func TestOuter(t *testing.T) {
+	impl := gonumblas.Implementation{}
+	const M, N = 9, 41
+	for _, transA := range []bool{false, true} {
+		lda := 3 // K = 1 stored with a wider stride
+		A := make([]float64, M*lda)
+		if transA {
+			lda = M + 2
+			A = make([]float64, lda)
+		}
+		for i := range A {
+			A[i] = float64(i%5) - 1.5
+		}
+		b := make([]float64, N)
+		for j := range b {
+			b[j] = 0.25 * float64(j%7)
+		}
+		ta := blas.NoTrans
+		if transA {
+			ta = blas.Trans
+		}
+		for _, ab := range [][2]float64{{1, 0}, {-2, 1}, {0.5, 0.25}, {0, 2}} {
+			c, want := make([]float64, M*N), make([]float64, M*N)
+			for i := range c {
+				c[i], want[i] = float64(i%11), float64(i%11)
+			}
+			impl.Dgemm(ta, blas.NoTrans, M, N, 1, ab[0], A, lda, b, N, ab[1], want, N)
+			GemmAcc(transA, false, M, N, 1, ab[0], A, lda, b, N, ab[1], c, N)
+			for i := range c {
+				if math.Abs(c[i]-want[i]) > 1e-14*(1+math.Abs(want[i])) {
+					t.Fatalf("transA %v alpha, beta %v: C[%d] = %v, gonum %v", transA, ab, i, c[i], want[i])
+				}
+			}
+		}
+	}
+}
