@@ -32,15 +32,17 @@ type Tape struct {
 	hasW   []bool
 	needV  []bool
 
-	live []bool // the output depends on the node
-	st   []*graph.State
-	tmp  []float64
+	sizes []int  // each node's number of elements
+	live  []bool // the output depends on the node
+	st    []*graph.State
+	tmp   []float64
 
 	// implicit is set by TangentIdentity with one sample: the input's
 	// identity tangent is never formed whole, only in chunks of rows for
 	// the ops that read it.
 	implicit bool
 	idBuf    []float64
+	idRows   int // the input's tangent holds the identity seed of this many rows
 	// NoInputCotangent, if set, skips the input's cotangents in Reverse2,
 	// for callers that do not need them (D's sweep): with an identity
 	// tangent they would be m × m.
@@ -57,7 +59,10 @@ func NewTape(g *graph.Graph) *Tape {
 		g: g, val: make([][]float64, n), valR: make([]int, n), tan: make([][]float64, n),
 		hasTan: make([]bool, n), w: make([][]float64, n), v: make([][]float64, n),
 		hasW: make([]bool, n), needV: make([]bool, n), live: make([]bool, n),
-		st: make([]*graph.State, n),
+		st: make([]*graph.State, n), sizes: make([]int, n),
+	}
+	for i := range t.sizes {
+		t.sizes[i] = g.Shape(i).Size()
 	}
 	for i := range t.st {
 		t.st[i] = graph.NewState(&t.tmp)
@@ -102,7 +107,7 @@ func resize(s []float64, n int) []float64 {
 	return make([]float64, n)
 }
 
-func (t *Tape) size(i int) int { return t.g.Shape(i).Size() }
+func (t *Tape) size(i int) int { return t.sizes[i] }
 
 // Forward computes the values of every node for the samples x, one row
 // each, of the input's size.
@@ -159,6 +164,7 @@ func (t *Tape) Tangent(seed graph.Block) {
 		panic(fmt.Sprintf("passes: Tangent seed %d×%d for %d samples of size %d", seed.Rows, seed.Size, t.nb, t.size(in)))
 	}
 	t.implicit = false
+	t.idRows = 0
 	t.tanR = seed.Rows
 	size := t.size(in)
 	t.tan[in] = resize(t.tan[in], seed.Rows*size)
@@ -176,16 +182,22 @@ func (t *Tape) Tangent(seed graph.Block) {
 func (t *Tape) TangentIdentity() {
 	in := t.g.InputNode()
 	m := t.size(in)
-	t.tanR = t.nb * m
-	if t.nb > 1 {
+	R := t.nb * m
+	t.tanR = R
+	if t.nb > 1 || R*m <= explicitIdentity {
+		// Small seeds are cheaper formed (once: they are not overwritten).
 		t.implicit = false
-		t.tan[in] = resize(t.tan[in], t.tanR*m)
-		clear(t.tan[in])
-		for r := 0; r < t.tanR; r++ {
-			t.tan[in][r*m+r%m] = 1
+		if t.idRows != R {
+			t.tan[in] = resize(t.tan[in], R*m)
+			clear(t.tan[in])
+			for r := 0; r < R; r++ {
+				t.tan[in][r*m+r%m] = 1
+			}
+			t.idRows = R
 		}
 	} else {
 		t.implicit = true
+		t.idRows = 0
 	}
 	t.tangent()
 }
@@ -493,5 +505,9 @@ func (t *Tape) reverse2Chunked(i int, vi graph.Block) {
 }
 
 // identityChunk is the number of floats of identity seed formed at a time
-// (8 MiB); a variable so that tests can force many chunks.
-var identityChunk = 1 << 20
+// (8 MiB); explicitIdentity the size below which the seed is formed whole
+// instead. Variables so that tests can force either route.
+var (
+	identityChunk    = 1 << 20
+	explicitIdentity = 1 << 14
+)
