@@ -201,9 +201,6 @@ func TestEnginesAllocs(t *testing.T) {
 	p, z := randProblem(t, engineCases()[1], 3)
 	for _, k := range engineKinds {
 		e := mustEngine(t, p, Options{Wrt: WrtBoth}, k)
-		if k == KindLooped {
-			continue // the oracle allocates its argument lists
-		}
 		res := NewResult(p, WrtBoth)
 		if err := e.Eval(res, z); err != nil {
 			t.Fatal(err)

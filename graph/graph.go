@@ -122,6 +122,7 @@ type State struct {
 
 	f   [][]float64
 	i   [][]int
+	b   [][]Block
 	tmp *[]float64 // shared by the nodes of one workspace
 }
 
@@ -135,6 +136,10 @@ func (s *State) Floats(k, n int) []float64 { return buffer(&s.f, k, n) }
 
 // Ints returns the k-th int buffer of the state, of length n, as Floats.
 func (s *State) Ints(k, n int) []int { return buffer(&s.i, k, n) }
+
+// Blocks returns the k-th buffer of block headers, of length n, for ops
+// that pass lists of blocks on (the class helpers' Hyper).
+func (s *State) Blocks(k, n int) []Block { return buffer(&s.b, k, n) }
 
 // buffer returns (*bufs)[k] resliced to n, growing the list and the
 // buffer as needed.

@@ -93,7 +93,7 @@ func (o linearOp) Hyper(st *graph.State, out []hyperdual.Number, in [][]hyperdua
 // hyper-dual numbers, on one-row float blocks that it gathers from in and
 // scatters into out, in buffers 16 and up of st.
 func hyperParts(st *graph.State, out []hyperdual.Number, in [][]hyperdual.Number, apply func(part int, out graph.Block, in []graph.Block)) {
-	ib := make([]graph.Block, len(in)) // the oracle path; allocation is acceptable here
+	ib := st.Blocks(0, len(in))
 	ob := graph.MakeBlock(st.Floats(16, len(out)), 1, len(out))
 	for part := 0; part < 4; part++ {
 		for j, x := range in {

@@ -11,15 +11,21 @@ import (
 // of directions at a time, through each op's Hyper: the oracle the block
 // passes are tested against, and the looped engine's pass.
 type Scalar struct {
-	g   *graph.Graph
-	val [][]hyperdual.Number
-	st  []*graph.State
-	tmp []float64
+	g    *graph.Graph
+	val  [][]hyperdual.Number
+	args [][]hyperdual.Number // an op's inputs, reused
+	st   []*graph.State
+	tmp  []float64
 }
 
 // NewScalar returns a scalar pass over g, which must be valid.
 func NewScalar(g *graph.Graph) *Scalar {
 	s := &Scalar{g: g, val: make([][]hyperdual.Number, g.Len()), st: make([]*graph.State, g.Len())}
+	maxIn := 0
+	for i := 0; i < g.Len(); i++ {
+		maxIn = max(maxIn, len(g.Inputs(i)))
+	}
+	s.args = make([][]hyperdual.Number, maxIn)
 	for i := range s.st {
 		s.st[i] = graph.NewState(&s.tmp)
 		s.st[i].Samples = 1
@@ -54,7 +60,7 @@ func (s *Scalar) Eval(x []hyperdual.Number, seed func(p int, dst []hyperdual.Num
 			}
 		default:
 			ins := g.Inputs(i)
-			in := make([][]hyperdual.Number, len(ins)) // the oracle path
+			in := s.args[:len(ins)]
 			for k, j := range ins {
 				in[k] = s.val[j]
 			}
