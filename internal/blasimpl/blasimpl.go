@@ -43,16 +43,17 @@ func Gemm(transA, transB bool, M, N, K int, A []float64, lda int, B []float64, l
 // GemmAcc sets C = alpha·op(A)·op(B) + beta·C, with the shapes of Gemm.
 // With beta = 0, C is overwritten without being read.
 func GemmAcc(transA, transB bool, M, N, K int, alpha float64, A []float64, lda int, B []float64, ldb int, beta float64, C []float64, ldc int) {
-	if M*N*K <= smallFlops && M > 0 && N > 0 {
-		small(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
+	switch {
+	case M == 0 || N == 0:
 		return
-	}
-	if M == 1 && !transA && K > 0 {
+	case K == 1 && !transB:
+		outer(transA, M, N, alpha, A, lda, B[:N], beta, C, ldc)
+		return
+	case M == 1 && !transA && K > 0:
 		rowTimes(transB, N, K, alpha, A[:K], B, ldb, beta, C[:N])
 		return
-	}
-	if K == 1 && !transB {
-		outer(transA, M, N, alpha, A, lda, B[:N], beta, C, ldc)
+	case M*N*K <= smallFlops:
+		small(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
 		return
 	}
 	if Native() {
