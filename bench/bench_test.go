@@ -105,28 +105,21 @@ func batchLatents(c Case, z []float64) *mat.Dense {
 
 // BenchmarkCossimBatch computes, for BatchSize latents, s and the gradient
 // of Σ_b Σᵢ sᵢ(z_b) with respect to θ_D through one cossim.Batch with
-// GOMAXPROCS workers: Eval for the values, then SumGrad, as
-// torch_bench.py's batch64 does.
+// GOMAXPROCS workers, as torch_bench.py's batch64 does: one SumGradInto,
+// which writes each latent's s beside the gradient from the same sweep.
 func BenchmarkCossimBatch(b *testing.B) {
 	for _, c := range Cases {
 		b.Run(c.Name, func(b *testing.B) {
 			p, z := c.Problem()
 			Z := batchLatents(c, z)
-			opt := cossim.Options{Wrt: cossim.WrtNone} // values only; SumGrad does θ_D
-			bt, err := cossim.NewBatch(p, opt, cossim.KindAdjoint, 0)
+			bt, err := cossim.NewBatch(p, cossim.Options{}, cossim.KindAdjoint, 0)
 			if err != nil {
 				b.Fatal(err)
 			}
-			res := make([]*cossim.Result, BatchSize)
-			for i := range res {
-				res[i] = cossim.NewResult(p, opt.Wrt)
-			}
+			S := mat.NewDense(BatchSize, c.M, nil)
 			grad := make([]float64, p.D.NumParams())
 			step := func() {
-				if err := bt.Eval(Z, res); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := bt.SumGrad(grad, nil, Z, nil); err != nil {
+				if _, err := bt.SumGradInto(S, grad, nil, Z, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

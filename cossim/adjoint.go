@@ -345,18 +345,30 @@ func (a *Adjoint) SumGrad(gradD, gradPhi, z, w []float64) (float64, error) {
 	if err := checkLatent(z, a.m); err != nil {
 		return 0, err
 	}
-	return a.sumGrad(gradD, gradPhi, graph.MakeBlock(z, 1, a.m), w)
+	return a.sumGrad(nil, gradD, gradPhi, graph.MakeBlock(z, 1, a.m), w)
 }
 
 // SumGradBatch is SumGrad summed over the latents in the rows of Z:
 // Σ_b Σᵢ wᵢ sᵢ(z_b) and its gradients, from one stacked sweep per chunk of
 // latents, added in sample order.
 func (a *Adjoint) SumGradBatch(gradD, gradPhi []float64, Z *mat.Dense, w []float64) (float64, error) {
+	return a.SumGradBatchInto(nil, gradD, gradPhi, Z, w)
+}
+
+// SumGradBatchInto is SumGradBatch that also writes each latent's sᵢ into
+// row b of S (B × m), unless S is nil: what a training step reports
+// alongside its gradient, from the same sweep.
+func (a *Adjoint) SumGradBatchInto(S *mat.Dense, gradD, gradPhi []float64, Z *mat.Dense, w []float64) (float64, error) {
 	zb, err := a.latents(Z)
 	if err != nil {
 		return 0, err
 	}
-	return a.sumGrad(gradD, gradPhi, zb, w)
+	if S != nil {
+		if r, c := S.Dims(); r != zb.Rows || c != a.m {
+			return 0, fmt.Errorf("cossim: S is %d × %d, want %d × %d (latents × m)", r, c, zb.Rows, a.m)
+		}
+	}
+	return a.sumGrad(S, gradD, gradPhi, zb, w)
 }
 
 // latents checks the rows of Z and returns them as a block.
@@ -378,7 +390,7 @@ func (a *Adjoint) latents(Z *mat.Dense) (graph.Block, error) {
 	return zb, nil
 }
 
-func (a *Adjoint) sumGrad(gradD, gradPhi []float64, Z graph.Block, w []float64) (float64, error) {
+func (a *Adjoint) sumGrad(S *mat.Dense, gradD, gradPhi []float64, Z graph.Block, w []float64) (float64, error) {
 	if err := a.check(); err != nil {
 		return 0, err
 	}
@@ -410,6 +422,9 @@ func (a *Adjoint) sumGrad(gradD, gradPhi []float64, Z graph.Block, w []float64) 
 		for b := 0; b < nb; b++ {
 			for i, s := range a.slot[b].S {
 				total += w[i] * s
+			}
+			if S != nil {
+				copy(S.RawRowView(lo+b), a.slot[b].S)
 			}
 		}
 		if !wantD && !wantPhi {

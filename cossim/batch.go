@@ -37,6 +37,7 @@ type Batch struct {
 	// The current call, read by the workers.
 	sum            bool
 	z              *mat.Dense
+	S              *mat.Dense // SumGradInto's values, or nil
 	res            []*Result
 	w              []float64
 	gradD, gradPhi []float64
@@ -203,28 +204,40 @@ func (b *Batch) Eval(Z *mat.Dense, res []*Result) error {
 // the result is bit-for-bit independent of the number of workers. Errors
 // are as for Eval.
 func (b *Batch) SumGrad(gradD, gradPhi []float64, Z *mat.Dense, w []float64) (float64, error) {
+	return b.SumGradInto(nil, gradD, gradPhi, Z, w)
+}
+
+// SumGradInto is SumGrad that also writes each latent's sᵢ into row b of S
+// (B × m), unless S is nil, from the same sweep: a training step's values
+// and gradient without a second pass.
+func (b *Batch) SumGradInto(S *mat.Dense, gradD, gradPhi []float64, Z *mat.Dense, w []float64) (float64, error) {
 	n, err := b.checkLatents(Z)
 	if err != nil {
 		return 0, err
+	}
+	if S != nil {
+		if r, c := S.Dims(); r != n || c != b.p.M() {
+			return 0, fmt.Errorf("cossim: S is %d × %d, want %d × %d (latents × m)", r, c, n, b.p.M())
+		}
 	}
 	if err := checkSumArgs(gradD, gradPhi, w, b.p.M(), b.p.D.NumParams(), b.p.Phi.NumParams()); err != nil {
 		return 0, err
 	}
 	if b.stack != nil {
-		return b.stack.SumGradBatch(gradD, gradPhi, Z, w)
+		return b.stack.SumGradBatchInto(S, gradD, gradPhi, Z, w)
 	}
 	if err := b.prepareSum(gradD != nil, gradPhi != nil); err != nil {
 		return 0, err
 	}
 	clear(gradD)
 	clear(gradPhi)
-	b.sum, b.z, b.w, b.gradD, b.gradPhi, b.n = true, Z, w, gradD, gradPhi, n
+	b.sum, b.z, b.w, b.gradD, b.gradPhi, b.n, b.S = true, Z, w, gradD, gradPhi, n, S
 	b.next.Store(0)
 	b.stop.Store(int64(n))
 	b.turn, b.total, b.err = 0, 0, nil
 	b.start(n)
 	total, err := b.total, b.err
-	b.z, b.w, b.gradD, b.gradPhi = nil, nil, nil, nil
+	b.z, b.w, b.gradD, b.gradPhi, b.S = nil, nil, nil, nil, nil
 	if err != nil {
 		return 0, err
 	}
@@ -307,6 +320,9 @@ func (b *Batch) work(w int) {
 			gp = b.gp[w]
 		}
 		v, err := b.adj[w].SumGrad(gd, gp, b.z.RawRowView(s), b.w)
+		if err == nil && b.S != nil {
+			copy(b.S.RawRowView(s), b.adj[w].slot[0].S) // rows are the workers' own
+		}
 		b.fold(s, v, gd, gp, err)
 	}
 }

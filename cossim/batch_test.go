@@ -224,3 +224,42 @@ func TestBudget(t *testing.T) {
 		t.Errorf("ChooseKind over the forward budget: %v", k)
 	}
 }
+
+// TestBatchSumGradInto: the values written beside the gradient equal those
+// of Eval, from the stacked sweep (chunks of 2) and through a Batch.
+func TestBatchSumGradInto(t *testing.T) {
+	p, Z := batchProblem(t, 5)
+	nb, _ := Z.Dims()
+	a, err := NewAdjoint(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.chunk = 2
+	b := mustBatch(t, p, Options{}, KindAdjoint, 2)
+	for name, run := range map[string]func(S *mat.Dense, g []float64) (float64, error){
+		"stacked": func(S *mat.Dense, g []float64) (float64, error) { return a.SumGradBatchInto(S, g, nil, Z, nil) },
+		"batch":   func(S *mat.Dense, g []float64) (float64, error) { return b.SumGradInto(S, g, nil, Z, nil) },
+	} {
+		S := mat.NewDense(nb, p.M(), nil)
+		sum, err := run(S, make([]float64, p.D.NumParams()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := 0.0
+		for s := 0; s < nb; s++ {
+			want := mustEval(t, p, Options{}, KindAdjoint, Z.RawRowView(s))
+			if e := normRel(S.RawRowView(s), want.S); e > 1e-13 {
+				t.Errorf("%s sample %d: S row %v, Eval's s %v", name, s, S.RawRowView(s), want.S)
+			}
+			for _, v := range want.S {
+				total += v
+			}
+		}
+		if math.Abs(sum-total) > 1e-13*total {
+			t.Errorf("%s: Σ = %v, want %v", name, sum, total)
+		}
+	}
+	if _, err := b.SumGradInto(mat.NewDense(1, 1, nil), nil, nil, Z, nil); err == nil || !strings.Contains(err.Error(), "S is 1 × 1") {
+		t.Errorf("wrong S: %v", err)
+	}
+}
