@@ -101,44 +101,16 @@ func (c *nodeCtx) broadcastDims(shapes ...[]int) []int {
 	if c.err != nil {
 		return nil
 	}
-	r := 0
-	for _, s := range shapes {
-		r = max(r, len(s))
+	gs := make([]graph.Shape, len(shapes))
+	for k, s := range shapes {
+		gs[k] = s
 	}
-	out := make([]int, r)
-	for i := range out {
-		out[i] = 1
-	}
-	for _, s := range shapes {
-		for k, d := range s {
-			i := r - len(s) + k
-			switch {
-			case out[i] == d || d == 1:
-			case out[i] == 1:
-				out[i] = d
-			default:
-				c.fail("shapes %v do not broadcast", shapes)
-				return nil
-			}
-		}
+	out, err := ops.Broadcast(gs...)
+	if err != nil {
+		c.fail("%v", err)
+		return nil
 	}
 	return out
-}
-
-// broadcastIndex returns, per element of out, the element of in (broadcast
-// to out) that it reads.
-func broadcastIndex(in, out []int) []int {
-	st := rowMajor(in)
-	off := len(out) - len(in)
-	return indexMap(out, func(pos []int) int {
-		k := 0
-		for i, d := range in {
-			if d != 1 {
-				k += pos[off+i] * st[i]
-			}
-		}
-		return k
-	})
 }
 
 func foldIdentity(c *nodeCtx) *tensor {
@@ -184,7 +156,7 @@ func foldArith(c *nodeCtx) *tensor {
 	if c.err != nil {
 		return nil
 	}
-	ia, ib := broadcastIndex(a.dims, dims), broadcastIndex(b.dims, dims)
+	ia, ib := ops.BroadcastIndex(a.dims, dims), ops.BroadcastIndex(b.dims, dims)
 	out := like(a, dims)
 	op := c.n.OpType
 	if a.isFloat() {
@@ -247,7 +219,7 @@ func foldCompare(c *nodeCtx) *tensor {
 	if c.err != nil {
 		return nil
 	}
-	ia, ib := broadcastIndex(a.dims, dims), broadcastIndex(b.dims, dims)
+	ia, ib := ops.BroadcastIndex(a.dims, dims), ops.BroadcastIndex(b.dims, dims)
 	out := &tensor{dims: dims, dtype: Bool, i: make([]int64, graph.Shape(dims).Size())}
 	for e := range out.i {
 		var cmp int
@@ -298,7 +270,7 @@ func foldWhere(c *nodeCtx) *tensor {
 	if c.err != nil {
 		return nil
 	}
-	ic, ix, iy := broadcastIndex(cond.dims, dims), broadcastIndex(x.dims, dims), broadcastIndex(y.dims, dims)
+	ic, ix, iy := ops.BroadcastIndex(cond.dims, dims), ops.BroadcastIndex(x.dims, dims), ops.BroadcastIndex(y.dims, dims)
 	cf := cond.floats()
 	out := like(x, dims)
 	for e := range ic {
@@ -814,7 +786,7 @@ func foldExpand(c *nodeCtx) *tensor {
 	if c.err != nil {
 		return nil
 	}
-	return pick(t, dims, broadcastIndex(t.dims, dims))
+	return pick(t, dims, ops.BroadcastIndex(t.dims, dims))
 }
 
 func foldTile(c *nodeCtx) *tensor {
@@ -892,7 +864,7 @@ func foldReduce(c *nodeCtx) *tensor {
 		return nil
 	}
 	out := like(t, dims)
-	idx := broadcastIndex(kept, t.dims) // per element of t, its output element
+	idx := ops.BroadcastIndex(kept, t.dims) // per element of t, its output element
 	seen := make([]bool, graph.Shape(dims).Size())
 	for e, o := range idx {
 		if t.isFloat() {

@@ -26,11 +26,11 @@ func (k *addKernel) Init(in []graph.Shape) (graph.Shape, error) {
 	if err := wantInputs(in, 2); err != nil {
 		return nil, err
 	}
-	out, err := broadcast(in[0], in[1])
+	out, err := Broadcast(in[0], in[1])
 	if err != nil {
 		return nil, err
 	}
-	k.ia, k.ib = broadcastIndex(in[0], out), broadcastIndex(in[1], out)
+	k.ia, k.ib = BroadcastIndex(in[0], out), BroadcastIndex(in[1], out)
 	k.size = out.Size()
 	return out, nil
 }

@@ -28,11 +28,11 @@ func (o *binaryOp) Init(in []graph.Shape) (graph.Shape, error) {
 	if err := wantInputs(in, 2); err != nil {
 		return nil, err
 	}
-	out, err := broadcast(in[0], in[1])
+	out, err := Broadcast(in[0], in[1])
 	if err != nil {
 		return nil, err
 	}
-	o.ia, o.ib = broadcastIndex(in[0], out), broadcastIndex(in[1], out)
+	o.ia, o.ib = BroadcastIndex(in[0], out), BroadcastIndex(in[1], out)
 	o.size = out.Size()
 	return out, nil
 }

@@ -6,9 +6,11 @@ import (
 	"github.com/dualgrad/dualgrad/graph"
 )
 
-// broadcast returns the NumPy broadcast of the shapes: aligned at the
-// innermost dimension, each pair of dimensions equal or one of them 1.
-func broadcast(shapes ...graph.Shape) (graph.Shape, error) {
+// Broadcast returns the NumPy broadcast of the shapes: aligned at the
+// innermost dimension, each pair of dimensions equal or one of them 1. The
+// ONNX importer's constant folding uses it too, so that folded and
+// evaluated ops broadcast alike.
+func Broadcast(shapes ...graph.Shape) (graph.Shape, error) {
 	n := 0
 	for _, s := range shapes {
 		n = max(n, len(s))
@@ -32,9 +34,10 @@ func broadcast(shapes ...graph.Shape) (graph.Shape, error) {
 	return out, nil
 }
 
-// broadcastIndex returns, for every element of out (row-major), the index
-// of the element of in (broadcast to out) that it reads.
-func broadcastIndex(in, out graph.Shape) []int {
+// BroadcastIndex returns, for every element of out (row-major), the index
+// of the element of in (broadcast to out) that it reads; in must broadcast
+// to out.
+func BroadcastIndex(in, out graph.Shape) []int {
 	idx := make([]int, out.Size())
 	// stride of each out dimension in in, 0 where in is broadcast.
 	st := make([]int, len(out))

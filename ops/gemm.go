@@ -82,10 +82,10 @@ func (g *gemmKernel) Init(in []graph.Shape) (graph.Shape, error) {
 	}
 	if len(in) == 3 {
 		c := in[2]
-		if bc, err := broadcast(c, out); err != nil || !bc.Equal(out) {
+		if bc, err := Broadcast(c, out); err != nil || !bc.Equal(out) {
 			return nil, fmt.Errorf("input C of shape %v does not broadcast to the output shape %v", c, out)
 		}
-		g.bias = broadcastIndex(c, out)
+		g.bias = BroadcastIndex(c, out)
 	}
 	return out, nil
 }

@@ -55,12 +55,12 @@ func (g *matmulKernel) Init(in []graph.Shape) (graph.Shape, error) {
 		return nil, fmt.Errorf("input shapes %v (A) and %v (B): inner dimensions %d and %d differ", a, b, ka, kb)
 	}
 	g.k = ka
-	batch, err := broadcast(aBatch, bBatch)
+	batch, err := Broadcast(aBatch, bBatch)
 	if err != nil {
 		return nil, fmt.Errorf("input shapes %v (A) and %v (B): batch dimensions do not broadcast", a, b)
 	}
 	g.batch = batch.Size()
-	ia, ib := broadcastIndex(aBatch, batch), broadcastIndex(bBatch, batch)
+	ia, ib := BroadcastIndex(aBatch, batch), BroadcastIndex(bBatch, batch)
 	g.aOff, g.bOff = make([]int, g.batch), make([]int, g.batch)
 	for i := range ia {
 		g.aOff[i], g.bOff[i] = ia[i]*g.m*g.k, ib[i]*g.k*g.n

@@ -384,10 +384,10 @@ func (o *normOp) Init(in []graph.Shape) (graph.Shape, error) {
 	norm := x[a:]
 	o.n, o.slices = norm.Size(), x[:a].Size()
 	gather := func(s graph.Shape, name string) ([]int, error) {
-		if b, err := broadcast(s, norm); err != nil || !b.Equal(norm) {
+		if b, err := Broadcast(s, norm); err != nil || !b.Equal(norm) {
 			return nil, fmt.Errorf("%s shape %v does not broadcast to the normalized shape %v", name, s, norm)
 		}
-		bi := broadcastIndex(s, norm)
+		bi := BroadcastIndex(s, norm)
 		idx := make([]int, o.size)
 		for e := range idx {
 			idx[e] = bi[e%o.n]

@@ -52,7 +52,7 @@ func reduceShape(in graph.Shape, axes []int, keep bool) (out graph.Shape, idx []
 	}
 	// Broadcasting the kept shape back over the input maps each input
 	// element to the output element it reduces into.
-	return out, broadcastIndex(kept, in), n, nil
+	return out, BroadcastIndex(kept, in), n, nil
 }
 
 // reduceKernel is ReduceSum and, with mean set, ReduceMean: linear, so its

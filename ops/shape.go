@@ -534,11 +534,11 @@ func Expand(shape []int) graph.Op {
 				return nil, nil, fmt.Errorf("shape %v has a negative dimension", shape)
 			}
 		}
-		out, err := broadcast(in, graph.Shape(shape))
+		out, err := Broadcast(in, graph.Shape(shape))
 		if err != nil {
 			return nil, nil, err
 		}
-		return out, broadcastIndex(in, out), nil
+		return out, BroadcastIndex(in, out), nil
 	}})
 }
 
