@@ -51,6 +51,35 @@ func (s Shape) Equal(t Shape) bool {
 	return true
 }
 
+// Strides returns the row-major strides of s: element (i₀, i₁, …) is at
+// Σ iₖ·strides[k].
+func (s Shape) Strides() []int {
+	st := make([]int, len(s))
+	k := 1
+	for i := len(s) - 1; i >= 0; i-- {
+		st[i] = k
+		k *= s[i]
+	}
+	return st
+}
+
+// IndexMap returns at(pos) for every multi-index pos of s, in row-major
+// order: the index maps that reshaping and selecting ops precompute.
+func (s Shape) IndexMap(at func(pos []int) int) []int {
+	idx := make([]int, s.Size())
+	pos := make([]int, len(s))
+	for e := range idx {
+		idx[e] = at(pos)
+		for d := len(s) - 1; d >= 0; d-- {
+			if pos[d]++; pos[d] < s[d] {
+				break
+			}
+			pos[d] = 0
+		}
+	}
+	return idx
+}
+
 // Clone returns a copy of s.
 func (s Shape) Clone() Shape { return append(Shape{}, s...) }
 

@@ -55,33 +55,6 @@ func withDims(t *tensor, dims []int) *tensor {
 	return &tensor{dims: dims, dtype: t.dtype, f: t.f, i: t.i}
 }
 
-// rowMajor returns the row-major strides of dims.
-func rowMajor(dims []int) []int {
-	st := make([]int, len(dims))
-	k := 1
-	for i := len(dims) - 1; i >= 0; i-- {
-		st[i] = k
-		k *= dims[i]
-	}
-	return st
-}
-
-// indexMap returns at(pos) for every multi-index pos of dims, row-major.
-func indexMap(dims []int, at func(pos []int) int) []int {
-	idx := make([]int, graph.Shape(dims).Size())
-	pos := make([]int, len(dims))
-	for e := range idx {
-		idx[e] = at(pos)
-		for d := len(dims) - 1; d >= 0; d-- {
-			if pos[d]++; pos[d] < dims[d] {
-				break
-			}
-			pos[d] = 0
-		}
-	}
-	return idx
-}
-
 // axis returns axis a of a rank-r tensor, negative counting from the end.
 func (c *nodeCtx) axis(a, r int) int {
 	i := a
@@ -545,12 +518,12 @@ func foldTranspose(c *nodeCtx) *tensor {
 		}
 		seen[p] = true
 	}
-	st := rowMajor(t.dims)
+	st := graph.Shape(t.dims).Strides()
 	dims := make([]int, r)
 	for i, p := range perm {
 		dims[i] = t.dims[p]
 	}
-	return pick(t, dims, indexMap(dims, func(pos []int) int {
+	return pick(t, dims, graph.Shape(dims).IndexMap(func(pos []int) int {
 		k := 0
 		for i, p := range perm {
 			k += pos[i] * st[p]
@@ -718,8 +691,8 @@ func foldSlice(c *nodeCtx) *tensor {
 		}
 		first[i], dims[i] = ops.SliceRange(starts[j], ends[j], step[i], t.dims[i])
 	}
-	st := rowMajor(t.dims)
-	return pick(t, dims, indexMap(dims, func(pos []int) int {
+	st := graph.Shape(t.dims).Strides()
+	return pick(t, dims, graph.Shape(dims).IndexMap(func(pos []int) int {
 		k := 0
 		for i, p := range pos {
 			k += (first[i] + p*step[i]) * st[i]
@@ -801,8 +774,8 @@ func foldTile(c *nodeCtx) *tensor {
 	if c.err != nil {
 		return nil
 	}
-	st := rowMajor(t.dims)
-	return pick(t, dims, indexMap(dims, func(pos []int) int {
+	st := graph.Shape(t.dims).Strides()
+	return pick(t, dims, graph.Shape(dims).IndexMap(func(pos []int) int {
 		k := 0
 		for i, p := range pos {
 			k += p % t.dims[i] * st[i]

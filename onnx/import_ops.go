@@ -1101,8 +1101,8 @@ func buildSplit(c *nodeCtx) {
 		if t := c.in[0].c; t != nil {
 			dims := slices.Clone(t.dims)
 			dims[ax] = sizes[j]
-			st := rowMajor(t.dims)
-			c.im.vals[out] = &value{name: out, c: pick(t, dims, indexMap(dims, func(pos []int) int {
+			st := graph.Shape(t.dims).Strides()
+			c.im.vals[out] = &value{name: out, c: pick(t, dims, graph.Shape(dims).IndexMap(func(pos []int) int {
 				k := 0
 				for i, p := range pos {
 					if i == ax {

@@ -214,34 +214,6 @@ func shapeAxis(a, n int) (int, error) {
 	return i, nil
 }
 
-// shapeStrides returns the row-major strides of s.
-func shapeStrides(s graph.Shape) []int {
-	st := make([]int, len(s))
-	k := 1
-	for i := len(s) - 1; i >= 0; i-- {
-		st[i] = k
-		k *= s[i]
-	}
-	return st
-}
-
-// shapeIndexMap returns, for every element of out in row-major order, at(pos)
-// for its multi-index pos.
-func shapeIndexMap(out graph.Shape, at func(pos []int) int) []int {
-	idx := make([]int, out.Size())
-	pos := make([]int, len(out))
-	for e := range idx {
-		idx[e] = at(pos)
-		for d := len(out) - 1; d >= 0; d-- {
-			if pos[d]++; pos[d] < out[d] {
-				break
-			}
-			pos[d] = 0
-		}
-	}
-	return idx
-}
-
 // shapeIndexKernel is a single-input map whose output element e is input
 // element src[e], or 0 (plus the pad value, in Forward) where src[e] < 0.
 // Its transpose adds each cotangent element to the input element it read,
@@ -343,12 +315,12 @@ func Transpose(perm []int) graph.Op {
 			}
 			seen[a] = true
 		}
-		st := shapeStrides(in)
+		st := graph.Shape(in).Strides()
 		out := make(graph.Shape, len(in))
 		for i, a := range p {
 			out[i] = in[a]
 		}
-		return out, shapeIndexMap(out, func(pos []int) int {
+		return out, graph.Shape(out).IndexMap(func(pos []int) int {
 			k := 0
 			for i, a := range p {
 				k += pos[i] * st[a]
@@ -405,8 +377,8 @@ func Slice(starts, ends, axes, steps []int) graph.Op {
 			first[i], out[i] = SliceRange(starts[j], ends[j], k, in[i])
 			step[i] = k
 		}
-		st := shapeStrides(in)
-		return out, shapeIndexMap(out, func(pos []int) int {
+		st := graph.Shape(in).Strides()
+		return out, graph.Shape(out).IndexMap(func(pos []int) int {
 			k := 0
 			for i, p := range pos {
 				k += (first[i] + p*step[i]) * st[i]
@@ -508,8 +480,8 @@ func Pad(mode string, pads []int, value float64) graph.Op {
 				return nil, nil, fmt.Errorf("pads %v crop axis %d of input shape %v below 0", pads, i, in)
 			}
 		}
-		st := shapeStrides(in)
-		return out, shapeIndexMap(out, func(pos []int) int {
+		st := graph.Shape(in).Strides()
+		return out, graph.Shape(out).IndexMap(func(pos []int) int {
 			k := 0
 			for i, p := range pos {
 				q := p - pads[i]
