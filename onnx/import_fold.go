@@ -112,24 +112,33 @@ func foldNeg(c *nodeCtx) *tensor {
 	return out
 }
 
-// foldArith evaluates Add, Sub, Mul and Div, with NumPy broadcasting, on
-// two float or two integer constants (integer division truncates).
-func foldArith(c *nodeCtx) *tensor {
+// binaryConsts checks a binary fold's two constant operands, of one type,
+// and returns them with their broadcast dims and index maps.
+func (c *nodeCtx) binaryConsts() (a, b *tensor, dims, ia, ib []int) {
 	c.attrs()
 	c.nin(2, 2)
 	if c.err != nil {
-		return nil
+		return nil, nil, nil, nil, nil
 	}
-	a, b := c.in[0].c, c.in[1].c
+	a, b = c.in[0].c, c.in[1].c
 	if a.isFloat() != b.isFloat() {
 		c.fail("operands are %v and %v tensors; want the same type", a.dtype, b.dtype)
-		return nil
+		return nil, nil, nil, nil, nil
 	}
-	dims := c.broadcastDims(a.dims, b.dims)
+	dims = c.broadcastDims(a.dims, b.dims)
+	if c.err != nil {
+		return nil, nil, nil, nil, nil
+	}
+	return a, b, dims, ops.BroadcastIndex(a.dims, dims), ops.BroadcastIndex(b.dims, dims)
+}
+
+// foldArith evaluates Add, Sub, Mul and Div, with NumPy broadcasting, on
+// two float or two integer constants (integer division truncates).
+func foldArith(c *nodeCtx) *tensor {
+	a, b, dims, ia, ib := c.binaryConsts()
 	if c.err != nil {
 		return nil
 	}
-	ia, ib := ops.BroadcastIndex(a.dims, dims), ops.BroadcastIndex(b.dims, dims)
 	out := like(a, dims)
 	op := c.n.OpType
 	if a.isFloat() {
@@ -178,21 +187,10 @@ func foldArith(c *nodeCtx) *tensor {
 
 // foldCompare evaluates Equal, Less and Greater into a BOOL tensor.
 func foldCompare(c *nodeCtx) *tensor {
-	c.attrs()
-	c.nin(2, 2)
+	a, b, dims, ia, ib := c.binaryConsts()
 	if c.err != nil {
 		return nil
 	}
-	a, b := c.in[0].c, c.in[1].c
-	if a.isFloat() != b.isFloat() {
-		c.fail("operands are %v and %v tensors; want the same type", a.dtype, b.dtype)
-		return nil
-	}
-	dims := c.broadcastDims(a.dims, b.dims)
-	if c.err != nil {
-		return nil
-	}
-	ia, ib := ops.BroadcastIndex(a.dims, dims), ops.BroadcastIndex(b.dims, dims)
 	out := &tensor{dims: dims, dtype: Bool, i: make([]int64, graph.Shape(dims).Size())}
 	for e := range out.i {
 		var cmp int
