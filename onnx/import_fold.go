@@ -785,16 +785,7 @@ func foldTile(c *nodeCtx) *tensor {
 // foldReduce evaluates ReduceSum, ReduceMean, ReduceMax, ReduceMin and
 // ReduceProd on a constant (ReduceProd of a shape gives an element count).
 func foldReduce(c *nodeCtx) *tensor {
-	c.attrs("axes", "keepdims", "noop_with_empty_axes")
-	c.nin(1, 2)
-	axes := c.ints("axes")
-	if c.has(1) {
-		if axes != nil {
-			c.fail("axes given both as an attribute and as an input")
-		}
-		axes = c.constInts(1, "axes", maxAttrInt)
-	}
-	keep, noop := c.flag("keepdims", true), c.flag("noop_with_empty_axes", false)
+	axes, keep, noop := c.reduceAttrs()
 	if c.err != nil {
 		return nil
 	}

@@ -951,20 +951,27 @@ func buildSoftmax(c *nodeCtx) {
 	}
 }
 
-// buildReduce maps ReduceSum, ReduceMean and ReduceMax, with the axes as an
-// attribute (ReduceMean and ReduceMax before opset 18) or an input
-// (ReduceSum from opset 13).
-func buildReduce(c *nodeCtx) {
+// reduceAttrs reads a reduction's axes (an attribute, or from opset 13 an
+// input for ReduceSum), keepdims and noop_with_empty_axes, for both the
+// op and its constant fold.
+func (c *nodeCtx) reduceAttrs() (axes []int, keep, noop bool) {
 	c.attrs("axes", "keepdims", "noop_with_empty_axes")
 	c.nin(1, 2)
-	axes := c.ints("axes")
+	axes = c.ints("axes")
 	if c.has(1) {
 		if axes != nil {
 			c.fail("axes given both as an attribute and as an input")
 		}
 		axes = c.constInts(1, "axes", maxAttrInt)
 	}
-	keep, noop := c.flag("keepdims", true), c.flag("noop_with_empty_axes", false)
+	return axes, c.flag("keepdims", true), c.flag("noop_with_empty_axes", false)
+}
+
+// buildReduce maps ReduceSum, ReduceMean and ReduceMax, with the axes as an
+// attribute (ReduceMean and ReduceMax before opset 18) or an input
+// (ReduceSum from opset 13).
+func buildReduce(c *nodeCtx) {
+	axes, keep, noop := c.reduceAttrs()
 	if len(axes) == 0 && noop {
 		c.alias(0)
 		return

@@ -117,12 +117,7 @@ func small(transA, transB bool, M, N, K int, alpha float64, A []float64, lda int
 // Bᵀ, as a sum of B's rows scaled by a's entries otherwise. Packing B for
 // a one-row product, as a blocked GEMM does, would read it twice.
 func rowTimes(transB bool, N, K int, alpha float64, a, B []float64, ldb int, beta float64, c []float64) {
-	switch {
-	case beta == 0:
-		clear(c)
-	case beta != 1:
-		floats.Scale(beta, c)
-	}
+	scale(beta, c)
 	if alpha == 0 {
 		return
 	}
@@ -144,12 +139,7 @@ func rowTimes(transB bool, N, K int, alpha float64, a, B []float64, ldb int, bet
 func outer(transA bool, M, N int, alpha float64, A []float64, lda int, b []float64, beta float64, C []float64, ldc int) {
 	for i := 0; i < M; i++ {
 		c := C[i*ldc : i*ldc+N]
-		switch {
-		case beta == 0:
-			clear(c)
-		case beta != 1:
-			floats.Scale(beta, c)
-		}
+		scale(beta, c)
 		if alpha == 0 {
 			continue
 		}
@@ -160,5 +150,16 @@ func outer(transA bool, M, N int, alpha float64, A []float64, lda int, b []float
 			a = A[i*lda]
 		}
 		floats.AddScaled(c, alpha*a, b)
+	}
+}
+
+// scale sets c = beta·c, overwriting c when beta is 0 as BLAS does, so that
+// NaN in c does not survive.
+func scale(beta float64, c []float64) {
+	switch {
+	case beta == 0:
+		clear(c)
+	case beta != 1:
+		floats.Scale(beta, c)
 	}
 }
