@@ -39,7 +39,8 @@ type Adjoint struct {
 	fIn, fOut    int // Φ's
 	outSize      int // elements of Φ's output
 	dt, ft       *passes.Tape
-	chunk        int // latents per chunk
+	chunk        int // latents per chunk for Jacobians (EvalBatch)
+	sumChunk     int // latents per chunk for weighted sums (one cotangent row each)
 
 	nb, cap              int // latents in the current chunk, and room for
 	z, phiSeed           []float64
@@ -77,15 +78,22 @@ func NewAdjoint(p Problem, opt Options) (*Adjoint, error) {
 	if one > opt.budget() {
 		return nil, &BudgetError{What: "the adjoint engine's workspace for one latent", Need: one, Budget: opt.budget()}
 	}
-	a.chunk = 1
-	if stacked := a.bytesPerLatent(true, true); 2*stacked <= opt.budget() {
-		a.chunk = int(max(1, min(int64(maxChunk), opt.budget()/stacked, maxStackBytes/stacked)))
-	}
+	a.chunk, a.sumChunk = stackChunk(a.bytesPerLatent(true, true), opt.budget()), stackChunk(a.bytesPerLatent(false, true), opt.budget())
 	a.dt, a.ft = passes.NewTape(p.D), passes.NewTape(p.Phi)
 	a.dt.NoInputCotangent = true
 	a.sinkD = func(k int) graph.Block { return a.sink(p.D, k, a.sinkDataD, a.strideD) }
 	a.sinkPhi = func(k int) graph.Block { return a.sink(p.Phi, k, a.sinkDataF, a.strideF) }
 	return a, nil
+}
+
+// stackChunk returns the latents per chunk for a stacked workspace of
+// perLatent bytes per latent: 1 unless the blocks fit the budget with room
+// to spare, and at most maxChunk and maxStackBytes.
+func stackChunk(perLatent, budget int64) int {
+	if 2*perLatent > budget {
+		return 1
+	}
+	return int(max(1, min(int64(maxChunk), budget/perLatent, maxStackBytes/perLatent)))
 }
 
 // maxChunk caps the latents stacked in one sweep: beyond it the products
@@ -410,8 +418,8 @@ func (a *Adjoint) sumGrad(S *mat.Dense, gradD, gradPhi []float64, Z graph.Block,
 		a.sumPhi = make([]float64, a.pf)
 	}
 	total := 0.0
-	for lo := 0; lo < Z.Rows; lo += a.chunk {
-		nb := min(a.chunk, Z.Rows-lo)
+	for lo := 0; lo < Z.Rows; lo += a.sumChunk {
+		nb := min(a.sumChunk, Z.Rows-lo)
 		a.prepare(nb)
 		for b := 0; b < nb; b++ {
 			copy(a.z[b*a.m:], Z.Row(lo+b))

@@ -234,7 +234,7 @@ func TestBatchSumGradInto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.chunk = 2
+	a.sumChunk = 2
 	b := mustBatch(t, p, Options{}, KindAdjoint, 2)
 	for name, run := range map[string]func(S *mat.Dense, g []float64) (float64, error){
 		"stacked": func(S *mat.Dense, g []float64) (float64, error) { return a.SumGradBatchInto(S, g, nil, Z, nil) },

@@ -27,14 +27,31 @@ func Cosh(a float64) (Jet, Mode) {
 	return Jet{c, s, c}, Mode{}
 }
 
-// Tanh returns the jet of tanh x at a: f′ = sech²a = 4e/(1+e)² with
-// e = e^(−2|a|), which keeps full relative precision where 1 − tanh²a would
-// cancel (relative error 1e-8 at a = 10) and goes to 0 without overflow for
-// large |a|, where 1/cosh² would underflow early; f″ = −2·tanh a·f′.
+// Tanh returns the jet of tanh x at a: f′ = sech²a and f″ = −2·tanh a·f′,
+// from at most one exponential. The value is math.Tanh's, bit for bit: its
+// polynomial for |a| < 0.625, 1 − 2/(s+1) with s = e^(2|a|) up to 44, and
+// ±1 beyond. f′ is (1−t)(1+t) on the polynomial's range, where t² < 0.31
+// cannot cancel; 4s/(s+1)² = 4e/(1+e)² (e = e^(−2|a|)) above it, which keeps
+// full relative precision where 1 − tanh²a would cancel (relative error
+// 1e-8 at a = 10); and 4e^(−2|a|) beyond 44, where (1+e)² rounds to 1 and
+// which goes to 0 without overflow, where 1/cosh² would underflow early.
 func Tanh(a float64) (Jet, Mode) {
-	t := math.Tanh(a)
-	e := math.Exp(-2 * math.Abs(a))
-	d1 := 4 * e / ((1 + e) * (1 + e))
+	const lim = 0.5 * 8.8029691931113054295988e+01 // math.Tanh's ½·log(2¹²⁷)
+	x := math.Abs(a)
+	var t, d1 float64
+	switch {
+	case x < 0.625 || x != x:
+		t = math.Tanh(a)
+		d1 = (1 - t) * (1 + t)
+	case x <= lim:
+		s := math.Exp(2 * x)
+		r := 1 / (s + 1)
+		t = math.Copysign(1-2*r, a)
+		d1 = 4 * s * r * r
+	default:
+		t = math.Copysign(1, a)
+		d1 = 4 * math.Exp(-2*x)
+	}
 	return Jet{t, d1, -2 * t * d1}, Mode{}
 }
 

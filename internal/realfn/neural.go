@@ -10,10 +10,11 @@ func Logistic(a float64) (s, sc float64) {
 
 // logistic returns σ(a) and 1−σ(a) given e = e^−|a|.
 func logistic(a, e float64) (s, sc float64) {
+	r := 1 / (1 + e) // one division for both
 	if a >= 0 {
-		return 1 / (1 + e), e / (1 + e)
+		return r, e * r
 	}
-	return e / (1 + e), 1 / (1 + e)
+	return e * r, r
 }
 
 // Sigmoid returns the jet of σ(x) at a: f′ = σ(1−σ) and f″ = σ(1−σ)(1−2σ),

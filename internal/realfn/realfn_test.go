@@ -197,3 +197,46 @@ func TestMaxMin(t *testing.T) {
 		}
 	}
 }
+
+// TestTanh checks Tanh's value against math.Tanh bit for bit and its
+// derivatives against sech²a = 4/(eᵃ+e⁻ᵃ)² in 256-bit arithmetic, on both
+// sides of each of its branch points (0.625 and math.Tanh's 44.0148).
+func TestTanh(t *testing.T) {
+	four := new(big.Float).SetPrec(prec).SetInt64(4)
+	for _, a := range []float64{0, 1e-300, 1e-9, 0.3, 0.6249999, 0.625, 0.6250001, 1.7, 7.5, 10, 20,
+		44.0148, 44.0149, 300, 354, 360, 372, 700} {
+		for _, a := range []float64{a, -a} {
+			j, m := Tanh(a)
+			if math.Float64bits(j.F) != math.Float64bits(math.Tanh(a)) || m != (Mode{}) {
+				t.Errorf("Tanh(%g) = %v, %v, want math.Tanh's %v with the plain form", a, j.F, m, math.Tanh(a))
+			}
+			ep := bigExp(new(big.Float).SetPrec(prec).SetFloat64(a))
+			em := bigExp(new(big.Float).SetPrec(prec).SetFloat64(-a))
+			c := new(big.Float).SetPrec(prec).Add(ep, em)
+			want := new(big.Float).SetPrec(prec).Quo(four, new(big.Float).SetPrec(prec).Mul(c, c))
+			// A few ulps: one exp, one division and three products.
+			// Subnormal results (from a ≈ 354) keep fewer bits: there the
+			// test allows a few units of the smallest subnormal instead.
+			if r := relErr(j.D1, want); r > 8e-16 && absErr(j.D1, want) > 4*0x1p-1074 {
+				t.Errorf("Tanh(%g): f′ = %g, relative error %.2g", a, j.D1, r)
+			}
+			want2 := new(big.Float).SetPrec(prec).Mul(want, big.NewFloat(-2*j.F))
+			if r := relErr(j.D2, want2); r > 1e-15 && absErr(j.D2, want2) > 8*0x1p-1074 {
+				t.Errorf("Tanh(%g): f″ = %g, relative error %.2g", a, j.D2, r)
+			}
+		}
+	}
+	for _, a := range []float64{math.Inf(1), math.Inf(-1)} {
+		if j, _ := Tanh(a); j.F != math.Copysign(1, a) || j.D1 != 0 || j.D2 != 0 {
+			t.Errorf("Tanh(%g) = %+v, want ±1 with zero derivatives", a, j)
+		}
+	}
+	if j, _ := Tanh(math.NaN()); !math.IsNaN(j.F) || !math.IsNaN(j.D1) || !math.IsNaN(j.D2) {
+		t.Errorf("Tanh(NaN) = %+v, want NaN parts", j)
+	}
+}
+
+func absErr(got float64, want *big.Float) float64 {
+	w, _ := want.Float64()
+	return math.Abs(got - w)
+}
