@@ -7,6 +7,7 @@ import (
 
 	"github.com/dualgrad/dualgrad/graph"
 	"github.com/dualgrad/dualgrad/passes"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -51,6 +52,7 @@ type Adjoint struct {
 	sumD, sumPhi         []float64 // a chunk's gradients, for SumGrad
 	sinkD, sinkPhi       passes.ParamSink
 	sumW                 []float64
+	sumWant              [2]bool // the last chunkSum's gradients: θ, φ
 	sinkRows             int
 	sinkDataD, sinkDataF []float64 // where the sinks write, or nil
 	strideD, strideF     int
@@ -97,11 +99,12 @@ func stackChunk(perLatent, budget int64) int {
 }
 
 // maxChunk caps the latents stacked in one sweep: beyond it the products
-// are large enough that stacking more gains nothing. maxStackBytes caps a
+// are large enough that stacking more gains little, and a batch of 64 then
+// has chunks for two cores (Batch runs chunks at once). maxStackBytes caps a
 // chunk's workspace whatever the budget: when the m × P Jacobian rows
 // dominate it, writing them costs the same stacked or not.
 const (
-	maxChunk      = 64
+	maxChunk      = 32
 	maxStackBytes = 256 << 20
 )
 
@@ -410,58 +413,73 @@ func (a *Adjoint) sumGrad(S *mat.Dense, gradD, gradPhi []float64, Z graph.Block,
 	}
 	clear(gradD)
 	clear(gradPhi)
-	wantD, wantPhi := gradD != nil && a.pd > 0, gradPhi != nil && a.pf > 0
+	total := 0.0
+	for lo := 0; lo < Z.Rows; lo += a.sumChunk {
+		nb := min(a.sumChunk, Z.Rows-lo)
+		if err := a.chunkSum(Z, lo, nb, w, gradD != nil, gradPhi != nil); err != nil {
+			return 0, err
+		}
+		a.foldSum(&total, S, gradD, gradPhi, lo, w)
+	}
+	if err := finiteSum(total, gradD, gradPhi); err != nil {
+		return 0, a.explain(err)
+	}
+	return total, nil
+}
+
+// chunkSum runs the latents lo..lo+nb of Z through one stacked weighted
+// sweep, leaving their s in the slots and the chunk's gradients in sumD
+// and sumPhi (where wanted) for foldSum. Chunks are independent, so
+// engines of one problem may run different chunks at once.
+func (a *Adjoint) chunkSum(Z graph.Block, lo, nb int, w []float64, wantD, wantPhi bool) error {
+	wantD, wantPhi = wantD && a.pd > 0, wantPhi && a.pf > 0
 	if wantD && a.sumD == nil {
 		a.sumD = make([]float64, a.pd)
 	}
 	if wantPhi && a.sumPhi == nil {
 		a.sumPhi = make([]float64, a.pf)
 	}
-	total := 0.0
-	for lo := 0; lo < Z.Rows; lo += a.sumChunk {
-		nb := min(a.sumChunk, Z.Rows-lo)
-		a.prepare(nb)
-		for b := 0; b < nb; b++ {
-			copy(a.z[b*a.m:], Z.Row(lo+b))
+	a.prepare(nb)
+	for b := 0; b < nb; b++ {
+		copy(a.z[b*a.m:], Z.Row(lo+b))
+	}
+	if err := a.values(func(b int) *Result { return &a.slot[b] }); err != nil {
+		return shift(err, lo)
+	}
+	a.sumWant = [2]bool{wantD, wantPhi}
+	if !wantD && !wantPhi {
+		return nil
+	}
+	a.sinkRows, a.strideD, a.strideF = 1, a.pd, a.pf
+	a.sinkDataD, a.sinkDataF = nil, nil
+	if wantD {
+		a.sinkDataD = a.sumD
+	}
+	if wantPhi {
+		a.sinkDataF = a.sumPhi
+	}
+	a.sweep(w, wantD, wantPhi)
+	return nil
+}
+
+// foldSum adds the last chunkSum's results, the chunk starting at latent
+// lo, to the running sums in sample order: Σ wᵢsᵢ into total, each s into
+// S (unless nil) and the gradients into gradD and gradPhi.
+func (a *Adjoint) foldSum(total *float64, S *mat.Dense, gradD, gradPhi []float64, lo int, w []float64) {
+	for b := 0; b < a.nb; b++ {
+		for i, s := range a.slot[b].S {
+			*total += w[i] * s
 		}
-		if err := a.values(func(b int) *Result { return &a.slot[b] }); err != nil {
-			return 0, shift(err, lo)
-		}
-		for b := 0; b < nb; b++ {
-			for i, s := range a.slot[b].S {
-				total += w[i] * s
-			}
-			if S != nil {
-				copy(S.RawRowView(lo+b), a.slot[b].S)
-			}
-		}
-		if !wantD && !wantPhi {
-			continue
-		}
-		a.sinkRows, a.strideD, a.strideF = 1, a.pd, a.pf
-		a.sinkDataD, a.sinkDataF = nil, nil
-		if wantD {
-			a.sinkDataD = a.sumD
-		}
-		if wantPhi {
-			a.sinkDataF = a.sumPhi
-		}
-		a.sweep(w, wantD, wantPhi)
-		if wantD {
-			for k, v := range a.sumD {
-				gradD[k] += v
-			}
-		}
-		if wantPhi {
-			for k, v := range a.sumPhi {
-				gradPhi[k] += v
-			}
+		if S != nil {
+			copy(S.RawRowView(lo+b), a.slot[b].S)
 		}
 	}
-	if err := finiteSum(total, gradD, gradPhi); err != nil {
-		return 0, a.explain(err)
+	if a.sumWant[0] {
+		floats.Add(gradD, a.sumD)
 	}
-	return total, nil
+	if a.sumWant[1] {
+		floats.Add(gradPhi, a.sumPhi)
+	}
 }
 
 // ones returns m weights of 1.
@@ -528,37 +546,56 @@ func (a *Adjoint) EvalBatch(Z *mat.Dense, emit func(s int, res *Result) error) e
 	if err != nil {
 		return err
 	}
-	wantD, wantPhi := a.opt.Wrt&WrtD != 0 && a.pd > 0, a.opt.Wrt&WrtPhi != 0 && a.pf > 0
 	for lo := 0; lo < zb.Rows; lo += a.chunk {
 		nb := min(a.chunk, zb.Rows-lo)
-		a.prepare(nb)
-		a.prepareJac(wantD, wantPhi)
-		for b := 0; b < nb; b++ {
-			copy(a.z[b*a.m:], zb.Row(lo+b))
+		if err := a.chunkEval(zb, lo, nb); err != nil {
+			return err
 		}
-		if err := a.values(func(b int) *Result { return &a.slot[b] }); err != nil {
-			return shift(err, lo)
+		if err := a.emitChunk(lo, emit); err != nil {
+			return err
 		}
-		if wantD || wantPhi {
-			a.sinkRows, a.strideD, a.strideF = nb*a.m, a.pd, a.pf
-			a.sinkDataD, a.sinkDataF = a.jacD, a.jacPhi
-			a.sweep(nil, wantD, wantPhi)
+	}
+	return nil
+}
+
+// chunkEval evaluates the latents lo..lo+nb of Z in one stacked sweep into
+// the slots, for emitChunk.
+func (a *Adjoint) chunkEval(Z graph.Block, lo, nb int) error {
+	wantD, wantPhi := a.opt.Wrt&WrtD != 0 && a.pd > 0, a.opt.Wrt&WrtPhi != 0 && a.pf > 0
+	a.prepare(nb)
+	a.prepareJac(wantD, wantPhi)
+	for b := 0; b < nb; b++ {
+		copy(a.z[b*a.m:], Z.Row(lo+b))
+	}
+	if err := a.values(func(b int) *Result { return &a.slot[b] }); err != nil {
+		return shift(err, lo)
+	}
+	if wantD || wantPhi {
+		a.sinkRows, a.strideD, a.strideF = nb*a.m, a.pd, a.pf
+		a.sinkDataD, a.sinkDataF = a.jacD, a.jacPhi
+		a.sweep(nil, wantD, wantPhi)
+	}
+	return nil
+}
+
+// emitChunk checks the last chunkEval's results, the chunk starting at
+// latent lo, and passes them to emit in order.
+func (a *Adjoint) emitChunk(lo int, emit func(s int, res *Result) error) error {
+	wantD, wantPhi := a.opt.Wrt&WrtD != 0 && a.pd > 0, a.opt.Wrt&WrtPhi != 0 && a.pf > 0
+	for b := 0; b < a.nb; b++ {
+		r := &a.slot[b]
+		if wantD {
+			if err := checkJac("∂s/∂θ", r.GradD); err != nil {
+				return a.explain(shift(err, lo+b))
+			}
 		}
-		for b := 0; b < nb; b++ {
-			r := &a.slot[b]
-			if wantD {
-				if err := checkJac("∂s/∂θ", r.GradD); err != nil {
-					return a.explain(shift(err, lo+b))
-				}
+		if wantPhi {
+			if err := checkJac("∂s/∂φ", r.GradPhi); err != nil {
+				return a.explain(shift(err, lo+b))
 			}
-			if wantPhi {
-				if err := checkJac("∂s/∂φ", r.GradPhi); err != nil {
-					return a.explain(shift(err, lo+b))
-				}
-			}
-			if err := emit(lo+b, r); err != nil {
-				return err
-			}
+		}
+		if err := emit(lo+b, r); err != nil {
+			return err
 		}
 	}
 	return nil

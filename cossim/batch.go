@@ -13,10 +13,11 @@ import (
 
 // Batch evaluates many latents at once, the rows of a B × m *mat.Dense, in
 // one of two ways. With the adjoint engine, when stacking pays (see
-// NewBatch), one engine stacks the latents in the rows of every matrix
-// product, chunk by chunk (Adjoint.EvalBatch, Adjoint.SumGradBatch).
-// Otherwise the latents are shared out among worker goroutines, each with
-// its own engine and workspace. Either way every result is computed by the
+// NewBatch), the latents are stacked in the rows of every matrix product,
+// chunk by chunk as Adjoint.EvalBatch and Adjoint.SumGradBatch do, and the
+// workers run different chunks at once, each on its own engine. Otherwise
+// the latents are shared out among worker goroutines one at a time, each
+// with its own engine and workspace. Either way every result is computed by the
 // same deterministic code whatever the chunking or the worker, and sums
 // over samples are added in sample order, so results are bit-for-bit
 // independent of the number of workers and threads. A Batch is not safe
@@ -27,7 +28,7 @@ type Batch struct {
 	opt       Options
 	kind      Kind
 	workers   int
-	stack     *Adjoint // the stacked engine, or nil for per-sample workers
+	stack     *stacked // the stacked route, or nil for per-sample workers
 	engines   []Engine
 	adj       []*Adjoint  // SumGrad's engines, made on first use
 	gd, gp    [][]float64 // per-worker SumGrad gradients, made on first use
@@ -62,9 +63,10 @@ type Batch struct {
 // latents into one engine's sweeps unless stacking does not pay: for
 // networks so small that one latent's evaluation costs under
 // stackMinNanos by the cost model, per-sample goroutines use the cores
-// better. The choice depends on the problem only, so results do not
-// depend on the number of workers. Forward engines' blocks count against opt.MaxMemory together, so
-// NewBatch uses fewer workers if theirs would exceed it, and fails as
+// better. The choice, and a stacked batch's chunks, depend on the problem
+// and opt only, so results do not depend on the number of workers. The
+// workers' workspaces count against opt.MaxMemory together, so NewBatch
+// uses fewer workers if theirs would exceed it, and fails as NewAdjoint or
 // NewForward does if one would.
 func NewBatch(p Problem, opt Options, k Kind, workers int) (*Batch, error) {
 	if workers <= 0 {
@@ -77,11 +79,11 @@ func NewBatch(p Problem, opt Options, k Kind, workers int) (*Batch, error) {
 	// The route depends on the problem alone, never on the number of
 	// workers, so that results are bit-identical for any GOMAXPROCS.
 	if k == KindAdjoint && (p.Validate() != nil || defaultCost.adjoint(p, opt.Wrt) >= stackMinNanos) {
-		a, err := NewAdjoint(p, opt)
+		st, err := newStacked(p, opt, workers)
 		if err != nil {
 			return nil, err
 		}
-		b.stack, b.workers = a, 1
+		b.stack, b.workers = st, st.workers
 		return b, nil
 	}
 	if k == KindForward && p.Validate() == nil {
@@ -114,14 +116,15 @@ func NewBatch(p Problem, opt Options, k Kind, workers int) (*Batch, error) {
 // goroutines. Fitted with BenchmarkCossimBatch (bench/).
 const stackMinNanos = 20000
 
-// Stacked reports whether the batch stacks its latents in one engine.
+// Stacked reports whether the batch stacks its latents in the rows of its
+// engines' products.
 func (b *Batch) Stacked() bool { return b.stack != nil }
 
 // Kind returns the kind of the batch's engines.
 func (b *Batch) Kind() Kind { return b.kind }
 
-// Workers returns the number of workers: 1 for a stacked batch, or after
-// NewBatch's cap for Forward engines.
+// Workers returns the number of workers after NewBatch's memory cap. A
+// stacked batch uses at most one per chunk of latents.
 func (b *Batch) Workers() int { return b.workers }
 
 // EvalBatch evaluates the latents in the rows of Z into res, one result per
@@ -174,7 +177,7 @@ func (b *Batch) Eval(Z *mat.Dense, res []*Result) error {
 				return &SampleError{Sample: s, Err: err}
 			}
 		}
-		return b.stack.EvalBatch(Z, func(s int, r *Result) error {
+		return b.stack.evalBatch(Z, func(s int, r *Result) error {
 			copyResult(res[s], r, b.opt.Wrt)
 			return nil
 		})
@@ -224,7 +227,7 @@ func (b *Batch) SumGradInto(S *mat.Dense, gradD, gradPhi []float64, Z *mat.Dense
 		return 0, err
 	}
 	if b.stack != nil {
-		return b.stack.SumGradBatchInto(S, gradD, gradPhi, Z, w)
+		return b.stack.sumGrad(S, gradD, gradPhi, Z, w)
 	}
 	if err := b.prepareSum(gradD != nil, gradPhi != nil); err != nil {
 		return 0, err
@@ -359,7 +362,7 @@ func (b *Batch) fold(s int, v float64, gd, gp []float64, err error) {
 // emit stops the batch and is returned.
 func (b *Batch) Stream(Z *mat.Dense, emit func(s int, res *Result) error) error {
 	if b.stack != nil {
-		return b.stack.EvalBatch(Z, emit)
+		return b.stack.evalBatch(Z, emit)
 	}
 	n, err := b.checkLatents(Z)
 	if err != nil {

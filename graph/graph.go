@@ -243,6 +243,17 @@ type Op interface {
 	Hyper(st *State, out []hyperdual.Number, in [][]hyperdual.Number)
 }
 
+// A FreshWriter is an op whose Reverse2 can also write its inputs' second
+// cotangents rather than add to them. Reverse2Fresh is Reverse2 except that
+// each inV[j] with bit j of fresh set holds no earlier contribution and
+// arbitrary data: the op overwrites every element of it. Passes use it for
+// a parameter's cotangent sink that only this op feeds, so that the sink
+// (an m × P Jacobian, for the adjoint engine) is written once instead of
+// cleared and then added to.
+type FreshWriter interface {
+	Reverse2Fresh(st *State, inW, inV, in, inT []Block, w, v Block, fresh uint64)
+}
+
 // Kind tells what a node is.
 type Kind int
 

@@ -29,6 +29,14 @@ type bilinearKernel interface {
 	TransposeB(st *graph.State, bC, a, w graph.Block)
 }
 
+// A writer2 is a bilinear kernel that can write B's cotangent from two
+// terms in one pass, bC = f(a1, ·)ᵀw1 + f(a2, ·)ᵀw2 (a zero a or w drops its
+// term), overwriting bC. It reports false, having written nothing, for
+// row pairings it does not handle.
+type writer2 interface {
+	WriteB2(bC, a1, w1, a2, w2 graph.Block) bool
+}
+
 // A biaser is a bilinear kernel with an optional third input, a bias c
 // added as β·c[idx[e]] to output element e (a convolution's per-channel
 // bias, Gemm's C): linear, so it has no second-order terms.
@@ -120,6 +128,31 @@ func (o bilinearOp) Reverse2(st *graph.State, inW, inV, in, inT []graph.Block, w
 	}
 	if !inV[1].Zero() && !inT[0].Zero() {
 		o.k.TransposeB(st, inV[1], inT[0], w)
+	}
+}
+
+// Reverse2Fresh writes the fresh inputs' second cotangents. A kernel that
+// is a writer2 writes B's two terms in one pass; otherwise, and for A and
+// the bias, the block is cleared and added to as in Reverse2.
+func (o bilinearOp) Reverse2Fresh(st *graph.State, inW, inV, in, inT []graph.Block, w, v graph.Block, fresh uint64) {
+	var written graph.Block
+	if fresh&2 != 0 && !inV[1].Zero() {
+		var a2, w2 graph.Block // the second-order term's, if any
+		if !w.Zero() && !inT[0].Zero() {
+			a2, w2 = inT[0], w
+		}
+		if k, ok := o.k.(writer2); ok && k.WriteB2(inV[1], in[0], v, a2, w2) {
+			written, inV[1] = inV[1], graph.Block{} // Reverse2 below skips it
+		}
+	}
+	for j := range inV {
+		if fresh&(1<<j) != 0 && !inV[j].Zero() {
+			inV[j].Clear()
+		}
+	}
+	o.Reverse2(st, inW, inV, in, inT, w, v)
+	if !written.Zero() {
+		inV[1] = written
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dualgrad/dualgrad/graph"
 	"github.com/dualgrad/dualgrad/internal/blasimpl"
+	"gonum.org/v1/gonum/floats"
 )
 
 // gemmKernel is ONNX Gemm, Y = α·op(A)·op(B) + β·C, with op a transpose
@@ -168,4 +169,51 @@ func (g *gemmKernel) TransposeB(_ *graph.State, bC, a, w graph.Block) {
 			blasimpl.GemmAcc(!g.transA, false, g.k, g.n, g.m, g.alpha, ar, g.lda(), wr, g.n, 1, cr, g.n)
 		}
 	}
+}
+
+// WriteB2 writes B's cotangent from two terms in one pass when A is one
+// vector per row (M = 1, as for Linear) and every row of bC pairs with a
+// single row of each term (a Jacobian's rows, not a sum over rows): each
+// row of bC is then two rank-one updates, made while the row is in cache.
+func (g *gemmKernel) WriteB2(bC, a1, w1, a2, w2 graph.Block) bool {
+	R := bC.Rows
+	if g.m != 1 || g.transA || R == 0 {
+		return false
+	}
+	for _, t := range [...][2]graph.Block{{a1, w1}, {a2, w2}} {
+		if !t[0].Zero() && !t[1].Zero() && (max(t[0].Rows, t[1].Rows) != R || R%t[0].Rows != 0 || R%t[1].Rows != 0) {
+			return false
+		}
+	}
+	one, two := !a1.Zero() && !w1.Zero(), !a2.Zero() && !w2.Zero()
+	for r := 0; r < R; r++ {
+		c := bC.Row(r)
+		var x1, y1, x2, y2 []float64
+		if one {
+			x1, y1 = a1.Row(pairRow(r, R, a1.Rows)), w1.Row(pairRow(r, R, w1.Rows))
+		}
+		if two {
+			x2, y2 = a2.Row(pairRow(r, R, a2.Rows)), w2.Row(pairRow(r, R, w2.Rows))
+		}
+		// ∂B = α·aᵀw: row i of B stored N × K (transB) is α·w[i]·a, row k
+		// of B stored K × N is α·a[k]·w.
+		rows, n := g.k, g.n
+		if g.transB {
+			x1, y1, x2, y2 = y1, x1, y2, x2
+			rows, n = g.n, g.k
+		}
+		for i := 0; i < rows; i++ {
+			ci := c[i*n : (i+1)*n]
+			switch {
+			case one:
+				floats.ScaleTo(ci, g.alpha*x1[i], y1)
+			default:
+				clear(ci)
+			}
+			if two {
+				floats.AddScaled(ci, g.alpha*x2[i], y2)
+			}
+		}
+	}
+	return true
 }

@@ -159,6 +159,7 @@ func TestOps(t *testing.T) {
 			h.checkJVP()
 			h.checkAdjoint()
 			h.checkSecondOrder()
+			h.checkFresh()
 			h.checkAllocs()
 		})
 	}
@@ -378,6 +379,51 @@ func (h *harness) checkSecondOrder() {
 			if !close(v, inW[j].Data[i], 1e-14, maxAbs(inC[j])) {
 				h.t.Errorf("Reverse2 w-part input %d element %d: %v, VJP %v", j, i, inW[j].Data[i], v)
 				return
+			}
+		}
+	}
+}
+
+// checkFresh checks an op's Reverse2Fresh against Reverse2: with every
+// second cotangent marked fresh and filled with NaN, it must write what
+// Reverse2 adds to zeros, exactly, with one row per tangent row (a
+// Jacobian's sink) and with one row in all (a sum's), and with either of
+// v and w zero.
+func (h *harness) checkFresh() {
+	fw, ok := h.op.(graph.FreshWriter)
+	if !ok {
+		return
+	}
+	t := h.tangents()
+	size := h.out.Size()
+	blocks := func(rows int, fill float64) ([]graph.Block, []graph.Block) {
+		inW, inV := make([]graph.Block, len(h.c.in)), make([]graph.Block, len(h.c.in))
+		for j, s := range h.c.in {
+			inW[j] = graph.MakeBlock(make([]float64, h.R*s.Size()), h.R, s.Size())
+			inV[j] = graph.MakeBlock(make([]float64, rows*s.Size()), rows, s.Size())
+			for i := range inV[j].Data {
+				inV[j].Data[i] = fill
+			}
+		}
+		return inW, inV
+	}
+	w, v := h.random(h.R, size), h.random(h.R, size)
+	for _, rows := range []int{h.R, 1} {
+		for _, c := range []struct {
+			name string
+			w, v graph.Block
+		}{{"w and v", w, v}, {"v only", graph.Block{}, v}, {"w only", w, graph.Block{}}} {
+			wantW, wantV := blocks(rows, 0)
+			h.op.Reverse2(h.st, wantW, wantV, h.x, t, c.w, c.v)
+			gotW, gotV := blocks(rows, math.NaN())
+			fw.Reverse2Fresh(h.st, gotW, gotV, h.x, t, c.w, c.v, 1<<len(h.c.in)-1)
+			for j := range gotV {
+				for i, x := range gotV[j].Data {
+					if x != wantV[j].Data[i] || gotW[j].Data[i%len(gotW[j].Data)] != wantW[j].Data[i%len(wantW[j].Data)] {
+						h.t.Errorf("Reverse2Fresh, %d sink rows, %s: input %d element %d is %v, Reverse2 gives %v", rows, c.name, j, i, x, wantV[j].Data[i])
+						return
+					}
+				}
 			}
 		}
 	}

@@ -138,7 +138,7 @@ func (f *jsonFloat) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-func floats(v []jsonFloat) []float64 {
+func jsonFloats(v []jsonFloat) []float64 {
 	out := make([]float64, len(v))
 	for i, x := range v {
 		out[i] = float64(x)
@@ -193,10 +193,10 @@ func TestPoolNonFinite(t *testing.T) {
 			st := graph.NewState(&tmp)
 			st.Samples = 1
 			n, m := graph.Shape(c.Shape).Size(), out.Size()
-			x := []graph.Block{graph.MakeBlock(floats(c.Value), 1, n)}
+			x := []graph.Block{graph.MakeBlock(jsonFloats(c.Value), 1, n)}
 			y := graph.MakeBlock(make([]float64, m), 1, m)
 			op.Forward(st, y, x)
-			for e, want := range floats(c.Out) {
+			for e, want := range jsonFloats(c.Out) {
 				if got := y.Data[e]; got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
 					t.Errorf("value element %d: %v, PyTorch %v", e, got, want)
 				}
