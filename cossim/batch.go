@@ -7,7 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -28,43 +27,31 @@ type Batch struct {
 	opt       Options
 	kind      Kind
 	workers   int
-	stack     *stacked // the stacked route, or nil for per-sample workers
+	stack     *stacked // the adjoint's stacked route, or nil for per-sample workers
+	sums      *stacked // SumGrad's route: stack, or made on first use
 	engines   []Engine
-	adj       []*Adjoint  // SumGrad's engines, made on first use
-	gd, gp    [][]float64 // per-worker SumGrad gradients, made on first use
-	run       []func()    // per-worker goroutine bodies, made once
+	run       []func() // per-worker goroutine bodies, made once
 	streamRes *Result
 
-	// The current call, read by the workers.
-	sum            bool
-	z              *mat.Dense
-	S              *mat.Dense // SumGradInto's values, or nil
-	res            []*Result
-	w              []float64
-	gradD, gradPhi []float64
-	n              int
-	next           atomic.Int64
-	stop           atomic.Int64 // lowest failing sample so far
-	errAt          []int        // Eval: each worker's first failing sample
-	errs           []error
-	wg             sync.WaitGroup
-
-	// SumGrad's ordered fold: sample s is added when turn == s.
-	mu    sync.Mutex
-	cond  sync.Cond
-	turn  int
-	total float64
-	err   error
+	// The current Eval, read by the workers.
+	z     *mat.Dense
+	res   []*Result
+	n     int
+	next  atomic.Int64
+	stop  atomic.Int64 // lowest failing sample so far
+	errAt []int        // each worker's first failing sample
+	errs  []error
+	wg    sync.WaitGroup
 }
 
 // NewBatch returns a batch evaluator with engines of kind k (KindAuto
 // resolved once by ChooseKind) and up to the given number of workers;
-// workers ≤ 0 means runtime.GOMAXPROCS(0). An adjoint batch stacks the
-// latents into one engine's sweeps unless stacking does not pay: for
-// networks so small that one latent's evaluation costs under
-// stackMinNanos by the cost model, per-sample goroutines use the cores
-// better. The choice, and a stacked batch's chunks, depend on the problem
-// and opt only, so results do not depend on the number of workers. The
+// workers ≤ 0 means runtime.GOMAXPROCS(0). An adjoint batch always stacks
+// its latents: on every benchmark case, the forum post's 2→4→1 networks
+// included, a stacked sweep of 64 latents on one core beats one latent per
+// goroutine on two (docs/benchmarks.md). Forward and looped batches run one
+// latent per goroutine. A stacked batch's chunks depend on the problem and
+// opt only, so results do not depend on the number of workers. The
 // workers' workspaces count against opt.MaxMemory together, so NewBatch
 // uses fewer workers if theirs would exceed it, and fails as NewAdjoint or
 // NewForward does if one would.
@@ -78,12 +65,12 @@ func NewBatch(p Problem, opt Options, k Kind, workers int) (*Batch, error) {
 	b := &Batch{p: p, opt: opt, kind: k, workers: workers}
 	// The route depends on the problem alone, never on the number of
 	// workers, so that results are bit-identical for any GOMAXPROCS.
-	if k == KindAdjoint && (p.Validate() != nil || defaultCost.adjoint(p, opt.Wrt) >= stackMinNanos) {
+	if k == KindAdjoint {
 		st, err := newStacked(p, opt, workers)
 		if err != nil {
 			return nil, err
 		}
-		b.stack, b.workers = st, st.workers
+		b.stack, b.sums, b.workers = st, st, st.workers
 		return b, nil
 	}
 	if k == KindForward && p.Validate() == nil {
@@ -107,14 +94,8 @@ func NewBatch(p Problem, opt Options, k Kind, workers int) (*Batch, error) {
 	}
 	b.errAt = make([]int, workers)
 	b.errs = make([]error, workers)
-	b.cond.L = &b.mu
 	return b, nil
 }
-
-// stackMinNanos is the cost-model time of one latent's evaluation above
-// which an adjoint batch stacks its latents instead of spreading them over
-// goroutines. Fitted with BenchmarkCossimBatch (bench/).
-const stackMinNanos = 20000
 
 // Stacked reports whether the batch stacks its latents in the rows of its
 // engines' products.
@@ -182,7 +163,7 @@ func (b *Batch) Eval(Z *mat.Dense, res []*Result) error {
 			return nil
 		})
 	}
-	b.sum, b.z, b.res, b.n = false, Z, res, n
+	b.z, b.res, b.n = Z, res, n
 	b.next.Store(0)
 	b.stop.Store(int64(n))
 	for w := range b.errs {
@@ -202,8 +183,8 @@ func (b *Batch) Eval(Z *mat.Dense, res []*Result) error {
 // SumGrad returns Σ_s Σᵢ wᵢ sᵢ(z_s) over the latents z_s in the rows of Z,
 // and writes its gradient with respect to θ into gradD and with respect to
 // φ into gradPhi, as Adjoint.SumGrad does for one latent (w nil means all
-// ones; a nil gradient is skipped). It always uses Adjoint engines, whatever
-// the batch's kind. The per-sample gradients are added in sample order, so
+// ones; a nil gradient is skipped). It always uses the stacked adjoint
+// sweep, whatever the batch's kind, with chunks added in sample order, so
 // the result is bit-for-bit independent of the number of workers. Errors
 // are as for Eval.
 func (b *Batch) SumGrad(gradD, gradPhi []float64, Z *mat.Dense, w []float64) (float64, error) {
@@ -226,51 +207,14 @@ func (b *Batch) SumGradInto(S *mat.Dense, gradD, gradPhi []float64, Z *mat.Dense
 	if err := checkSumArgs(gradD, gradPhi, w, b.p.M(), b.p.D.NumParams(), b.p.Phi.NumParams()); err != nil {
 		return 0, err
 	}
-	if b.stack != nil {
-		return b.stack.sumGrad(S, gradD, gradPhi, Z, w)
-	}
-	if err := b.prepareSum(gradD != nil, gradPhi != nil); err != nil {
-		return 0, err
-	}
-	clear(gradD)
-	clear(gradPhi)
-	b.sum, b.z, b.w, b.gradD, b.gradPhi, b.n, b.S = true, Z, w, gradD, gradPhi, n, S
-	b.next.Store(0)
-	b.stop.Store(int64(n))
-	b.turn, b.total, b.err = 0, 0, nil
-	b.start(n)
-	total, err := b.total, b.err
-	b.z, b.w, b.gradD, b.gradPhi, b.S = nil, nil, nil, nil, nil
-	if err != nil {
-		return 0, err
-	}
-	return total, nil
-}
-
-// prepareSum makes SumGrad's per-worker engines and gradient buffers.
-func (b *Batch) prepareSum(wantD, wantPhi bool) error {
-	if b.adj == nil {
-		b.adj = make([]*Adjoint, b.workers)
-		for w := range b.adj {
-			a, err := NewAdjoint(b.p, b.opt)
-			if err != nil {
-				b.adj = nil
-				return err
-			}
-			b.adj[w] = a
+	if b.sums == nil { // a forward or looped batch: its sums are the adjoint's
+		st, err := newStacked(b.p, b.opt, b.workers)
+		if err != nil {
+			return 0, err
 		}
-		b.gd = make([][]float64, b.workers)
-		b.gp = make([][]float64, b.workers)
+		b.sums = st
 	}
-	for w := 0; w < b.workers; w++ {
-		if wantD && b.gd[w] == nil {
-			b.gd[w] = make([]float64, b.p.D.NumParams())
-		}
-		if wantPhi && b.gp[w] == nil {
-			b.gp[w] = make([]float64, b.p.Phi.NumParams())
-		}
-	}
-	return nil
+	return b.sums.sumGrad(S, gradD, gradPhi, Z, w)
 }
 
 // start runs the current call on min(workers, n) workers, the first on the
@@ -296,64 +240,16 @@ func (b *Batch) work(w int) {
 		if s >= b.n {
 			return
 		}
-		stopped := int64(s) > b.stop.Load()
-		if !b.sum {
-			if stopped {
-				return
-			}
-			if err := b.engines[w].Eval(b.res[s], b.z.RawRowView(s)); err != nil {
-				b.errAt[w], b.errs[w] = s, atSample(s, err)
-				for cur := b.stop.Load(); int64(s) < cur && !b.stop.CompareAndSwap(cur, int64(s)); cur = b.stop.Load() {
-				}
-				return // this worker's later samples are all above s
-			}
-			continue
-		}
-		if stopped {
-			// An earlier sample failed; pass the turn so that the
-			// workers holding later samples do not wait for this one.
-			b.fold(s, 0, nil, nil, nil)
+		if int64(s) > b.stop.Load() {
 			return
 		}
-		var gd, gp []float64
-		if b.gradD != nil {
-			gd = b.gd[w]
-		}
-		if b.gradPhi != nil {
-			gp = b.gp[w]
-		}
-		v, err := b.adj[w].SumGrad(gd, gp, b.z.RawRowView(s), b.w)
-		if err == nil && b.S != nil {
-			copy(b.S.RawRowView(s), b.adj[w].slot[0].S) // rows are the workers' own
-		}
-		b.fold(s, v, gd, gp, err)
-	}
-}
-
-// fold adds sample s's contribution once every earlier sample's is in.
-// After a failure it only passes the turn on.
-func (b *Batch) fold(s int, v float64, gd, gp []float64, err error) {
-	b.mu.Lock()
-	for b.turn != s {
-		b.cond.Wait()
-	}
-	if b.err == nil {
-		if err != nil {
-			b.err = atSample(s, err)
-			b.stop.Store(int64(s))
-		} else {
-			b.total += v
-			if gd != nil {
-				floats.Add(b.gradD, gd)
+		if err := b.engines[w].Eval(b.res[s], b.z.RawRowView(s)); err != nil {
+			b.errAt[w], b.errs[w] = s, atSample(s, err)
+			for cur := b.stop.Load(); int64(s) < cur && !b.stop.CompareAndSwap(cur, int64(s)); cur = b.stop.Load() {
 			}
-			if gp != nil {
-				floats.Add(b.gradPhi, gp)
-			}
+			return // this worker's later samples are all above s
 		}
 	}
-	b.turn++
-	b.cond.Broadcast()
-	b.mu.Unlock()
 }
 
 // Stream evaluates the latents in the rows of Z in order and calls emit
