@@ -52,7 +52,6 @@ type Adjoint struct {
 	sumD, sumPhi         []float64 // a chunk's gradients, for SumGrad
 	sinkD, sinkPhi       passes.ParamSink
 	sumW                 []float64
-	sumWant              [2]bool // the last chunkSum's gradients: θ, φ
 	sinkRows             int
 	sinkDataD, sinkDataF []float64 // where the sinks write, or nil
 	strideD, strideF     int
@@ -411,15 +410,14 @@ func (a *Adjoint) sumGrad(S *mat.Dense, gradD, gradPhi []float64, Z graph.Block,
 	if w == nil {
 		w = a.ones()
 	}
-	clear(gradD)
-	clear(gradPhi)
 	total := 0.0
 	for lo := 0; lo < Z.Rows; lo += a.sumChunk {
 		nb := min(a.sumChunk, Z.Rows-lo)
-		if err := a.chunkSum(Z, lo, nb, w, gradD != nil, gradPhi != nil); err != nil {
+		gd, gp := a.sumSinks(lo == 0, gradD, gradPhi)
+		if err := a.chunkSum(Z, lo, nb, w, gd, gp); err != nil {
 			return 0, err
 		}
-		a.foldSum(&total, S, gradD, gradPhi, lo, w)
+		a.foldSum(&total, S, gradD, gradPhi, lo, w, lo != 0)
 	}
 	if err := finiteSum(total, gradD, gradPhi); err != nil {
 		return 0, a.explain(err)
@@ -427,18 +425,38 @@ func (a *Adjoint) sumGrad(S *mat.Dense, gradD, gradPhi []float64, Z graph.Block,
 	return total, nil
 }
 
+// sumSinks returns where a chunk's gradients go: for the first chunk
+// straight into the caller's gradD and gradPhi, for the others into the
+// engine's own buffers, which foldSum adds. A nil gradient stays nil.
+func (a *Adjoint) sumSinks(first bool, gradD, gradPhi []float64) (gd, gp []float64) {
+	if first {
+		// Cleared here too: the tape clears only the sinks of parameters
+		// the output depends on.
+		clear(gradD)
+		clear(gradPhi)
+		return gradD, gradPhi
+	}
+	if gradD != nil {
+		if a.sumD == nil {
+			a.sumD = make([]float64, a.pd)
+		}
+		gd = a.sumD
+	}
+	if gradPhi != nil {
+		if a.sumPhi == nil {
+			a.sumPhi = make([]float64, a.pf)
+		}
+		gp = a.sumPhi
+	}
+	return gd, gp
+}
+
 // chunkSum runs the latents lo..lo+nb of Z through one stacked weighted
-// sweep, leaving their s in the slots and the chunk's gradients in sumD
-// and sumPhi (where wanted) for foldSum. Chunks are independent, so
-// engines of one problem may run different chunks at once.
-func (a *Adjoint) chunkSum(Z graph.Block, lo, nb int, w []float64, wantD, wantPhi bool) error {
-	wantD, wantPhi = wantD && a.pd > 0, wantPhi && a.pf > 0
-	if wantD && a.sumD == nil {
-		a.sumD = make([]float64, a.pd)
-	}
-	if wantPhi && a.sumPhi == nil {
-		a.sumPhi = make([]float64, a.pf)
-	}
+// sweep, leaving their s in the slots and writing the chunk's gradients
+// into gd and gp (nil: not wanted). Chunks are independent, so engines of
+// one problem may run different chunks at once.
+func (a *Adjoint) chunkSum(Z graph.Block, lo, nb int, w []float64, gd, gp []float64) error {
+	wantD, wantPhi := gd != nil && a.pd > 0, gp != nil && a.pf > 0
 	a.prepare(nb)
 	for b := 0; b < nb; b++ {
 		copy(a.z[b*a.m:], Z.Row(lo+b))
@@ -446,17 +464,16 @@ func (a *Adjoint) chunkSum(Z graph.Block, lo, nb int, w []float64, wantD, wantPh
 	if err := a.values(func(b int) *Result { return &a.slot[b] }); err != nil {
 		return shift(err, lo)
 	}
-	a.sumWant = [2]bool{wantD, wantPhi}
 	if !wantD && !wantPhi {
 		return nil
 	}
 	a.sinkRows, a.strideD, a.strideF = 1, a.pd, a.pf
 	a.sinkDataD, a.sinkDataF = nil, nil
 	if wantD {
-		a.sinkDataD = a.sumD
+		a.sinkDataD = gd
 	}
 	if wantPhi {
-		a.sinkDataF = a.sumPhi
+		a.sinkDataF = gp
 	}
 	a.sweep(w, wantD, wantPhi)
 	return nil
@@ -464,8 +481,9 @@ func (a *Adjoint) chunkSum(Z graph.Block, lo, nb int, w []float64, wantD, wantPh
 
 // foldSum adds the last chunkSum's results, the chunk starting at latent
 // lo, to the running sums in sample order: Σ wᵢsᵢ into total, each s into
-// S (unless nil) and the gradients into gradD and gradPhi.
-func (a *Adjoint) foldSum(total *float64, S *mat.Dense, gradD, gradPhi []float64, lo int, w []float64) {
+// S (unless nil), and, with add, the engine's gradient buffers into gradD
+// and gradPhi (the first chunk wrote them directly).
+func (a *Adjoint) foldSum(total *float64, S *mat.Dense, gradD, gradPhi []float64, lo int, w []float64, add bool) {
 	for b := 0; b < a.nb; b++ {
 		for i, s := range a.slot[b].S {
 			*total += w[i] * s
@@ -474,10 +492,10 @@ func (a *Adjoint) foldSum(total *float64, S *mat.Dense, gradD, gradPhi []float64
 			copy(S.RawRowView(lo+b), a.slot[b].S)
 		}
 	}
-	if a.sumWant[0] {
+	if add && gradD != nil {
 		floats.Add(gradD, a.sumD)
 	}
-	if a.sumWant[1] {
+	if add && gradPhi != nil {
 		floats.Add(gradPhi, a.sumPhi)
 	}
 }
@@ -502,10 +520,9 @@ func finiteSum(total float64, gradD, gradPhi []float64) error {
 		q string
 		v []float64
 	}{{"∇_θ Σ wᵢsᵢ", gradD}, {"∇_φ Σ wᵢsᵢ", gradPhi}} {
-		for _, v := range g.v {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return &RangeError{Quantity: g.q, Direction: -1, Value: v}
-			}
+		if err := checkMatrix(g.q, g.v, 1, len(g.v), len(g.v)); err != nil {
+			err.(*RangeError).Direction = -1 // a sum over the directions
+			return err
 		}
 	}
 	return nil

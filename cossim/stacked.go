@@ -27,7 +27,7 @@ type stacked struct {
 	sum            bool
 	z              graph.Block
 	w              []float64
-	wantD, wantPhi bool
+	gradD, gradPhi []float64
 	c0, size       int // the round's first chunk, and latents per chunk
 }
 
@@ -68,7 +68,9 @@ func (st *stacked) body(j int) {
 	lo := (st.c0 + j) * st.size
 	nb := min(st.size, st.z.Rows-lo)
 	if st.sum {
-		st.errs[j] = st.eng[j].chunkSum(st.z, lo, nb, st.w, st.wantD, st.wantPhi)
+		a := st.eng[j]
+		gd, gp := a.sumSinks(lo == 0, st.gradD, st.gradPhi)
+		st.errs[j] = a.chunkSum(st.z, lo, nb, st.w, gd, gp)
 	} else {
 		st.errs[j] = st.eng[j].chunkEval(st.z, lo, nb)
 	}
@@ -105,10 +107,8 @@ func (st *stacked) sumGrad(S *mat.Dense, gradD, gradPhi []float64, Z *mat.Dense,
 	if w == nil {
 		w = a.ones()
 	}
-	st.sum, st.z, st.w, st.wantD, st.wantPhi, st.size = true, zb, w, gradD != nil, gradPhi != nil, a.sumChunk
+	st.sum, st.z, st.w, st.gradD, st.gradPhi, st.size = true, zb, w, gradD, gradPhi, a.sumChunk
 	defer st.release()
-	clear(gradD)
-	clear(gradPhi)
 	total := 0.0
 	for c0 := 0; c0 < nch; c0 += k {
 		n := min(k, nch-c0)
@@ -117,7 +117,7 @@ func (st *stacked) sumGrad(S *mat.Dense, gradD, gradPhi []float64, Z *mat.Dense,
 			if st.errs[j] != nil {
 				return 0, st.errs[j]
 			}
-			e.foldSum(&total, S, gradD, gradPhi, (c0+j)*st.size, w)
+			e.foldSum(&total, S, gradD, gradPhi, (c0+j)*st.size, w, c0+j != 0)
 		}
 	}
 	if err := finiteSum(total, gradD, gradPhi); err != nil {
@@ -160,4 +160,4 @@ func (st *stacked) evalBatch(Z *mat.Dense, emit func(s int, res *Result) error) 
 }
 
 // release drops the call's references to the caller's data.
-func (st *stacked) release() { st.z, st.w = graph.Block{}, nil }
+func (st *stacked) release() { st.z, st.w, st.gradD, st.gradPhi = graph.Block{}, nil, nil, nil }
