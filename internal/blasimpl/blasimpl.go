@@ -83,24 +83,25 @@ const smallFlops = 512
 // the BLAS conventions: beta = 0 overwrites C, alpha = 0 reads neither A
 // nor B.
 func small(transA, transB bool, M, N, K int, alpha float64, A []float64, lda int, B []float64, ldb int, beta float64, C []float64, ldc int) {
+	// The transpositions become strides once, out of the inner loop: op(A)
+	// row i is A[i·ai + k·ak], op(B) column j is B[j·bj + k·bk]. The sums
+	// run over k in the same order either way, so the bits do not depend on
+	// the layout.
+	ai, ak := lda, 1
+	if transA {
+		ai, ak = 1, lda
+	}
+	bj, bk := 1, ldb
+	if transB {
+		bj, bk = ldb, 1
+	}
 	for i := 0; i < M; i++ {
 		c := C[i*ldc : i*ldc+N]
 		for j := range c {
 			s := 0.0
 			if alpha != 0 {
-				for k := 0; k < K; k++ {
-					var a, b float64
-					if transA {
-						a = A[k*lda+i]
-					} else {
-						a = A[i*lda+k]
-					}
-					if transB {
-						b = B[j*ldb+k]
-					} else {
-						b = B[k*ldb+j]
-					}
-					s += a * b
+				for k, pa, pb := 0, i*ai, j*bj; k < K; k, pa, pb = k+1, pa+ak, pb+bk {
+					s += A[pa] * B[pb]
 				}
 				s *= alpha
 			}
