@@ -97,7 +97,30 @@ func small(transA, transB bool, M, N, K int, alpha float64, A []float64, lda int
 	}
 	for i := 0; i < M; i++ {
 		c := C[i*ldc : i*ldc+N]
-		for j := range c {
+		j := 0
+		if alpha != 0 {
+			// Four outputs at a time, each its own sum in k order: four
+			// independent chains of additions instead of one.
+			for ; j+4 <= N; j += 4 {
+				var s0, s1, s2, s3 float64
+				for k, pa, pb := 0, i*ai, j*bj; k < K; k, pa, pb = k+1, pa+ak, pb+bk {
+					a := A[pa]
+					s0 += a * B[pb]
+					s1 += a * B[pb+bj]
+					s2 += a * B[pb+2*bj]
+					s3 += a * B[pb+3*bj]
+				}
+				c4 := c[j : j+4 : j+4]
+				for q, s := range [4]float64{s0, s1, s2, s3} {
+					s *= alpha
+					if beta != 0 {
+						s += beta * c4[q]
+					}
+					c4[q] = s
+				}
+			}
+		}
+		for ; j < N; j++ {
 			s := 0.0
 			if alpha != 0 {
 				for k, pa, pb := 0, i*ai, j*bj; k < K; k, pa, pb = k+1, pa+ak, pb+bk {
