@@ -219,6 +219,14 @@ func checkMatrix(quantity string, data []float64, rows, cols, stride int) error 
 	return nil
 }
 
+// allFinite reports whether v holds no NaN or infinity, by checkMatrix's
+// dot product with zeros: a gradient's scan then costs a fraction of
+// writing it.
+func allFinite(v []float64) bool {
+	d := floats.Dot(v, zeroRow(len(v)))
+	return d == d
+}
+
 // zeros is a shared row of zeros for checkMatrix; it only grows, and it is
 // only read, so concurrent engines may share it once it is long enough.
 var (
