@@ -161,7 +161,7 @@ func (t *Tape) Forward(x graph.Block) {
 // Value returns node i's values: one row per sample, or one row for a
 // parameter or constant.
 func (t *Tape) Value(i int) graph.Block {
-	return graph.MakeBlock(t.val[i], t.valR[i], t.size(i))
+	return block(t.val[i], t.valR[i], t.size(i))
 }
 
 // Output returns the output node's values.
@@ -307,7 +307,7 @@ func (t *Tape) Tan(i int) graph.Block {
 		id := t.idChunk(0, t.tanR)
 		t.tan[i] = append(t.tan[i][:0], id.Data...)
 	}
-	return graph.MakeBlock(t.tan[i], t.tanR, t.size(i))
+	return block(t.tan[i], t.tanR, t.size(i))
 }
 
 // ParamSink gives the block that a parameter's cotangent accumulates into,
@@ -440,7 +440,7 @@ func (t *Tape) cot(c *cotFlags, bufs [][]float64, R, j int) graph.Block {
 	if t.g.Kind(j) == graph.KindParam {
 		return c.sinks[t.g.ParamIndex(j)]
 	}
-	return graph.MakeBlock(bufs[j], R, t.size(j))
+	return block(bufs[j], R, t.size(j))
 }
 
 // W returns node i's cotangent from the last Reverse (or, with propagate,
@@ -449,7 +449,7 @@ func (t *Tape) W(i int) graph.Block {
 	if !t.hasW[i] || t.g.Kind(i) == graph.KindParam {
 		return graph.Block{}
 	}
-	return graph.MakeBlock(t.w[i], t.wR, t.size(i))
+	return block(t.w[i], t.wR, t.size(i))
 }
 
 // V returns node i's second cotangent from the last Reverse2, or a zero
@@ -458,7 +458,7 @@ func (t *Tape) V(i int) graph.Block {
 	if !t.needV[i] || t.g.Kind(i) == graph.KindParam {
 		return graph.Block{}
 	}
-	return graph.MakeBlock(t.v[i], t.vR, t.size(i))
+	return block(t.v[i], t.vR, t.size(i))
 }
 
 // Reverse2 is the reverse sweep of the tangent pass, which is also the
@@ -576,3 +576,10 @@ var (
 	identityChunk    = 1 << 20
 	explicitIdentity = 1 << 14
 )
+
+// block is graph.MakeBlock for the tape's own buffers, which are sized to
+// fit: small enough to inline, as the accessors that build every op's
+// argument blocks are called once per edge per pass.
+func block(data []float64, rows, size int) graph.Block {
+	return graph.Block{Data: data[:rows*size], Rows: rows, Size: size, Stride: size}
+}
