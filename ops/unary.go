@@ -118,31 +118,45 @@ func (o *unaryOp) VJP(st *graph.State, inC, _ []graph.Block, w graph.Block) {
 }
 
 func (o *unaryOp) Reverse2(st *graph.State, inW, inV, _, inT []graph.Block, w, v graph.Block) {
-	if !inW[0].Zero() && !w.Zero() {
-		o.addScaled(st, inW[0], w)
+	cw, dst, t := inW[0], inV[0], inT[0]
+	first := !cw.Zero() && !w.Zero()                // w_x += σ′ ⊙ w
+	second := !dst.Zero() && !w.Zero() && !t.Zero() // v_x += σ″ ⊙ ẋ ⊙ w
+	if !dst.Zero() && !v.Zero() {
+		o.addScaled(st, dst, v) // v_x += σ′ ⊙ v, before the σ″ terms as always
 	}
-	dst := inV[0]
-	if dst.Zero() {
+	if !second {
+		if first {
+			o.addScaled(st, cw, w)
+		}
 		return
 	}
-	if !v.Zero() {
-		o.addScaled(st, dst, v)
+	R := max(t.Rows, w.Rows)
+	if first && w.Rows != R {
+		o.addScaled(st, cw, w)
+		first = false
 	}
-	t := inT[0]
-	if w.Zero() || t.Zero() {
-		return
-	}
-	// σ″ ⊙ ẋ ⊙ w over the rows of the larger of the two.
-	_, all := o.recorded(st)
-	n, R := o.size, max(t.Rows, w.Rows)
+	// Over the rows of the larger of ẋ and w, with w_x's terms in the same
+	// pass when w has those rows: w is read once for both. w_x and v_x are
+	// different blocks, so each still gets its terms in row order.
+	all1, all2 := o.recorded(st)
+	n := o.size
 	q := R / st.Samples
 	for s := 0; s < st.Samples; s++ {
-		d := all[s*n : (s+1)*n]
+		d1, d2 := all1[s*n:(s+1)*n], all2[s*n:(s+1)*n]
 		for r := s * q; r < (s+1)*q; r++ {
-			tr, wr := t.Row(pairRow(r, R, t.Rows))[:len(d)], w.Row(pairRow(r, R, w.Rows))[:len(d)]
-			cr := dst.Row(pairRow(r, R, dst.Rows))[:len(d)]
-			for e, de := range d {
-				cr[e] += de * tr[e] * wr[e]
+			tr, wr := t.Row(pairRow(r, R, t.Rows))[:len(d2)], w.Row(pairRow(r, R, w.Rows))[:len(d2)]
+			cr := dst.Row(pairRow(r, R, dst.Rows))[:len(d2)]
+			if !first {
+				for e, de := range d2 {
+					cr[e] += de * tr[e] * wr[e]
+				}
+				continue
+			}
+			ar := cw.Row(pairRow(r, R, cw.Rows))[:len(d1)]
+			for e, de := range d2 {
+				we := wr[e]
+				ar[e] += d1[e] * we
+				cr[e] += de * tr[e] * we
 			}
 		}
 	}
