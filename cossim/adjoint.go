@@ -520,9 +520,13 @@ func finiteSum(total float64, gradD, gradPhi []float64) error {
 		q string
 		v []float64
 	}{{"∇_θ Σ wᵢsᵢ", gradD}, {"∇_φ Σ wᵢsᵢ", gradPhi}} {
-		if err := checkMatrix(g.q, g.v, 1, len(g.v), len(g.v)); err != nil {
-			err.(*RangeError).Direction = -1 // a sum over the directions
-			return err
+		if allFinite(g.v) {
+			continue
+		}
+		for _, v := range g.v {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return &RangeError{Quantity: g.q, Direction: -1, Value: v}
+			}
 		}
 	}
 	return nil

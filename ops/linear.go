@@ -136,5 +136,15 @@ func setHyperPart(v *hyperdual.Number, part int, x float64) {
 }
 
 // pairRow returns the row of a block of rows rows that pairs with row r of
-// a block of R rows (graph.Pair).
-func pairRow(r, R, rows int) int { return r / (R / rows) }
+// a block of R rows (graph.Pair). Blocks of equal rows and single-row blocks
+// (a parameter's) are the common cases of the inner loops, and need no
+// division.
+func pairRow(r, R, rows int) int {
+	switch rows {
+	case R:
+		return r
+	case 1:
+		return 0
+	}
+	return r / (R / rows)
+}

@@ -42,24 +42,37 @@ func (o *unaryOp) eval(x float64) (s, d1, d2 float64) {
 }
 
 func (o *unaryOp) Forward(st *graph.State, out graph.Block, in []graph.Block) {
-	x := in[0]
-	d1 := st.Floats(0, out.Rows*o.size)
-	d2 := st.Floats(1, out.Rows*o.size)
+	x, n := in[0], o.size
+	d1 := st.Floats(0, out.Rows*n)
+	d2 := st.Floats(1, out.Rows*n)
+	if x.Rows == out.Rows && x.Contiguous() && out.Contiguous() {
+		// One run over the whole block: the per-row slicing costs as much as
+		// a cheap σ on the narrow layers of small networks.
+		o.evalAll(out.Data[:len(d1)], d1, d2, x.Data[:len(d1)])
+		return
+	}
 	for r := 0; r < out.Rows; r++ {
-		xr, yr := x.Row(pairRow(r, out.Rows, x.Rows)), out.Row(r)
-		a, b := d1[r*o.size:(r+1)*o.size], d2[r*o.size:(r+1)*o.size]
-		for e, v := range xr {
-			yr[e], a[e], b[e] = o.eval(v)
-		}
+		o.evalAll(out.Row(r), d1[r*n:(r+1)*n], d2[r*n:(r+1)*n], x.Row(pairRow(r, out.Rows, x.Rows)))
 	}
 }
 
-// derivs returns σ′ and σ″ of the sample that row r of a block of R rows
-// belongs to.
-func (o *unaryOp) derivs(st *graph.State, r, R int) (d1, d2 []float64) {
-	s := pairRow(r, R, st.Samples)
-	all1, all2 := st.Floats(0, st.Samples*o.size), st.Floats(1, st.Samples*o.size)
-	return all1[s*o.size : (s+1)*o.size], all2[s*o.size : (s+1)*o.size]
+// evalAll sets y, d1 and d2 to σ, σ′ and σ″ of every element of x.
+func (o *unaryOp) evalAll(y, d1, d2, x []float64) {
+	f := o.f
+	y, d1, d2 = y[:len(x)], d1[:len(x)], d2[:len(x)]
+	for e, v := range x {
+		z := f(hyperdual.Number{Real: v, E1: 1, E2: 1})
+		y[e], d1[e], d2[e] = z.Real, z.E1, z.E12
+	}
+}
+
+// recorded returns σ′ and σ″ of every sample, as Forward recorded them.
+// The derivative passes walk their rows sample by sample (the rows of one
+// sample are contiguous), slicing each sample's σ′ and σ″ once rather
+// than once per row.
+func (o *unaryOp) recorded(st *graph.State) (d1, d2 []float64) {
+	n := st.Samples * o.size
+	return st.Floats(0, n), st.Floats(1, n)
 }
 
 func (o *unaryOp) JVP(st *graph.State, out graph.Block, _, inT []graph.Block) {
@@ -68,60 +81,83 @@ func (o *unaryOp) JVP(st *graph.State, out graph.Block, _, inT []graph.Block) {
 		out.Clear()
 		return
 	}
-	for r := 0; r < out.Rows; r++ {
-		d1, _ := o.derivs(st, r, out.Rows)
-		tr, yr := t.Row(r), out.Row(r)
-		for e := range yr {
-			yr[e] = d1[e] * tr[e]
+	all, _ := o.recorded(st)
+	n, q := o.size, out.Rows/st.Samples
+	for s := 0; s < st.Samples; s++ {
+		d := all[s*n : (s+1)*n]
+		for r := s * q; r < (s+1)*q; r++ {
+			tr, yr := t.Row(r)[:len(d)], out.Row(r)[:len(d)]
+			for e, de := range d {
+				yr[e] = de * tr[e]
+			}
 		}
 	}
 }
 
-// addScaled adds d ⊙ w to dst for every row of w, into the paired rows of
-// dst, with d the σ′ of each row's sample.
-func (o *unaryOp) addScaled(st *graph.State, dst, w graph.Block, second bool) {
-	for r := 0; r < w.Rows; r++ {
-		d1, d2 := o.derivs(st, r, w.Rows)
-		d := d1
-		if second {
-			d = d2
-		}
-		wr, cr := w.Row(r), dst.Row(pairRow(r, w.Rows, dst.Rows))
-		for e := range cr {
-			cr[e] += d[e] * wr[e]
+// addScaled adds σ′ ⊙ w to dst for every row of w, into the paired rows of
+// dst, with the σ′ of each row's sample.
+func (o *unaryOp) addScaled(st *graph.State, dst, w graph.Block) {
+	all, _ := o.recorded(st)
+	n, R := o.size, w.Rows
+	q := R / st.Samples
+	for s := 0; s < st.Samples; s++ {
+		d := all[s*n : (s+1)*n]
+		for r := s * q; r < (s+1)*q; r++ {
+			wr, cr := w.Row(r)[:len(d)], dst.Row(pairRow(r, R, dst.Rows))[:len(d)]
+			for e, de := range d {
+				cr[e] += de * wr[e]
+			}
 		}
 	}
 }
 
 func (o *unaryOp) VJP(st *graph.State, inC, _ []graph.Block, w graph.Block) {
 	if !inC[0].Zero() {
-		o.addScaled(st, inC[0], w, false)
+		o.addScaled(st, inC[0], w)
 	}
 }
 
 func (o *unaryOp) Reverse2(st *graph.State, inW, inV, _, inT []graph.Block, w, v graph.Block) {
-	if !inW[0].Zero() && !w.Zero() {
-		o.addScaled(st, inW[0], w, false)
+	cw, dst, t := inW[0], inV[0], inT[0]
+	first := !cw.Zero() && !w.Zero()                // w_x += σ′ ⊙ w
+	second := !dst.Zero() && !w.Zero() && !t.Zero() // v_x += σ″ ⊙ ẋ ⊙ w
+	if !dst.Zero() && !v.Zero() {
+		o.addScaled(st, dst, v) // v_x += σ′ ⊙ v, before the σ″ terms as always
 	}
-	dst := inV[0]
-	if dst.Zero() {
+	if !second {
+		if first {
+			o.addScaled(st, cw, w)
+		}
 		return
 	}
-	if !v.Zero() {
-		o.addScaled(st, dst, v, false)
-	}
-	t := inT[0]
-	if w.Zero() || t.Zero() {
-		return
-	}
-	// σ″ ⊙ ẋ ⊙ w over the rows of the larger of the two.
 	R := max(t.Rows, w.Rows)
-	for r := 0; r < R; r++ {
-		_, d2 := o.derivs(st, r, R)
-		tr, wr := t.Row(pairRow(r, R, t.Rows)), w.Row(pairRow(r, R, w.Rows))
-		cr := dst.Row(pairRow(r, R, dst.Rows))
-		for e := range cr {
-			cr[e] += d2[e] * tr[e] * wr[e]
+	if first && w.Rows != R {
+		o.addScaled(st, cw, w)
+		first = false
+	}
+	// Over the rows of the larger of ẋ and w, with w_x's terms in the same
+	// pass when w has those rows: w is read once for both. w_x and v_x are
+	// different blocks, so each still gets its terms in row order.
+	all1, all2 := o.recorded(st)
+	n := o.size
+	q := R / st.Samples
+	for s := 0; s < st.Samples; s++ {
+		d1, d2 := all1[s*n:(s+1)*n], all2[s*n:(s+1)*n]
+		for r := s * q; r < (s+1)*q; r++ {
+			tr, wr := t.Row(pairRow(r, R, t.Rows))[:len(d2)], w.Row(pairRow(r, R, w.Rows))[:len(d2)]
+			cr := dst.Row(pairRow(r, R, dst.Rows))[:len(d2)]
+			if !first {
+				for e, de := range d2 {
+					cr[e] += de * tr[e] * wr[e]
+				}
+				continue
+			}
+			ar := cw.Row(pairRow(r, R, cw.Rows))[:len(d1)]
+			for e, de := range d2 {
+				we := wr[e]
+				ar[e] += d1[e] * we
+				cr[e] += de * tr[e] * we
+			}
 		}
 	}
 }
@@ -131,11 +167,15 @@ func (o *unaryOp) JVP2(st *graph.State, out graph.Block, _, inT1, inT2 []graph.B
 	if a.Zero() || b.Zero() {
 		return
 	}
-	for r := 0; r < out.Rows; r++ {
-		_, d2 := o.derivs(st, r, out.Rows)
-		ar, br, yr := a.Row(r), b.Row(r), out.Row(r)
-		for e := range yr {
-			yr[e] += d2[e] * ar[e] * br[e]
+	_, all := o.recorded(st)
+	n, q := o.size, out.Rows/st.Samples
+	for s := 0; s < st.Samples; s++ {
+		d := all[s*n : (s+1)*n]
+		for r := s * q; r < (s+1)*q; r++ {
+			ar, br, yr := a.Row(r)[:len(d)], b.Row(r)[:len(d)], out.Row(r)[:len(d)]
+			for e, de := range d {
+				yr[e] += de * ar[e] * br[e]
+			}
 		}
 	}
 }

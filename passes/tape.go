@@ -29,8 +29,13 @@ type Tape struct {
 	hasTan []bool // the node's tangent is not structurally zero
 	w, v   [][]float64
 	wR, vR int
-	hasW   []bool
-	needV  []bool
+	hasW   []bool // the flags of cotW or cotW2, whichever set w last
+	needV  []bool // cotV's flags
+
+	// The cotangent flags of Reverse's w, Reverse2's propagated w and
+	// Reverse2's v, each kept for the request that set them.
+	cotW, cotW2, cotV cotFlags
+	liveParams        []int // the live parameter nodes
 
 	sizes []int  // each node's number of elements
 	live  []bool // the output depends on the node
@@ -58,8 +63,8 @@ func NewTape(g *graph.Graph) *Tape {
 	t := &Tape{
 		g: g, val: make([][]float64, n), valR: make([]int, n), tan: make([][]float64, n),
 		hasTan: make([]bool, n), w: make([][]float64, n), v: make([][]float64, n),
-		hasW: make([]bool, n), needV: make([]bool, n), live: make([]bool, n),
-		st: make([]*graph.State, n), sizes: make([]int, n),
+		live: make([]bool, n),
+		st:   make([]*graph.State, n), sizes: make([]int, n),
 	}
 	for i := range t.sizes {
 		t.sizes[i] = g.Shape(i).Size()
@@ -88,7 +93,14 @@ func NewTape(g *graph.Graph) *Tape {
 	maxIn := 0
 	for i := 0; i < n; i++ {
 		maxIn = max(maxIn, len(g.Inputs(i)))
+		if t.live[i] && g.Kind(i) == graph.KindParam {
+			t.liveParams = append(t.liveParams, i)
+		}
 	}
+	for _, c := range []*cotFlags{&t.cotW, &t.cotW2, &t.cotV} {
+		c.has, c.wanted, c.sinks = make([]bool, n), make([]bool, len(t.liveParams)), make([]graph.Block, len(g.Params()))
+	}
+	t.hasW, t.needV = t.cotW.has, t.cotV.has
 	t.bIn, t.bT = make([]graph.Block, maxIn), make([]graph.Block, maxIn)
 	t.bW, t.bV, t.bV2 = make([]graph.Block, maxIn), make([]graph.Block, maxIn), make([]graph.Block, maxIn)
 	return t
@@ -149,7 +161,7 @@ func (t *Tape) Forward(x graph.Block) {
 // Value returns node i's values: one row per sample, or one row for a
 // parameter or constant.
 func (t *Tape) Value(i int) graph.Block {
-	return graph.MakeBlock(t.val[i], t.valR[i], t.size(i))
+	return block(t.val[i], t.valR[i], t.size(i))
 }
 
 // Output returns the output node's values.
@@ -295,13 +307,25 @@ func (t *Tape) Tan(i int) graph.Block {
 		id := t.idChunk(0, t.tanR)
 		t.tan[i] = append(t.tan[i][:0], id.Data...)
 	}
-	return graph.MakeBlock(t.tan[i], t.tanR, t.size(i))
+	return block(t.tan[i], t.tanR, t.size(i))
 }
 
 // ParamSink gives the block that a parameter's cotangent accumulates into,
 // by index into the graph's Params, or a zero block if it is not wanted.
 // The passes clear the blocks they are given before accumulating.
 type ParamSink func(p int) graph.Block
+
+// seeded returns the output node if seed, copied into its cotangent row by
+// row, overwrites all of it, so that it need not be cleared first, or −1.
+func (t *Tape) seeded(seed graph.Block) int {
+	if out := t.g.OutputNode(); seed.Size == t.size(out) {
+		return out
+	}
+	return -1
+}
+
+// noSink wants no parameter's cotangent.
+func noSink(int) graph.Block { return graph.Block{} }
 
 // Reverse sweeps the cotangent rows seed of the output (rows a multiple of
 // the samples) back through the graph. Afterwards W(i) holds every live
@@ -311,8 +335,8 @@ func (t *Tape) Reverse(seed graph.Block, params ParamSink) {
 	g := t.g
 	R := seed.Rows
 	t.wR = R
-	t.prepareCot(t.w, t.hasW, R, params, nil, func(i int) bool { return true })
 	out := g.OutputNode()
+	t.hasW = t.prepareCot(&t.cotW, t.w, R, params, t.seeded(seed), func(i int) bool { return true })
 	for r := 0; r < R; r++ {
 		copy(t.W(out).Row(r), seed.Row(r))
 	}
@@ -322,30 +346,78 @@ func (t *Tape) Reverse(seed graph.Block, params ParamSink) {
 		}
 		ins := g.Inputs(i)
 		for k, j := range ins {
-			t.bIn[k], t.bW[k] = t.Value(j), t.cot(t.w, t.hasW, t.wR, j, params)
+			t.bIn[k], t.bW[k] = t.Value(j), t.cot(&t.cotW, t.w, t.wR, j)
 		}
 		g.Op(i).VJP(t.st[i], t.bW[:len(ins)], t.bIn[:len(ins)], t.W(i))
 	}
 }
 
+// cotFlags are the cotangent flags of one kind of request, and the
+// request they were computed for: which live parameters' sinks were
+// non-zero, and NoInputCotangent. The flags follow every node's inputs, so
+// recomputing them on every call would cost a walk of the graph's edges,
+// with a sink call per parameter node; a request like the last costs a
+// comparison per live parameter instead.
+type cotFlags struct {
+	valid   bool
+	noInput bool
+	wanted  []bool        // by position in Tape.liveParams
+	has     []bool        // by node: the node carries a cotangent
+	sinks   []graph.Block // by parameter index: this call's sinks
+}
+
 // prepareCot marks which nodes carry a cotangent in bufs (live nodes that
 // depend on the input or on a wanted parameter, and for which want holds),
-// sizes their buffers to R rows and clears them, and clears the wanted
-// parameters' sinks.
-func (t *Tape) prepareCot(bufs [][]float64, has []bool, R int, params ParamSink, _ []bool, want func(int) bool) {
+// sizes their buffers to R rows and clears them, but for node seeded,
+// which the caller overwrites whole, and clears the wanted parameters'
+// sinks. It returns the flags, c's, which stay valid until c's next
+// request.
+func (t *Tape) prepareCot(c *cotFlags, bufs [][]float64, R int, params ParamSink, seeded int, want func(int) bool) []bool {
 	g := t.g
+	same := c.valid && c.noInput == t.NoInputCotangent
+	for k, i := range t.liveParams {
+		p := g.ParamIndex(i)
+		b := params(p)
+		c.sinks[p] = b
+		if c.wanted[k] != !b.Zero() {
+			c.wanted[k], same = !b.Zero(), false
+		}
+	}
+	has := c.has
+	if !same {
+		t.cotFlags(c, want)
+	}
+	for i, h := range has {
+		if !h {
+			continue
+		}
+		if g.Kind(i) == graph.KindParam {
+			c.sinks[g.ParamIndex(i)].Clear()
+			continue
+		}
+		bufs[i] = resize(bufs[i], R*t.size(i))
+		if i != seeded {
+			clear(bufs[i])
+		}
+	}
+	return has
+}
+
+// cotFlags computes c's flags for the sinks in c.wanted.
+func (t *Tape) cotFlags(c *cotFlags, want func(int) bool) {
+	g := t.g
+	has := c.has
+	clear(has)
+	for k, i := range t.liveParams {
+		has[i] = c.wanted[k]
+	}
 	for i := 0; i < g.Len(); i++ {
-		has[i] = false
 		if !t.live[i] {
 			continue
 		}
 		switch g.Kind(i) {
 		case graph.KindInput:
 			has[i] = want(i)
-		case graph.KindParam:
-			if b := params(g.ParamIndex(i)); !b.Zero() {
-				has[i] = true
-			}
 		case graph.KindOp:
 			for _, j := range g.Inputs(i) {
 				has[i] = has[i] || has[j]
@@ -356,30 +428,19 @@ func (t *Tape) prepareCot(bufs [][]float64, has []bool, R int, params ParamSink,
 	if t.NoInputCotangent {
 		has[g.InputNode()] = false // after the dependencies have been followed
 	}
-	for i := 0; i < g.Len(); i++ {
-		if !has[i] {
-			continue
-		}
-		if g.Kind(i) == graph.KindParam {
-			params(g.ParamIndex(i)).Clear()
-			continue
-		}
-		size := t.size(i)
-		bufs[i] = resize(bufs[i], R*size)
-		clear(bufs[i])
-	}
+	c.noInput, c.valid = t.NoInputCotangent, true
 }
 
-// cot returns node j's cotangent block in bufs, a parameter's sink, or a
-// zero block.
-func (t *Tape) cot(bufs [][]float64, has []bool, R, j int, params ParamSink) graph.Block {
-	if !has[j] {
+// cot returns node j's cotangent block in bufs, a parameter's sink from c,
+// or a zero block.
+func (t *Tape) cot(c *cotFlags, bufs [][]float64, R, j int) graph.Block {
+	if !c.has[j] {
 		return graph.Block{}
 	}
 	if t.g.Kind(j) == graph.KindParam {
-		return params(t.g.ParamIndex(j))
+		return c.sinks[t.g.ParamIndex(j)]
 	}
-	return graph.MakeBlock(bufs[j], R, t.size(j))
+	return block(bufs[j], R, t.size(j))
 }
 
 // W returns node i's cotangent from the last Reverse (or, with propagate,
@@ -388,7 +449,7 @@ func (t *Tape) W(i int) graph.Block {
 	if !t.hasW[i] || t.g.Kind(i) == graph.KindParam {
 		return graph.Block{}
 	}
-	return graph.MakeBlock(t.w[i], t.wR, t.size(i))
+	return block(t.w[i], t.wR, t.size(i))
 }
 
 // V returns node i's second cotangent from the last Reverse2, or a zero
@@ -397,7 +458,7 @@ func (t *Tape) V(i int) graph.Block {
 	if !t.needV[i] || t.g.Kind(i) == graph.KindParam {
 		return graph.Block{}
 	}
-	return graph.MakeBlock(t.v[i], t.vR, t.size(i))
+	return block(t.v[i], t.vR, t.size(i))
 }
 
 // Reverse2 is the reverse sweep of the tangent pass, which is also the
@@ -421,13 +482,17 @@ func (t *Tape) Reverse2(w0, v0 graph.Block, propagate bool, vRows int, params Pa
 	out := g.OutputNode()
 	if propagate {
 		t.wR = w0.Rows
-		t.prepareCot(t.w, t.hasW, w0.Rows, func(int) graph.Block { return graph.Block{} }, nil, func(i int) bool { return t.hasTan[i] })
+		t.hasW = t.prepareCot(&t.cotW2, t.w, w0.Rows, noSink, t.seeded(w0), func(i int) bool { return t.hasTan[i] })
 		for r := 0; r < w0.Rows; r++ {
 			copy(t.W(out).Row(r), w0.Row(r))
 		}
 	}
 	t.vR = vRows
-	t.prepareCot(t.v, t.needV, vRows, params, nil, func(int) bool { return true })
+	seeded := -1
+	if !v0.Zero() {
+		seeded = t.seeded(v0)
+	}
+	t.needV = t.prepareCot(&t.cotV, t.v, vRows, params, seeded, func(int) bool { return true })
 	if !v0.Zero() {
 		for r := 0; r < vRows; r++ {
 			copy(t.V(out).Row(r), v0.Row(r))
@@ -445,7 +510,7 @@ func (t *Tape) Reverse2(w0, v0 graph.Block, propagate bool, vRows int, params Pa
 			} else {
 				t.bT[k] = t.Tan(j)
 			}
-			t.bV[k] = t.cot(t.v, t.needV, t.vR, j, params)
+			t.bV[k] = t.cot(&t.cotV, t.v, t.vR, j)
 			if propagate {
 				t.bW[k] = t.W(j)
 			} else {
@@ -511,3 +576,10 @@ var (
 	identityChunk    = 1 << 20
 	explicitIdentity = 1 << 14
 )
+
+// block is graph.MakeBlock for the tape's own buffers, which are sized to
+// fit: small enough to inline, as the accessors that build every op's
+// argument blocks are called once per edge per pass.
+func block(data []float64, rows, size int) graph.Block {
+	return graph.Block{Data: data[:rows*size], Rows: rows, Size: size, Stride: size}
+}

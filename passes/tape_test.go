@@ -95,3 +95,59 @@ func TestTapeAllocs(t *testing.T) {
 		t.Errorf("%v allocations per run, want 0", n)
 	}
 }
+
+// TestCotangentRequests runs one tape through requests that want different
+// parameters' cotangents, with and without the input's, and checks each
+// against a fresh tape: the cotangent flags a tape keeps from its last
+// request must follow the sinks and NoInputCotangent.
+func TestCotangentRequests(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	g := examples.RandDense(rng, []int{3, 5, 2}, []layers.Activation{layers.Tanh, layers.Softplus}, 1).Graph()
+	z := examples.Vec(rng, 3)
+	m, n, P := 3, g.OutputShape().Size(), g.NumParams()
+	w, v := examples.Vec(rng, m*n), examples.Vec(rng, n)
+	// run makes one request of tape: Reverse into the sinks in want, then
+	// Reverse2 both ways; it returns the sinks and the input's cotangents.
+	run := func(tape *Tape, want []bool, noInput bool) []float64 {
+		tape.NoInputCotangent = noInput
+		var got []float64
+		grad := make([]float64, m*P)
+		sinks := func(rows int) ParamSink {
+			clear(grad)
+			return func(k int) graph.Block {
+				if !want[k] {
+					return graph.Block{}
+				}
+				q := g.Params()[k]
+				return graph.Block{Data: grad[q.Offset:], Rows: rows, Size: q.Shape.Size(), Stride: P}
+			}
+		}
+		tape.Forward(graph.MakeBlock(z, 1, m))
+		tape.TangentIdentity()
+		tape.Reverse(graph.MakeBlock(v, 1, n), sinks(1))
+		got = append(append(got, grad...), tape.W(g.InputNode()).Data...)
+		tape.Reverse2(graph.Block{}, graph.Block{}, false, m, sinks(m))
+		got = append(append(got, grad...), tape.V(g.InputNode()).Data...)
+		tape.Reverse2(graph.MakeBlock(w, m, n), graph.MakeBlock(v, 1, n), true, 1, sinks(1))
+		return append(append(got, grad...), tape.V(g.InputNode()).Data...)
+	}
+	np := len(g.Params())
+	reused := NewTape(g)
+	for req := 0; req < 12; req++ {
+		want := make([]bool, np)
+		for k := range want {
+			want[k] = (req>>k)&1 == 0 || k == req%np
+		}
+		for _, noInput := range []bool{req%2 == 0, req%2 != 0} {
+			got, exp := run(reused, want, noInput), run(NewTape(g), want, noInput)
+			if len(got) != len(exp) {
+				t.Fatalf("request %d (want %v, no input %v): %d numbers, a fresh tape %d", req, want, noInput, len(got), len(exp))
+			}
+			for k := range exp {
+				if got[k] != exp[k] {
+					t.Fatalf("request %d (want %v, no input %v): number %d is %v, a fresh tape's %v", req, want, noInput, k, got[k], exp[k])
+				}
+			}
+		}
+	}
+}

@@ -83,24 +83,48 @@ const smallFlops = 512
 // the BLAS conventions: beta = 0 overwrites C, alpha = 0 reads neither A
 // nor B.
 func small(transA, transB bool, M, N, K int, alpha float64, A []float64, lda int, B []float64, ldb int, beta float64, C []float64, ldc int) {
+	// The transpositions become strides once, out of the inner loop: op(A)
+	// row i is A[i·ai + k·ak], op(B) column j is B[j·bj + k·bk]. The sums
+	// run over k in the same order either way, so the bits do not depend on
+	// the layout.
+	ai, ak := lda, 1
+	if transA {
+		ai, ak = 1, lda
+	}
+	bj, bk := 1, ldb
+	if transB {
+		bj, bk = ldb, 1
+	}
 	for i := 0; i < M; i++ {
 		c := C[i*ldc : i*ldc+N]
-		for j := range c {
+		j := 0
+		if alpha != 0 {
+			// Four outputs at a time, each its own sum in k order: four
+			// independent chains of additions instead of one.
+			for ; j+4 <= N; j += 4 {
+				var s0, s1, s2, s3 float64
+				for k, pa, pb := 0, i*ai, j*bj; k < K; k, pa, pb = k+1, pa+ak, pb+bk {
+					a := A[pa]
+					s0 += a * B[pb]
+					s1 += a * B[pb+bj]
+					s2 += a * B[pb+2*bj]
+					s3 += a * B[pb+3*bj]
+				}
+				c4 := c[j : j+4 : j+4]
+				for q, s := range [4]float64{s0, s1, s2, s3} {
+					s *= alpha
+					if beta != 0 {
+						s += beta * c4[q]
+					}
+					c4[q] = s
+				}
+			}
+		}
+		for ; j < N; j++ {
 			s := 0.0
 			if alpha != 0 {
-				for k := 0; k < K; k++ {
-					var a, b float64
-					if transA {
-						a = A[k*lda+i]
-					} else {
-						a = A[i*lda+k]
-					}
-					if transB {
-						b = B[j*ldb+k]
-					} else {
-						b = B[k*ldb+j]
-					}
-					s += a * b
+				for k, pa, pb := 0, i*ai, j*bj; k < K; k, pa, pb = k+1, pa+ak, pb+bk {
+					s += A[pa] * B[pb]
 				}
 				s *= alpha
 			}
