@@ -36,6 +36,12 @@ type Tape struct {
 	// Reverse2's v, each kept for the request that set them.
 	cotW, cotW2, cotV cotFlags
 	liveParams        []int // the live parameter nodes
+	// freshIn marks, per op node, the inputs whose parameter sinks Reverse2
+	// lets the op overwrite (graph.FreshWriter): parameters that feed that
+	// one input of that one op and nothing else. freshSink marks those
+	// parameters, by index, whose sinks Reverse2 therefore does not clear.
+	freshIn   []uint64
+	freshSink []bool
 
 	sizes []int  // each node's number of elements
 	live  []bool // the output depends on the node
@@ -97,6 +103,7 @@ func NewTape(g *graph.Graph) *Tape {
 			t.liveParams = append(t.liveParams, i)
 		}
 	}
+	t.freshIn, t.freshSink = freshInputs(g, t.live)
 	for _, c := range []*cotFlags{&t.cotW, &t.cotW2, &t.cotV} {
 		c.has, c.wanted, c.sinks = make([]bool, n), make([]bool, len(t.liveParams)), make([]graph.Block, len(g.Params()))
 	}
@@ -104,6 +111,37 @@ func NewTape(g *graph.Graph) *Tape {
 	t.bIn, t.bT = make([]graph.Block, maxIn), make([]graph.Block, maxIn)
 	t.bW, t.bV, t.bV2 = make([]graph.Block, maxIn), make([]graph.Block, maxIn), make([]graph.Block, maxIn)
 	return t
+}
+
+// freshInputs finds the parameter inputs of FreshWriter ops whose sinks
+// only that input of that op feeds (see Tape.freshIn).
+func freshInputs(g *graph.Graph, live []bool) (in []uint64, sink []bool) {
+	uses := make([]int, len(g.Params()))
+	for i := 0; i < g.Len(); i++ {
+		if live[i] && g.Kind(i) == graph.KindOp {
+			for _, j := range g.Inputs(i) {
+				if g.Kind(j) == graph.KindParam {
+					uses[g.ParamIndex(j)]++
+				}
+			}
+		}
+	}
+	in, sink = make([]uint64, g.Len()), make([]bool, len(uses))
+	for i := 0; i < g.Len(); i++ {
+		if !live[i] || g.Kind(i) != graph.KindOp {
+			continue
+		}
+		if _, ok := g.Op(i).(graph.FreshWriter); !ok {
+			continue
+		}
+		for k, j := range g.Inputs(i) {
+			if k < 64 && g.Kind(j) == graph.KindParam && uses[g.ParamIndex(j)] == 1 {
+				in[i] |= 1 << k
+				sink[g.ParamIndex(j)] = true
+			}
+		}
+	}
+	return in, sink
 }
 
 // Graph returns the tape's graph.
@@ -336,7 +374,7 @@ func (t *Tape) Reverse(seed graph.Block, params ParamSink) {
 	R := seed.Rows
 	t.wR = R
 	out := g.OutputNode()
-	t.hasW = t.prepareCot(&t.cotW, t.w, R, params, t.seeded(seed), func(i int) bool { return true })
+	t.hasW = t.prepareCot(&t.cotW, t.w, R, params, t.seeded(seed), false, func(i int) bool { return true })
 	for r := 0; r < R; r++ {
 		copy(t.W(out).Row(r), seed.Row(r))
 	}
@@ -372,7 +410,7 @@ type cotFlags struct {
 // which the caller overwrites whole, and clears the wanted parameters'
 // sinks. It returns the flags, c's, which stay valid until c's next
 // request.
-func (t *Tape) prepareCot(c *cotFlags, bufs [][]float64, R int, params ParamSink, seeded int, want func(int) bool) []bool {
+func (t *Tape) prepareCot(c *cotFlags, bufs [][]float64, R int, params ParamSink, seeded int, fresh bool, want func(int) bool) []bool {
 	g := t.g
 	same := c.valid && c.noInput == t.NoInputCotangent
 	for k, i := range t.liveParams {
@@ -392,7 +430,9 @@ func (t *Tape) prepareCot(c *cotFlags, bufs [][]float64, R int, params ParamSink
 			continue
 		}
 		if g.Kind(i) == graph.KindParam {
-			c.sinks[g.ParamIndex(i)].Clear()
+			if p := g.ParamIndex(i); !fresh || !t.freshSink[p] {
+				c.sinks[p].Clear()
+			}
 			continue
 		}
 		bufs[i] = resize(bufs[i], R*t.size(i))
@@ -482,7 +522,7 @@ func (t *Tape) Reverse2(w0, v0 graph.Block, propagate bool, vRows int, params Pa
 	out := g.OutputNode()
 	if propagate {
 		t.wR = w0.Rows
-		t.hasW = t.prepareCot(&t.cotW2, t.w, w0.Rows, noSink, t.seeded(w0), func(i int) bool { return t.hasTan[i] })
+		t.hasW = t.prepareCot(&t.cotW2, t.w, w0.Rows, noSink, t.seeded(w0), false, func(i int) bool { return t.hasTan[i] })
 		for r := 0; r < w0.Rows; r++ {
 			copy(t.W(out).Row(r), w0.Row(r))
 		}
@@ -492,7 +532,9 @@ func (t *Tape) Reverse2(w0, v0 graph.Block, propagate bool, vRows int, params Pa
 	if !v0.Zero() {
 		seeded = t.seeded(v0)
 	}
-	t.needV = t.prepareCot(&t.cotV, t.v, vRows, params, seeded, func(int) bool { return true })
+	// The sinks that one FreshWriter feeds are left as they are: the op
+	// writes them whole (reverse2 passes it the fresh mask).
+	t.needV = t.prepareCot(&t.cotV, t.v, vRows, params, seeded, true, func(int) bool { return true })
 	if !v0.Zero() {
 		for r := 0; r < vRows; r++ {
 			copy(t.V(out).Row(r), v0.Row(r))
@@ -525,8 +567,30 @@ func (t *Tape) Reverse2(w0, v0 graph.Block, propagate bool, vRows int, params Pa
 			t.reverse2Chunked(i, vi)
 			continue
 		}
-		g.Op(i).Reverse2(t.st[i], t.bW[:len(ins)], t.bV[:len(ins)], t.bIn[:len(ins)], t.bT[:len(ins)], t.W(i), vi)
+		t.reverse2(i, t.bW[:len(ins)], t.bV[:len(ins)], t.bIn[:len(ins)], t.bT[:len(ins)], t.W(i), vi)
 	}
+}
+
+// reverse2 calls node i's Reverse2, or its Reverse2Fresh for the inputs
+// whose sinks prepareCot left uncleared.
+func (t *Tape) reverse2(i int, inW, inV, in, inT []graph.Block, w, v graph.Block) {
+	op := t.g.Op(i)
+	if mask := t.freshMask(i, inV); mask != 0 {
+		op.(graph.FreshWriter).Reverse2Fresh(t.st[i], inW, inV, in, inT, w, v, mask)
+		return
+	}
+	op.Reverse2(t.st[i], inW, inV, in, inT, w, v)
+}
+
+// freshMask returns node i's fresh inputs that have a sink in inV.
+func (t *Tape) freshMask(i int, inV []graph.Block) uint64 {
+	m := t.freshIn[i]
+	for k := range inV {
+		if m&(1<<k) != 0 && inV[k].Zero() {
+			m &^= 1 << k
+		}
+	}
+	return m
 }
 
 // reverse2Chunked is Reverse2 for a node that reads the input's implicit
@@ -546,7 +610,7 @@ func (t *Tape) reverse2Chunked(i int, vi graph.Block) {
 	}
 	op := g.Op(i)
 	w := t.W(i)
-	op.Reverse2(t.st[i], t.bW[:n], t.bV[:n], t.bIn[:n], t.bT[:n], w, vi)
+	t.reverse2(i, t.bW[:n], t.bV[:n], t.bIn[:n], t.bT[:n], w, vi) // the chunks below add to what it writes
 	if w.Zero() || !op.Nonlinear() {
 		return
 	}

@@ -1,6 +1,7 @@
 package passes
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/dualgrad/dualgrad/graph"
 	"github.com/dualgrad/dualgrad/internal/examples"
 	"github.com/dualgrad/dualgrad/layers"
+	"github.com/dualgrad/dualgrad/ops"
 )
 
 // sweep runs the value, identity-tangent and reverse-over-forward passes of
@@ -146,6 +148,71 @@ func TestCotangentRequests(t *testing.T) {
 			for k := range exp {
 				if got[k] != exp[k] {
 					t.Fatalf("request %d (want %v, no input %v): number %d is %v, a fresh tape's %v", req, want, noInput, k, got[k], exp[k])
+				}
+			}
+		}
+	}
+}
+
+// plainOp hides an op's Reverse2Fresh: the tape then clears its sinks and
+// adds to them, the route the fresh one must agree with.
+type plainOp struct{ graph.Op }
+
+// TestFreshSinks: sinks that Reverse2 leaves to a FreshWriter (a parameter
+// feeding one input of one Linear) are written whole, and sinks of a
+// shared weight are cleared and added to. With the sinks filled with NaN
+// before the sweep, the results equal those of the same graph with
+// Reverse2Fresh hidden, for Jacobian and summed sinks, with the identity
+// seed explicit and implicit.
+func TestFreshSinks(t *testing.T) {
+	defer func(c, e int) { identityChunk, explicitIdentity = c, e }(identityChunk, explicitIdentity)
+	rng := rand.New(rand.NewPCG(9, 10))
+	const m = 3
+	data := func(n int) []float64 { return examples.Vec(rng, n) }
+	wd, b1d, w2d := data(m*m), data(m), data(2*m)
+	build := func(linear func() graph.Op) *graph.Graph {
+		g := graph.New()
+		x := g.Input("x", m)
+		w := g.Param("w", graph.Shape{m, m}, wd) // shared by two layers
+		b1 := g.Param("b1", graph.Shape{m}, b1d)
+		w2 := g.Param("w2", graph.Shape{2, m}, w2d) // one use: fresh
+		h := g.Apply(ops.Tanh(), "", g.Apply(linear(), "l1", x, w, b1))
+		h = g.Apply(ops.Tanh(), "", g.Apply(linear(), "l2", h, w))
+		if err := g.SetOutput(g.Apply(linear(), "l3", h, w2)); err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	g, ref := build(ops.LinearOp), build(func() graph.Op { return plainOp{ops.LinearOp()} })
+	tape, refTape := NewTape(g), NewTape(ref)
+	if want := []bool{false, true, true}; fmt.Sprint(tape.freshSink) != fmt.Sprint(want) {
+		t.Errorf("fresh sinks %v, want %v (w is shared)", tape.freshSink, want)
+	}
+	z := data(m)
+	n, P := 2, g.NumParams()
+	wc := data(m * n)
+	for _, explicit := range []int{1 << 14, 0} {
+		explicitIdentity = explicit
+		for _, rows := range []int{m, 1} {
+			v := data(rows * n)
+			run := func(tape *Tape, fill float64) []float64 {
+				grad := make([]float64, rows*P)
+				for i := range grad {
+					grad[i] = fill
+				}
+				tape.NoInputCotangent = true
+				tape.Forward(graph.MakeBlock(z, 1, m))
+				tape.TangentIdentity()
+				tape.Reverse2(graph.MakeBlock(wc, m, n), graph.MakeBlock(v, rows, n), true, rows, func(k int) graph.Block {
+					q := g.Params()[k]
+					return graph.Block{Data: grad[q.Offset:], Rows: rows, Size: q.Shape.Size(), Stride: P}
+				})
+				return grad
+			}
+			want, got := run(refTape, 0), run(tape, math.NaN())
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("implicit %v, %d sink rows: element %d is %v, %v without Reverse2Fresh", explicit == 0, rows, i, got[i], want[i])
 				}
 			}
 		}
