@@ -22,9 +22,32 @@ import "math"
 // networks' scale and leaves float64 at scales where s and ∂s are
 // ordinary numbers. See docs/math.md.
 
-// norm2 returns |x|, accumulated as scale²·ssq so that it neither
-// overflows nor underflows where |x| itself is representable.
+// norm2 returns |x|. The plain sum of squares, in four partial sums, is
+// used where it can have neither overflowed nor lost anything to
+// underflow: where it is finite and at least 2⁻⁹⁰⁰, any square that
+// underflowed was below 2⁻¹⁰²² and so below its rounding error. Elsewhere
+// |x| is accumulated as scale²·ssq, which neither overflows nor underflows
+// where |x| itself is representable.
 func norm2(x []float64) float64 {
+	var s0, s1, s2, s3 float64
+	k := 0
+	for ; k+4 <= len(x); k += 4 {
+		s0 += x[k] * x[k]
+		s1 += x[k+1] * x[k+1]
+		s2 += x[k+2] * x[k+2]
+		s3 += x[k+3] * x[k+3]
+	}
+	for ; k < len(x); k++ {
+		s0 += x[k] * x[k]
+	}
+	if s := (s0 + s1) + (s2 + s3); s >= 0x1p-900 && s <= math.MaxFloat64 {
+		return math.Sqrt(s)
+	}
+	return norm2Scaled(x)
+}
+
+// norm2Scaled is norm2's scaled accumulation.
+func norm2Scaled(x []float64) float64 {
 	scale, ssq := 0.0, 1.0
 	for _, v := range x {
 		if v == 0 {
@@ -127,9 +150,23 @@ func (c *cosines) gradG(dst []float64, i int, w float64, u []float64) {
 	}
 	cr := c.chat[i] * c.rho[i]
 	a := w * 2 * cr / c.gn
+	if inv, ok := recip(c.un[i]); ok {
+		for k, v := range u {
+			dst[k] += a * (v*inv - cr*c.ghat[k])
+		}
+		return
+	}
 	for k, v := range u {
 		dst[k] += a * (v/c.un[i] - cr*c.ghat[k])
 	}
+}
+
+// recip returns 1/x and whether multiplying by it may stand in for
+// dividing by x: where 1/x is a normal number, the product is within an
+// ulp of the quotient, and the loops above save a division per element.
+func recip(x float64) (float64, bool) {
+	r := 1 / x
+	return r, x >= 0x1p-1000 && x <= 0x1p1000
 }
 
 // gradU writes w·∂sᵢ/∂uᵢ = w·(2ĉρ/|uᵢ|)(ĝ − ĉρ·ûᵢ) into dst, for uᵢ = u.
@@ -140,6 +177,12 @@ func (c *cosines) gradU(dst []float64, i int, w float64, u []float64) {
 	}
 	cr := c.chat[i] * c.rho[i]
 	a := w * 2 * cr / c.un[i]
+	if inv, ok := recip(c.un[i]); ok {
+		for k, v := range u {
+			dst[k] = a * (c.ghat[k] - cr*v*inv)
+		}
+		return
+	}
 	for k, v := range u {
 		dst[k] = a * (c.ghat[k] - cr*v/c.un[i])
 	}
