@@ -135,10 +135,13 @@ func (p *problem) part(q int) {
 	workspaces.Put(ws)
 }
 
-// grow returns s with length n, reallocating only if its capacity is short.
-func grow(s []float64, n int) []float64 {
+// grow returns s with length n, reallocating only if its capacity is
+// short, and then to the largest length a block can need, bound: which
+// worker serves which block varies from call to call, and growing by the
+// need of each would keep allocating long after warm-up.
+func grow(s []float64, n, bound int) []float64 {
 	if cap(s) < n {
-		return make([]float64, n)
+		return make([]float64, max(n, bound))[:n]
 	}
 	return s[:n]
 }
@@ -162,10 +165,10 @@ func (p *problem) block(ws *workspace, i0, i1, j0, j1 int) {
 	kcb := (p.k + nkb - 1) / nkb
 	directA, directB := p.direct(i1-i0, j1-j0)
 	if !directA {
-		ws.a = grow(ws.a, min(mc0, roundUp(i1-i0, mr))*kcb)
+		ws.a = grow(ws.a, min(mc0, roundUp(i1-i0, mr))*kcb, roundUp(mc0, mr)*kc0)
 	}
 	if !directB {
-		ws.b = grow(ws.b, min(nc0, roundUp(j1-j0, nr))*kcb)
+		ws.b = grow(ws.b, min(nc0, roundUp(j1-j0, nr))*kcb, roundUp(nc0, nr)*kc0)
 	}
 	a, b, c := p.a, p.b, p.c
 	lda, ldb, ldc := p.lda, p.ldb, p.ldc
