@@ -6,6 +6,7 @@ import (
 
 	"github.com/dualgrad/dualgrad/graph"
 	"github.com/dualgrad/dualgrad/hyperdual"
+	"github.com/dualgrad/dualgrad/internal/realfn"
 )
 
 // The element-wise functions, each defined once as a scalar function over
@@ -15,13 +16,13 @@ import (
 // numbers at random points and at every kink (tools/torchref/ops_elementwise.py).
 
 // Tanh returns the element-wise hyperbolic tangent, ONNX Tanh.
-func Tanh() graph.Op { return newUnary("Tanh", 20, hyperdual.Tanh) }
+func Tanh() graph.Op { return newUnaryKernel("Tanh", 20, hyperdual.Tanh, realfn.Tanh) }
 
 // Sigmoid returns the element-wise logistic op 1/(1+e⁻ˣ), ONNX Sigmoid.
-func Sigmoid() graph.Op { return newUnary("Sigmoid", 20, hyperdual.Sigmoid) }
+func Sigmoid() graph.Op { return newUnaryKernel("Sigmoid", 20, hyperdual.Sigmoid, realfn.Sigmoid) }
 
 // Sin returns the element-wise sine, ONNX Sin.
-func Sin() graph.Op { return newUnary("Sin", 20, hyperdual.Sin) }
+func Sin() graph.Op { return newUnaryKernel("Sin", 20, hyperdual.Sin, realfn.Sin) }
 
 // Softplus returns the element-wise op log(1+eˣ), ONNX Softplus, exact at
 // every x.
@@ -30,7 +31,7 @@ func Sin() graph.Op { return newUnary("Sin", 20, hyperdual.Sin) }
 // x itself above its threshold 20: the two differ there by
 // log(1+e⁻ˣ) < e⁻²⁰ < 2.1e-9 in value and by σ(−x) < 2.1e-9 in the first
 // derivative.
-func Softplus() graph.Op { return newUnary("Softplus", 30, hyperdual.Softplus) }
+func Softplus() graph.Op { return newUnaryKernel("Softplus", 30, hyperdual.Softplus, realfn.Softplus) }
 
 // Relu returns the element-wise op max(x, 0), ONNX Relu.
 //
@@ -250,7 +251,7 @@ func Softsign() graph.Op {
 }
 
 // Exp returns the element-wise op eˣ, ONNX Exp.
-func Exp() graph.Op { return newUnary("Exp", 20, hyperdual.Exp) }
+func Exp() graph.Op { return newUnaryKernel("Exp", 20, hyperdual.Exp, realfn.Exp) }
 
 // Log returns the element-wise natural logarithm, ONNX Log.
 //
@@ -314,17 +315,17 @@ func Pow(p float64) graph.Op {
 func PowTensor() graph.Op { return newBinary("Pow", 60, hyperdual.Pow) }
 
 // Erf returns the element-wise error function, ONNX Erf.
-func Erf() graph.Op { return newUnary("Erf", 20, hyperdual.Erf) }
+func Erf() graph.Op { return newUnaryKernel("Erf", 20, hyperdual.Erf, realfn.Erf) }
 
 // Abs returns the element-wise absolute value, ONNX Abs.
 //
 // Special cases are:
 //
 //	abs′(0) = abs″(0) = 0: PyTorch's backward is sign(x), with sign(0) = 0
-func Abs() graph.Op { return newUnary("Abs", 1, hyperdual.Abs) }
+func Abs() graph.Op { return newUnaryKernel("Abs", 1, hyperdual.Abs, realfn.Abs) }
 
 // Cos returns the element-wise cosine, ONNX Cos.
-func Cos() graph.Op { return newUnary("Cos", 20, hyperdual.Cos) }
+func Cos() graph.Op { return newUnaryKernel("Cos", 20, hyperdual.Cos, realfn.Cos) }
 
 // Reciprocal returns the element-wise op 1/x, ONNX Reciprocal.
 //

@@ -3,6 +3,7 @@ package ops
 import (
 	"github.com/dualgrad/dualgrad/graph"
 	"github.com/dualgrad/dualgrad/hyperdual"
+	"github.com/dualgrad/dualgrad/internal/realfn"
 )
 
 // unaryOp is an element-wise function σ, defined once as a scalar function
@@ -12,6 +13,10 @@ import (
 type unaryOp struct {
 	name string
 	f    func(hyperdual.Number) hyperdual.Number
+	// k, if set, is the realfn kernel of which f is the hyper-dual chain
+	// rule: Forward reads σ, σ′ and σ″ off its jet (realfn.Unit), the same
+	// bits without a hyper-dual evaluation.
+	k    func(float64) (realfn.Jet, realfn.Mode)
 	cost float64
 	size int
 }
@@ -20,6 +25,12 @@ type unaryOp struct {
 // element's value, for the cost model.
 func newUnary(name string, cost float64, f func(hyperdual.Number) hyperdual.Number) graph.Op {
 	return &unaryOp{name: name, f: f, cost: cost}
+}
+
+// newUnaryKernel is newUnary for an f that is x.chain(k(x.Real)) in
+// package hyperdual, k a realfn kernel.
+func newUnaryKernel(name string, cost float64, f func(hyperdual.Number) hyperdual.Number, k func(float64) (realfn.Jet, realfn.Mode)) graph.Op {
+	return &unaryOp{name: name, f: f, k: k, cost: cost}
 }
 
 func (o *unaryOp) Type() string { return o.name }
@@ -60,6 +71,15 @@ func (o *unaryOp) Forward(st *graph.State, out graph.Block, in []graph.Block) {
 func (o *unaryOp) evalAll(y, d1, d2, x []float64) {
 	f := o.f
 	y, d1, d2 = y[:len(x)], d1[:len(x)], d2[:len(x)]
+	if k := o.k; k != nil {
+		for e, v := range x {
+			var ok bool
+			if y[e], d1[e], d2[e], ok = realfn.Unit(k(v)); !ok {
+				y[e], d1[e], d2[e] = o.eval(v)
+			}
+		}
+		return
+	}
 	for e, v := range x {
 		z := f(hyperdual.Number{Real: v, E1: 1, E2: 1})
 		y[e], d1[e], d2[e] = z.Real, z.E1, z.E12

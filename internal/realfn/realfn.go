@@ -150,3 +150,32 @@ type Grad struct {
 type Hess struct {
 	Fxx, Fxy, Fyy float64
 }
+
+// Unit returns f, f′ and f″ from a unary kernel's jet as the number
+// packages' chain rule computes them at unit seeds, x = a + ε₁ + ε₂: the
+// E1 part is Tangent(D1, 1) and the E12 part Tangent(D1, 0) plus the
+// form's second-order term at b = c = 1. It reports false where that term
+// needs the chain rule's general form (prescaled tangents, or a relative
+// form whose f′² is not a normal number); the caller then evaluates the
+// hyper-dual number itself. Element-wise ops use it to read σ, σ′ and σ″
+// off the kernel without a hyper-dual evaluation, with the same bits.
+func Unit(j Jet, m Mode) (f, d1, d2 float64, ok bool) {
+	if m.Form == Constant {
+		return j.F, 0, 0, true
+	}
+	if !m.Pre.None() {
+		return 0, 0, 0, false
+	}
+	d1, d2 = Tangent(j.D1, 1), Tangent(j.D1, 0)
+	switch m.Form {
+	case Plain:
+		d2 += j.D2 // D2·(1·1): the product of the unit seeds is normal
+	case Relative:
+		sq := d1 * d1
+		if math.Float64bits(sq)>>52&0x7ff-1 >= 0x7fe { // not normal and finite
+			return 0, 0, 0, false
+		}
+		d2 += j.D2 * sq
+	}
+	return j.F, d1, d2, true
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dualgrad/dualgrad/dual"
 	"github.com/dualgrad/dualgrad/hyperdual"
+	"github.com/dualgrad/dualgrad/internal/realfn"
 )
 
 // The twin tests check what the shared kernels are for: package dual and
@@ -368,4 +369,48 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// TestUnit: realfn.Unit reads off a kernel's jet, bit for bit, the parts of
+// the hyper-dual number at unit seeds (a + ε₁ + ε₂) that package hyperdual
+// computes, wherever it reports ok, for every kernel whose hyper-dual
+// function is that kernel's chain rule, at the special and random points.
+// It must report ok for the plain kernels at ordinary points, so that the
+// element-wise ops' fast route is used at all.
+func TestUnit(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		k    func(float64) (realfn.Jet, realfn.Mode)
+		h    func(hyperdual.Number) hyperdual.Number
+	}{
+		{"Exp", realfn.Exp, hyperdual.Exp}, {"Exp2", realfn.Exp2, hyperdual.Exp2}, {"Expm1", realfn.Expm1, hyperdual.Expm1},
+		{"Log", realfn.Log, hyperdual.Log}, {"Log1p", realfn.Log1p, hyperdual.Log1p},
+		{"Sinh", realfn.Sinh, hyperdual.Sinh}, {"Cosh", realfn.Cosh, hyperdual.Cosh}, {"Tanh", realfn.Tanh, hyperdual.Tanh},
+		{"Asinh", realfn.Asinh, hyperdual.Asinh}, {"Acosh", realfn.Acosh, hyperdual.Acosh}, {"Atanh", realfn.Atanh, hyperdual.Atanh},
+		{"Abs", realfn.Abs, hyperdual.Abs}, {"Sigmoid", realfn.Sigmoid, hyperdual.Sigmoid}, {"Softplus", realfn.Softplus, hyperdual.Softplus},
+		{"Sqrt", realfn.Sqrt, hyperdual.Sqrt}, {"Cbrt", realfn.Cbrt, hyperdual.Cbrt}, {"Erf", realfn.Erf, hyperdual.Erf},
+		{"Erfc", realfn.Erfc, hyperdual.Erfc}, {"Sin", realfn.Sin, hyperdual.Sin}, {"Cos", realfn.Cos, hyperdual.Cos},
+		{"Tan", realfn.Tan, hyperdual.Tan}, {"Asin", realfn.Asin, hyperdual.Asin}, {"Atan", realfn.Atan, hyperdual.Atan},
+	} {
+		fast := 0
+		for _, a := range twinPoints(200) {
+			f, d1, d2, ok := realfn.Unit(c.k(a))
+			if !ok {
+				continue
+			}
+			fast++
+			z := c.h(hyperdual.Number{Real: a, E1: 1, E2: 1})
+			if !same(f, z.Real) || !same(d1, z.E1) || !same(d2, z.E12) {
+				t.Errorf("%s(%g): Unit gives %v, %v, %v; hyperdual %v, %v, %v", c.name, a, f, d1, d2, z.Real, z.E1, z.E12)
+			}
+		}
+		if j, m := c.k(0.5); m.Pre.None() && m.Form != realfn.Relative {
+			if _, _, _, ok := realfn.Unit(j, m); !ok {
+				t.Errorf("%s(0.5): Unit not ok for a plain jet", c.name)
+			}
+		}
+		if fast == 0 {
+			t.Errorf("%s: Unit never ok", c.name)
+		}
+	}
 }
