@@ -104,7 +104,7 @@ func stackChunk(perLatent, budget int64) int {
 // dominate it, writing them costs the same stacked or not.
 const (
 	maxChunk      = 32
-	maxStackBytes = 256 << 20
+	maxStackBytes = 512 << 20
 )
 
 // graphFloats returns the floats of one row of every op node of g and of
