@@ -9,7 +9,7 @@ import (
 // problem is one call of Gemm with checked arguments, alpha ≠ 0, k > 0 and
 // a non-empty C, and its split into parts: part q is the rows
 // [rowCut[q/pn], rowCut[q/pn+1]) and the columns [colCut[q%pn],
-// colCut[q%pn+1]) of C. Problems are reused so that calls do not allocate.
+// colCut[q%pn+1]) of C. Problems are pooled so that calls do not allocate.
 type problem struct {
 	kern           *kernel
 	transA, transB bool
@@ -21,31 +21,18 @@ type problem struct {
 	pm, pn         int // parts along rows and columns
 	rowCut, colCut [maxThreads + 1]int
 	wg             sync.WaitGroup // the parts not yet computed
-	next           atomic.Int32   // the next part to claim
-	refs           atomic.Int32   // the caller and its jobs not yet run
+	// claim is the call's generation (bits 32 up), its number of parts
+	// (16–31) and the next part to claim (0–15), in one word, so that a
+	// job that runs after its call has ended sees another generation and
+	// leaves the problem alone.
+	claim atomic.Uint64
+	gen   uint32 // the current call's generation, the caller's own
 }
 
 // maxThreads bounds the parts of one call.
 const maxThreads = 64
 
-// free holds the problems not in use. Not a sync.Pool: a worker may hand
-// its problem back after the caller has returned (see unref), and a pool
-// that the garbage collector empties would then allocate again.
-var (
-	freeMu sync.Mutex
-	free   []*problem
-)
-
-func getProblem() *problem {
-	freeMu.Lock()
-	defer freeMu.Unlock()
-	if n := len(free); n > 0 {
-		p := free[n-1]
-		free = free[:n-1]
-		return p
-	}
-	return new(problem)
-}
+var problems = sync.Pool{New: func() any { return new(problem) }}
 
 // workspace is one goroutine's packing buffers, pooled.
 type workspace struct {
@@ -82,7 +69,7 @@ func Threads() int {
 // gemm runs C = alpha·op(A)·op(B) + beta·C for checked arguments with
 // alpha ≠ 0, k > 0, m > 0 and n > 0.
 func gemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	p := getProblem()
+	p := problems.Get().(*problem)
 	p.kern = active
 	p.transA, p.transB = transA, transB
 	p.m, p.n, p.k = m, n, k
@@ -96,48 +83,40 @@ func gemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int,
 		return
 	}
 	// The caller and the workers claim parts from one counter, so a caller
-	// whose helpers are busy (with the products of other goroutines'
+	// whose workers are busy (with the products of other goroutines'
 	// calls) computes its parts itself instead of waiting for them. Who
 	// computes a part does not change its bits.
-	p.next.Store(0)
-	p.refs.Store(int32(parts))
+	p.gen++
 	p.wg.Add(parts)
+	p.claim.Store(uint64(p.gen)<<32 | uint64(parts)<<16)
 	startWorkers(parts - 1)
 	for q := 1; q < parts; q++ {
-		jobs <- job{p}
+		jobs <- job{p, p.gen}
 	}
-	p.run()
+	p.run(p.gen)
 	p.wg.Wait()
-	p.unref()
+	p.release()
 }
 
-// run computes parts of p until none is left to claim.
-func (p *problem) run() {
-	for parts := int32(p.pm * p.pn); ; {
-		q := p.next.Add(1) - 1
-		if q >= parts {
+// run computes parts of call gen of p until none is left to claim.
+func (p *problem) run(gen uint32) {
+	for {
+		v := p.claim.Load()
+		parts, q := v>>16&0xffff, v&0xffff
+		if uint32(v>>32) != gen || q >= parts {
 			return
 		}
-		p.part(int(q))
-		p.wg.Done()
-	}
-}
-
-// unref drops one reference to p: the last of the caller and its jobs
-// returns it to the pool, so that a job that runs after its caller has
-// returned never sees the problem reused.
-func (p *problem) unref() {
-	if p.refs.Add(-1) == 0 {
-		p.release()
+		if p.claim.CompareAndSwap(v, v+1) {
+			p.part(int(q))
+			p.wg.Done()
+		}
 	}
 }
 
 // release returns p to the pool.
 func (p *problem) release() {
 	p.a, p.b, p.c = nil, nil, nil // do not keep the caller's memory alive
-	freeMu.Lock()
-	free = append(free, p)
-	freeMu.Unlock()
+	problems.Put(p)
 }
 
 // split chooses the parts of p: as many as Threads allows for its size,
@@ -322,9 +301,10 @@ var directOverride = 0
 
 func roundUp(n, m int) int { return (n + m - 1) / m * m }
 
-// job asks a worker to help with a problem's parts.
+// job asks a worker to help with the parts of call gen of a problem.
 type job struct {
-	p *problem
+	p   *problem
+	gen uint32
 }
 
 // jobs feeds the workers. Its buffer lets a caller hand out all its parts
@@ -352,7 +332,6 @@ func startWorkers(n int) {
 
 func worker() {
 	for j := range jobs {
-		j.p.run()
-		j.p.unref()
+		j.p.run(j.gen)
 	}
 }
