@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/dualgrad/dualgrad/cossim"
 	"github.com/dualgrad/dualgrad/graph"
@@ -124,6 +126,7 @@ func BenchmarkCossimBatch(b *testing.B) {
 				}
 			}
 			step() // warm-up: SumGrad's per-worker buffers
+			settle(step)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -231,6 +234,11 @@ func BenchmarkCossimBatchJac(b *testing.B) {
 			if err := bt.Stream(Z, emit); err != nil {
 				b.Fatal(err)
 			}
+			settle(func() {
+				if err := bt.Stream(Z, emit); err != nil {
+					b.Fatal(err)
+				}
+			})
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -239,5 +247,27 @@ func BenchmarkCossimBatchJac(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// settle collects the garbage of a benchmark's set-up and then runs step
+// until one run makes no allocation, for at most 8 s, before the timed
+// loop. The large cases allocate hundreds of megabytes of workspace first,
+// and a collection empties the runtime's central cache of the records a
+// parked goroutine waits on (a product split over threads waits for its
+// parts); the per-core caches then take some runs to balance again, and
+// until they do a run allocates a few of those records, which would show as
+// allocations per iteration where an iteration runs only once or twice.
+func settle(step func()) {
+	runtime.GC()
+	var ms runtime.MemStats
+	for deadline := time.Now().Add(8 * time.Second); ; {
+		runtime.ReadMemStats(&ms)
+		before := ms.Mallocs
+		step()
+		runtime.ReadMemStats(&ms)
+		if ms.Mallocs == before || time.Now().After(deadline) {
+			return
+		}
 	}
 }

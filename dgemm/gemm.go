@@ -34,12 +34,34 @@ const maxThreads = 64
 
 var problems = sync.Pool{New: func() any { return new(problem) }}
 
-// workspace is one goroutine's packing buffers, pooled.
+// workspace is one part's packing buffers. They are kept on a free list,
+// not in a sync.Pool: the collector empties pools, and buffers of a
+// megabyte or two would then be allocated again after every collection.
 type workspace struct {
 	a, b []float64
 }
 
-var workspaces = sync.Pool{New: func() any { return new(workspace) }}
+var (
+	wsMu   sync.Mutex
+	wsFree []*workspace
+)
+
+func getWorkspace() *workspace {
+	wsMu.Lock()
+	defer wsMu.Unlock()
+	if n := len(wsFree); n > 0 {
+		ws := wsFree[n-1]
+		wsFree = wsFree[:n-1]
+		return ws
+	}
+	return new(workspace)
+}
+
+func putWorkspace(ws *workspace) {
+	wsMu.Lock()
+	wsFree = append(wsFree, ws)
+	wsMu.Unlock()
+}
 
 // parMinFlops is the smallest product, in multiply-adds m·n·k, that is split
 // over goroutines. Waking a parked worker costs a few microseconds, about
@@ -163,9 +185,9 @@ func (p *problem) part(q int) {
 	if i0 == i1 || j0 == j1 {
 		return
 	}
-	ws := workspaces.Get().(*workspace)
+	ws := getWorkspace()
 	p.block(ws, i0, i1, j0, j1)
-	workspaces.Put(ws)
+	putWorkspace(ws)
 }
 
 // grow returns s with length n, reallocating only if its capacity is
