@@ -17,7 +17,8 @@ type sumOut struct {
 }
 
 // sumMode computes Σ_b Σᵢ wᵢ sᵢ(z_b) and its gradients with the adjoint
-// engine's single cotangent per latent, stacking the latents.
+// engine's single cotangent per latent, stacking the latents (a Batch:
+// chunks of them on every core, the same bits as one engine).
 func sumMode(stdout io.Writer, p *problem, cfg *config) error {
 	m := p.M()
 	if cfg.weights != nil && len(cfg.weights) != m {
@@ -35,11 +36,11 @@ func sumMode(stdout io.Writer, p *problem, cfg *config) error {
 	if cfg.wrt&cossim.WrtPhi != 0 {
 		out.gradPhi = make([]float64, p.Phi.NumParams())
 	}
-	a, err := cossim.NewAdjoint(p.Problem, opt)
+	b, err := cossim.NewBatch(p.Problem, opt, cossim.KindAdjoint, 0) // chunks of latents on every core
 	if err != nil {
 		return err
 	}
-	if out.sum, err = a.SumGradBatch(out.gradD, out.gradPhi, Z, cfg.weights); err != nil {
+	if out.sum, err = b.SumGrad(out.gradD, out.gradPhi, Z, cfg.weights); err != nil {
 		return err
 	}
 	var chk *checked
