@@ -97,6 +97,15 @@ func stackChunk(perLatent, budget int64) int {
 	return int(max(1, min(int64(maxChunk), budget/perLatent, maxStackBytes/perLatent)))
 }
 
+// balanced returns the latents per chunk for B latents and chunks of at
+// most limit: the smallest size that keeps the fewest chunks (48 latents
+// with a limit of 32 are two chunks of 24, not 32 and 16), so that chunks
+// run at once finish together. It depends on B and limit only.
+func balanced(B, limit int) int {
+	n := (B + limit - 1) / limit
+	return (B + n - 1) / n
+}
+
 // maxChunk caps the latents stacked in one sweep: beyond it the products
 // are large enough that stacking more gains little, and a batch of 64 then
 // has chunks for two cores (Batch runs chunks at once). maxStackBytes caps a
@@ -411,8 +420,9 @@ func (a *Adjoint) sumGrad(S *mat.Dense, gradD, gradPhi []float64, Z graph.Block,
 		w = a.ones()
 	}
 	total := 0.0
-	for lo := 0; lo < Z.Rows; lo += a.sumChunk {
-		nb := min(a.sumChunk, Z.Rows-lo)
+	size := balanced(Z.Rows, a.sumChunk)
+	for lo := 0; lo < Z.Rows; lo += size {
+		nb := min(size, Z.Rows-lo)
 		gd, gp := a.sumSinks(lo == 0, gradD, gradPhi)
 		if err := a.chunkSum(Z, lo, nb, w, gd, gp); err != nil {
 			return 0, err
@@ -567,8 +577,9 @@ func (a *Adjoint) EvalBatch(Z *mat.Dense, emit func(s int, res *Result) error) e
 	if err != nil {
 		return err
 	}
-	for lo := 0; lo < zb.Rows; lo += a.chunk {
-		nb := min(a.chunk, zb.Rows-lo)
+	size := balanced(zb.Rows, a.chunk)
+	for lo := 0; lo < zb.Rows; lo += size {
+		nb := min(size, zb.Rows-lo)
 		if err := a.chunkEval(zb, lo, nb); err != nil {
 			return err
 		}

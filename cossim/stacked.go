@@ -96,7 +96,8 @@ func (st *stacked) sumGrad(S *mat.Dense, gradD, gradPhi []float64, Z *mat.Dense,
 	if err != nil {
 		return 0, err
 	}
-	nch := (zb.Rows + a.sumChunk - 1) / a.sumChunk
+	size := balanced(zb.Rows, a.sumChunk)
+	nch := (zb.Rows + size - 1) / size
 	k := min(st.workers, nch)
 	if k <= 1 {
 		return a.sumGrad(S, gradD, gradPhi, zb, w)
@@ -107,7 +108,7 @@ func (st *stacked) sumGrad(S *mat.Dense, gradD, gradPhi []float64, Z *mat.Dense,
 	if w == nil {
 		w = a.ones()
 	}
-	st.sum, st.z, st.w, st.gradD, st.gradPhi, st.size = true, zb, w, gradD, gradPhi, a.sumChunk
+	st.sum, st.z, st.w, st.gradD, st.gradPhi, st.size = true, zb, w, gradD, gradPhi, size
 	defer st.release()
 	total := 0.0
 	for c0 := 0; c0 < nch; c0 += k {
@@ -134,7 +135,8 @@ func (st *stacked) evalBatch(Z *mat.Dense, emit func(s int, res *Result) error) 
 	if err != nil {
 		return err
 	}
-	nch := (zb.Rows + a.chunk - 1) / a.chunk
+	size := balanced(zb.Rows, a.chunk)
+	nch := (zb.Rows + size - 1) / size
 	k := min(st.workers, nch)
 	if k <= 1 {
 		return a.EvalBatch(Z, emit)
@@ -142,7 +144,7 @@ func (st *stacked) evalBatch(Z *mat.Dense, emit func(s int, res *Result) error) 
 	if err := st.engines(k); err != nil {
 		return err
 	}
-	st.sum, st.z, st.size = false, zb, a.chunk
+	st.sum, st.z, st.size = false, zb, size
 	defer st.release()
 	for c0 := 0; c0 < nch; c0 += k {
 		n := min(k, nch-c0)

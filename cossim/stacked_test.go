@@ -10,14 +10,14 @@ import (
 
 // TestStackedWorkers: a stacked batch run by 2 or 3 workers, a round of
 // chunks at a time, gives one Adjoint's results bit for bit, for chunks of
-// 1, 2 and 3 latents (7 latents: the last round and the last chunk are
+// 1, 2, 3 and 4 latents (7 latents: the last round and the last chunk are
 // partial), both for streamed Jacobians and for weighted sums with their s.
 func TestStackedWorkers(t *testing.T) {
 	p, Z := batchProblem(t, 7)
 	opt := Options{Wrt: WrtBoth}
 	w := []float64{0.5, -1, 2}
 	nb, _ := Z.Dims()
-	for _, chunk := range []int{1, 2, 3} {
+	for _, chunk := range []int{1, 2, 3, 4} { // 4: balanced as 4 + 3
 		one, err := NewAdjoint(p, opt)
 		if err != nil {
 			t.Fatal(err)
@@ -138,5 +138,16 @@ func TestStackedAllocs(t *testing.T) {
 	run()
 	if n := testing.AllocsPerRun(5, run); n != 0 {
 		t.Errorf("%v allocations per run, want 0", n)
+	}
+}
+
+// TestBalanced: chunks keep their fewest number and shrink to even out.
+func TestBalanced(t *testing.T) {
+	for _, c := range []struct{ B, limit, want int }{
+		{64, 32, 32}, {48, 32, 24}, {65, 32, 22}, {33, 32, 17}, {1, 32, 1}, {7, 3, 3}, {7, 4, 4}, {10, 4, 4}, {5, 1, 1},
+	} {
+		if got := balanced(c.B, c.limit); got != c.want {
+			t.Errorf("balanced(%d, %d) = %d, want %d", c.B, c.limit, got, c.want)
+		}
 	}
 }
