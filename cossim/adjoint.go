@@ -291,7 +291,7 @@ func (a *Adjoint) Eval(res *Result, z []float64) error {
 	if err := a.values(func(int) *Result { return res }); err != nil {
 		return err
 	}
-	wantD, wantPhi := a.opt.Wrt&WrtD != 0 && a.pd > 0, a.opt.Wrt&WrtPhi != 0 && a.pf > 0
+	wantD, wantPhi := a.wants()
 	if !wantD && !wantPhi {
 		return nil
 	}
@@ -530,13 +530,8 @@ func finiteSum(total float64, gradD, gradPhi []float64) error {
 		q string
 		v []float64
 	}{{"∇_θ Σ wᵢsᵢ", gradD}, {"∇_φ Σ wᵢsᵢ", gradPhi}} {
-		if allFinite(g.v) {
-			continue
-		}
-		for _, v := range g.v {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return &RangeError{Quantity: g.q, Direction: -1, Value: v}
-			}
+		if v, bad := nonFinite(g.v); bad {
+			return &RangeError{Quantity: g.q, Direction: -1, Value: v}
 		}
 	}
 	return nil
@@ -590,10 +585,15 @@ func (a *Adjoint) EvalBatch(Z *mat.Dense, emit func(s int, res *Result) error) e
 	return nil
 }
 
+// wants reports which Jacobians the engine's Wrt selects and exist.
+func (a *Adjoint) wants() (d, phi bool) {
+	return a.opt.Wrt&WrtD != 0 && a.pd > 0, a.opt.Wrt&WrtPhi != 0 && a.pf > 0
+}
+
 // chunkEval evaluates the latents lo..lo+nb of Z in one stacked sweep into
 // the slots, for emitChunk.
 func (a *Adjoint) chunkEval(Z graph.Block, lo, nb int) error {
-	wantD, wantPhi := a.opt.Wrt&WrtD != 0 && a.pd > 0, a.opt.Wrt&WrtPhi != 0 && a.pf > 0
+	wantD, wantPhi := a.wants()
 	a.prepare(nb)
 	a.prepareJac(wantD, wantPhi)
 	for b := 0; b < nb; b++ {
@@ -613,7 +613,7 @@ func (a *Adjoint) chunkEval(Z graph.Block, lo, nb int) error {
 // emitChunk checks the last chunkEval's results, the chunk starting at
 // latent lo, and passes them to emit in order.
 func (a *Adjoint) emitChunk(lo int, emit func(s int, res *Result) error) error {
-	wantD, wantPhi := a.opt.Wrt&WrtD != 0 && a.pd > 0, a.opt.Wrt&WrtPhi != 0 && a.pf > 0
+	wantD, wantPhi := a.wants()
 	for b := 0; b < a.nb; b++ {
 		r := &a.slot[b]
 		if wantD {

@@ -198,36 +198,34 @@ func checkJacobian(name string, g *mat.Dense, m, p int) error {
 
 // checkMatrix returns a *RangeError for the first non-finite entry of the
 // rows of a Jacobian.
-//
-// A row is first tested as a whole by its dot product with zeros, which is
-// NaN exactly when the row holds a NaN or an infinity (0·±Inf is NaN) and
-// runs at the speed of gonum's vector kernels: on the m × P result this
-// check would otherwise cost as much as writing it.
 func checkMatrix(quantity string, data []float64, rows, cols, stride int) error {
-	zeros := zeroRow(cols)
 	for i := 0; i < rows; i++ {
-		row := data[i*stride : i*stride+cols]
-		if d := floats.Dot(row, zeros); d == d { // allFinite's test
-			continue
-		}
-		for _, v := range row {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return &RangeError{Quantity: quantity, Direction: i, Value: v}
-			}
+		if v, bad := nonFinite(data[i*stride : i*stride+cols]); bad {
+			return &RangeError{Quantity: quantity, Direction: i, Value: v}
 		}
 	}
 	return nil
 }
 
-// allFinite reports whether v holds no NaN or infinity, by checkMatrix's
-// dot product with zeros: a gradient's scan then costs a fraction of
-// writing it.
-func allFinite(v []float64) bool {
-	d := floats.Dot(v, zeroRow(len(v)))
-	return d == d
+// nonFinite returns the first NaN or infinity in v, if there is one.
+//
+// v is first tested as a whole by its dot product with zeros, which is NaN
+// exactly when v holds a NaN or an infinity (0·±Inf is NaN) and runs at the
+// speed of gonum's vector kernels: on the m × P result the check would
+// otherwise cost as much as writing it.
+func nonFinite(v []float64) (float64, bool) {
+	if d := floats.Dot(v, zeroRow(len(v))); d == d {
+		return 0, false
+	}
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return x, true
+		}
+	}
+	return 0, false
 }
 
-// zeros is a shared row of zeros for checkMatrix; it only grows, and it is
+// zeros is a shared row of zeros for nonFinite; it only grows, and it is
 // only read, so concurrent engines may share it once it is long enough.
 var (
 	zerosMu sync.Mutex

@@ -150,20 +150,19 @@ func (c *cosines) gradG(dst []float64, i int, w float64, u []float64) {
 	}
 	cr := c.chat[i] * c.rho[i]
 	a := w * 2 * cr / c.gn
-	if inv, ok := recip(c.un[i]); ok {
-		for k, v := range u {
-			dst[k] += a * (v*inv - cr*c.ghat[k])
-		}
-		return
-	}
+	inv, ok := recip(c.un[i])
 	for k, v := range u {
-		dst[k] += a * (v/c.un[i] - cr*c.ghat[k])
+		uh := v * inv
+		if !ok {
+			uh = v / c.un[i]
+		}
+		dst[k] += a * (uh - cr*c.ghat[k])
 	}
 }
 
 // recip returns 1/x and whether multiplying by it may stand in for
 // dividing by x: where 1/x is a normal number, the product is within an
-// ulp of the quotient, and the loops above save a division per element.
+// ulp of the quotient, and the loops save a division per element.
 func recip(x float64) (float64, bool) {
 	r := 1 / x
 	return r, x >= 0x1p-1000 && x <= 0x1p1000
@@ -177,14 +176,13 @@ func (c *cosines) gradU(dst []float64, i int, w float64, u []float64) {
 	}
 	cr := c.chat[i] * c.rho[i]
 	a := w * 2 * cr / c.un[i]
-	if inv, ok := recip(c.un[i]); ok {
-		for k, v := range u {
-			dst[k] = a * (c.ghat[k] - cr*v*inv)
-		}
-		return
-	}
+	inv, ok := recip(c.un[i])
 	for k, v := range u {
-		dst[k] = a * (c.ghat[k] - cr*v/c.un[i])
+		uh := v * inv
+		if !ok {
+			uh = v / c.un[i]
+		}
+		dst[k] = a * (c.ghat[k] - cr*uh)
 	}
 }
 
