@@ -247,8 +247,7 @@ func (a *Adjoint) sweep(w []float64, wantD, wantPhi bool) {
 				wi, r = w[i], b
 			}
 			if !U.Zero() && !g.Zero() {
-				a.cos[b].gradG(gbar[r*n:(r+1)*n], i, wi, U.Row(b*m+i))
-				a.cos[b].gradU(a.tau[(b*m+i)*n:(b*m+i+1)*n], i, wi, U.Row(b*m+i))
+				a.cos[b].grads(gbar[r*n:(r+1)*n], a.tau[(b*m+i)*n:(b*m+i+1)*n], i, wi, U.Row(b*m+i))
 			}
 		}
 	}

@@ -46,6 +46,54 @@ func norm2(x []float64) float64 {
 	return norm2Scaled(x)
 }
 
+// normCos returns |x| = norm2(x) and x·y/|x|, for y at least as long as
+// x: in one pass over x with four partial sums of each where the plain
+// sum of squares is in range, and elsewhere from x scaled by a power of
+// two. The cosine is 0 where |x| is 0 or not finite.
+func normCos(x, y []float64) (nrm, cos float64) {
+	y = y[:len(x)]
+	var s0, s1, s2, s3, d0, d1, d2, d3 float64
+	k := 0
+	for ; k+4 <= len(x); k += 4 {
+		x0, x1, x2, x3 := x[k], x[k+1], x[k+2], x[k+3]
+		s0 += x0 * x0
+		s1 += x1 * x1
+		s2 += x2 * x2
+		s3 += x3 * x3
+		d0 += x0 * y[k]
+		d1 += x1 * y[k+1]
+		d2 += x2 * y[k+2]
+		d3 += x3 * y[k+3]
+	}
+	for ; k < len(x); k++ {
+		s0 += x[k] * x[k]
+		d0 += x[k] * y[k]
+	}
+	if s := (s0 + s1) + (s2 + s3); s >= 0x1p-900 && s <= math.MaxFloat64 {
+		nrm = math.Sqrt(s)
+		return nrm, ((d0 + d1) + (d2 + d3)) / nrm
+	}
+	nrm = norm2Scaled(x)
+	if nrm == 0 || math.IsInf(nrm, 0) || nrm != nrm {
+		return nrm, 0
+	}
+	// x scaled by a power of two to a largest entry in [½, 1): exact but
+	// for parts below 2⁻¹⁰⁷⁴ of the largest, and the cosine is then as
+	// precise as in the plain case even where |x| is subnormal.
+	mx := 0.0
+	for _, v := range x {
+		mx = math.Max(mx, math.Abs(v))
+	}
+	_, e := math.Frexp(mx)
+	var ss float64
+	for k, v := range x {
+		w := math.Ldexp(v, -e)
+		ss += w * w
+		cos += w * y[k]
+	}
+	return nrm, cos / math.Sqrt(ss)
+}
+
 // norm2Scaled is norm2's scaled accumulation.
 func norm2Scaled(x []float64) float64 {
 	scale, ssq := 0.0, 1.0
@@ -101,7 +149,7 @@ func (c *cosines) eval(res *Result, g, U []float64, eps float64) error {
 	res.GradNormSq = c.gn * c.gn
 	for i := range c.un {
 		u := U[i*n : (i+1)*n]
-		un := norm2(u)
+		un, ch := normCos(u, c.ghat)
 		c.un[i] = un
 		if math.IsNaN(un) || math.IsInf(un, 0) {
 			return &RangeError{Quantity: "|uᵢ|", Direction: i, Value: un}
@@ -109,12 +157,10 @@ func (c *cosines) eval(res *Result, g, U []float64, eps float64) error {
 		if un == 0 && eps == 0 {
 			return &UndefinedError{Direction: i, Cause: "zero Jacobian column of D"}
 		}
-		ch, rho := 0.0, 0.0
-		if un > 0 && c.gn > 0 {
-			for k, v := range u {
-				ch += c.ghat[k] * v
-			}
-			ch /= un
+		rho := 0.0
+		if un == 0 || c.gn == 0 {
+			ch = 0
+		} else {
 			ch = math.Max(-1, math.Min(1, ch)) // Cauchy–Schwarz, against round-off
 			rho = 1
 			if eps > 0 {
@@ -143,20 +189,32 @@ func (c *cosines) eval(res *Result, g, U []float64, eps float64) error {
 	return nil
 }
 
-// gradG adds w·∂sᵢ/∂g = w·(2ĉρ/|g|)(ûᵢ − ĉρ·ĝ) to dst, for uᵢ = u.
-func (c *cosines) gradG(dst []float64, i int, w float64, u []float64) {
+// grads adds w·∂sᵢ/∂g = w·(2ĉρ/|g|)(ûᵢ − ĉρ·ĝ) to dg and writes
+// w·∂sᵢ/∂uᵢ = w·(2ĉρ/|uᵢ|)(ĝ − ĉρ·ûᵢ) into du, for uᵢ = u: one pass
+// that forms each element of ûᵢ once for both.
+func (c *cosines) grads(dg, du []float64, i int, w float64, u []float64) {
 	if c.un[i] == 0 || c.gn == 0 || w == 0 {
+		clear(du)
 		return
 	}
 	cr := c.chat[i] * c.rho[i]
-	a := w * 2 * cr / c.gn
+	ag := w * 2 * cr / c.gn
+	au := w * 2 * cr / c.un[i]
+	gh := c.ghat[:len(u)]
+	dg, du = dg[:len(u)], du[:len(u)]
 	inv, ok := recip(c.un[i])
-	for k, v := range u {
-		uh := v * inv
-		if !ok {
-			uh = v / c.un[i]
+	if !ok {
+		for k, v := range u {
+			uh := v / c.un[i]
+			dg[k] += ag * (uh - cr*gh[k])
+			du[k] = au * (gh[k] - cr*uh)
 		}
-		dst[k] += a * (uh - cr*c.ghat[k])
+		return
+	}
+	for k, v := range u {
+		uh, g := v*inv, gh[k]
+		dg[k] += ag * (uh - cr*g)
+		du[k] = au * (g - cr*uh)
 	}
 }
 
@@ -166,24 +224,6 @@ func (c *cosines) gradG(dst []float64, i int, w float64, u []float64) {
 func recip(x float64) (float64, bool) {
 	r := 1 / x
 	return r, x >= 0x1p-1000 && x <= 0x1p1000
-}
-
-// gradU writes w·∂sᵢ/∂uᵢ = w·(2ĉρ/|uᵢ|)(ĝ − ĉρ·ûᵢ) into dst, for uᵢ = u.
-func (c *cosines) gradU(dst []float64, i int, w float64, u []float64) {
-	if c.un[i] == 0 || c.gn == 0 || w == 0 {
-		clear(dst)
-		return
-	}
-	cr := c.chat[i] * c.rho[i]
-	a := w * 2 * cr / c.un[i]
-	inv, ok := recip(c.un[i])
-	for k, v := range u {
-		uh := v * inv
-		if !ok {
-			uh = v / c.un[i]
-		}
-		dst[k] = a * (c.ghat[k] - cr*uh)
-	}
 }
 
 // quotient writes ∂sᵢ/∂p into dst from the derivatives dc of cᵢ, dg of

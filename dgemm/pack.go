@@ -11,7 +11,15 @@ func packA(kr *kernel, dst, a []float64, lda int, trans bool, i0, p0, mc, kc int
 		d := dst[t*mr*kc : (t+1)*mr*kc]
 		i := i0 + t*mr
 		if trans {
-			// op(A)(i, p) = a[p·lda + i]: each step is a run of A's row.
+			// op(A)(i, p) = a[p·lda + i]: each step is a run of A's row,
+			// moved as one array when it fills the panel (copy's call
+			// costs more than the eight moves).
+			if rows == 8 && mr == 8 {
+				for p := range kc {
+					*(*[8]float64)(d[8*p:]) = *(*[8]float64)(a[(p0+p)*lda+i:])
+				}
+				continue
+			}
 			for p := range kc {
 				src := a[(p0+p)*lda+i:][:rows]
 				dp := d[p*mr : p*mr+mr]

@@ -4,6 +4,7 @@ import (
 	"github.com/dualgrad/dualgrad/graph"
 	"github.com/dualgrad/dualgrad/hyperdual"
 	"github.com/dualgrad/dualgrad/internal/realfn"
+	"github.com/dualgrad/dualgrad/internal/vec"
 )
 
 // unaryOp is an element-wise function σ, defined once as a scalar function
@@ -106,10 +107,7 @@ func (o *unaryOp) JVP(st *graph.State, out graph.Block, _, inT []graph.Block) {
 	for s := 0; s < st.Samples; s++ {
 		d := all[s*n : (s+1)*n]
 		for r := s * q; r < (s+1)*q; r++ {
-			tr, yr := t.Row(r)[:len(d)], out.Row(r)[:len(d)]
-			for e, de := range d {
-				yr[e] = de * tr[e]
-			}
+			vec.Mul(out.Row(r)[:len(d)], d, t.Row(r))
 		}
 	}
 }
@@ -123,10 +121,7 @@ func (o *unaryOp) addScaled(st *graph.State, dst, w graph.Block) {
 	for s := 0; s < st.Samples; s++ {
 		d := all[s*n : (s+1)*n]
 		for r := s * q; r < (s+1)*q; r++ {
-			wr, cr := w.Row(r)[:len(d)], dst.Row(pairRow(r, R, dst.Rows))[:len(d)]
-			for e, de := range d {
-				cr[e] += de * wr[e]
-			}
+			vec.AddMul(dst.Row(pairRow(r, R, dst.Rows))[:len(d)], d, w.Row(r))
 		}
 	}
 }
@@ -156,7 +151,7 @@ func (o *unaryOp) Reverse2(st *graph.State, inW, inV, _, inT []graph.Block, w, v
 		first = false
 	}
 	// Over the rows of the larger of ẋ and w, with w_x's terms in the same
-	// pass when w has those rows: w is read once for both. w_x and v_x are
+	// pass when w has those rows, while w's row is in L1. w_x and v_x are
 	// different blocks, so each still gets its terms in row order.
 	all1, all2 := o.recorded(st)
 	n := o.size
@@ -164,20 +159,11 @@ func (o *unaryOp) Reverse2(st *graph.State, inW, inV, _, inT []graph.Block, w, v
 	for s := 0; s < st.Samples; s++ {
 		d1, d2 := all1[s*n:(s+1)*n], all2[s*n:(s+1)*n]
 		for r := s * q; r < (s+1)*q; r++ {
-			tr, wr := t.Row(pairRow(r, R, t.Rows))[:len(d2)], w.Row(pairRow(r, R, w.Rows))[:len(d2)]
-			cr := dst.Row(pairRow(r, R, dst.Rows))[:len(d2)]
-			if !first {
-				for e, de := range d2 {
-					cr[e] += de * tr[e] * wr[e]
-				}
-				continue
+			tr, wr := t.Row(pairRow(r, R, t.Rows)), w.Row(pairRow(r, R, w.Rows))
+			if first {
+				vec.AddMul(cw.Row(pairRow(r, R, cw.Rows))[:len(d1)], d1, wr)
 			}
-			ar := cw.Row(pairRow(r, R, cw.Rows))[:len(d1)]
-			for e, de := range d2 {
-				we := wr[e]
-				ar[e] += d1[e] * we
-				cr[e] += de * tr[e] * we
-			}
+			vec.AddMul3(dst.Row(pairRow(r, R, dst.Rows))[:len(d2)], d2, tr, wr)
 		}
 	}
 }
@@ -192,10 +178,7 @@ func (o *unaryOp) JVP2(st *graph.State, out graph.Block, _, inT1, inT2 []graph.B
 	for s := 0; s < st.Samples; s++ {
 		d := all[s*n : (s+1)*n]
 		for r := s * q; r < (s+1)*q; r++ {
-			ar, br, yr := a.Row(r)[:len(d)], b.Row(r)[:len(d)], out.Row(r)[:len(d)]
-			for e, de := range d {
-				yr[e] += de * ar[e] * br[e]
-			}
+			vec.AddMul3(out.Row(r)[:len(d)], d, a.Row(r), b.Row(r))
 		}
 	}
 }

@@ -1,0 +1,17 @@
+//go:build !purego
+
+package vec
+
+import "golang.org/x/sys/cpu"
+
+// useAsm selects the AVX2 loops of vec_amd64.s.
+var useAsm = cpu.X86.HasAVX2
+
+//go:noescape
+func mulAsm(dst, x, y *float64, n int)
+
+//go:noescape
+func addMulAsm(dst, x, y *float64, n int)
+
+//go:noescape
+func addMul3Asm(dst, x, y, z *float64, n int)

@@ -1,0 +1,183 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// The loops take 16 elements a step in four ymm registers, then 4, then
+// one at a time with VEX scalar instructions (no SSE/AVX transitions).
+// Every lane is a separate VMULPD or VADDPD, never an FMA, so the bits
+// are the Go loops'.
+
+// func mulAsm(dst, x, y *float64, n int)
+TEXT ·mulAsm(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $-16, BX
+	JZ   mul4
+mul16:
+	VMOVUPD (SI)(AX*8), Y0
+	VMOVUPD 32(SI)(AX*8), Y1
+	VMOVUPD 64(SI)(AX*8), Y2
+	VMOVUPD 96(SI)(AX*8), Y3
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VMULPD  32(DX)(AX*8), Y1, Y1
+	VMULPD  64(DX)(AX*8), Y2, Y2
+	VMULPD  96(DX)(AX*8), Y3, Y3
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ    $16, AX
+	CMPQ    AX, BX
+	JLT     mul16
+mul4:
+	MOVQ CX, BX
+	ANDQ $-4, BX
+	CMPQ AX, BX
+	JGE  mul1
+mul4loop:
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ    $4, AX
+	CMPQ    AX, BX
+	JLT     mul4loop
+mul1:
+	CMPQ AX, CX
+	JGE  muldone
+mul1loop:
+	VMOVSD (SI)(AX*8), X0
+	VMULSD (DX)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ   AX
+	CMPQ   AX, CX
+	JLT    mul1loop
+muldone:
+	VZEROUPPER
+	RET
+
+// func addMulAsm(dst, x, y *float64, n int)
+TEXT ·addMulAsm(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $-16, BX
+	JZ   am4
+am16:
+	VMOVUPD (SI)(AX*8), Y0
+	VMOVUPD 32(SI)(AX*8), Y1
+	VMOVUPD 64(SI)(AX*8), Y2
+	VMOVUPD 96(SI)(AX*8), Y3
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VMULPD  32(DX)(AX*8), Y1, Y1
+	VMULPD  64(DX)(AX*8), Y2, Y2
+	VMULPD  96(DX)(AX*8), Y3, Y3
+	VADDPD  (DI)(AX*8), Y0, Y0
+	VADDPD  32(DI)(AX*8), Y1, Y1
+	VADDPD  64(DI)(AX*8), Y2, Y2
+	VADDPD  96(DI)(AX*8), Y3, Y3
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ    $16, AX
+	CMPQ    AX, BX
+	JLT     am16
+am4:
+	MOVQ CX, BX
+	ANDQ $-4, BX
+	CMPQ AX, BX
+	JGE  am1
+am4loop:
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VADDPD  (DI)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ    $4, AX
+	CMPQ    AX, BX
+	JLT     am4loop
+am1:
+	CMPQ AX, CX
+	JGE  amdone
+am1loop:
+	VMOVSD (SI)(AX*8), X0
+	VMULSD (DX)(AX*8), X0, X0
+	VADDSD (DI)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ   AX
+	CMPQ   AX, CX
+	JLT    am1loop
+amdone:
+	VZEROUPPER
+	RET
+
+// func addMul3Asm(dst, x, y, z *float64, n int)
+TEXT ·addMul3Asm(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ z+24(FP), R8
+	MOVQ n+32(FP), CX
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $-16, BX
+	JZ   a34
+a316:
+	VMOVUPD (SI)(AX*8), Y0
+	VMOVUPD 32(SI)(AX*8), Y1
+	VMOVUPD 64(SI)(AX*8), Y2
+	VMOVUPD 96(SI)(AX*8), Y3
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VMULPD  32(DX)(AX*8), Y1, Y1
+	VMULPD  64(DX)(AX*8), Y2, Y2
+	VMULPD  96(DX)(AX*8), Y3, Y3
+	VMULPD  (R8)(AX*8), Y0, Y0
+	VMULPD  32(R8)(AX*8), Y1, Y1
+	VMULPD  64(R8)(AX*8), Y2, Y2
+	VMULPD  96(R8)(AX*8), Y3, Y3
+	VADDPD  (DI)(AX*8), Y0, Y0
+	VADDPD  32(DI)(AX*8), Y1, Y1
+	VADDPD  64(DI)(AX*8), Y2, Y2
+	VADDPD  96(DI)(AX*8), Y3, Y3
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ    $16, AX
+	CMPQ    AX, BX
+	JLT     a316
+a34:
+	MOVQ CX, BX
+	ANDQ $-4, BX
+	CMPQ AX, BX
+	JGE  a31
+a34loop:
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VMULPD  (R8)(AX*8), Y0, Y0
+	VADDPD  (DI)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ    $4, AX
+	CMPQ    AX, BX
+	JLT     a34loop
+a31:
+	CMPQ AX, CX
+	JGE  a3done
+a31loop:
+	VMOVSD (SI)(AX*8), X0
+	VMULSD (DX)(AX*8), X0, X0
+	VMULSD (R8)(AX*8), X0, X0
+	VADDSD (DI)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ   AX
+	CMPQ   AX, CX
+	JLT    a31loop
+a3done:
+	VZEROUPPER
+	RET

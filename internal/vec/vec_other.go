@@ -1,0 +1,10 @@
+//go:build !amd64 || purego
+
+package vec
+
+// useAsm is false: there are no assembly loops in this build.
+const useAsm = false
+
+func mulAsm(dst, x, y *float64, n int)        { panic("vec: no assembly") }
+func addMulAsm(dst, x, y *float64, n int)     { panic("vec: no assembly") }
+func addMul3Asm(dst, x, y, z *float64, n int) { panic("vec: no assembly") }

@@ -1,0 +1,135 @@
+package vec
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// operands returns four slices of n values each, starting at off within
+// their backing arrays (so that the loops meet every alignment), mixing
+// ordinary values with the special ones whose products the lanes must
+// round exactly as the scalar code does.
+func operands(rng *rand.Rand, n, off int) [4][]float64 {
+	special := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(),
+		5e-324, math.MaxFloat64, 1e-160, 1e160, -1}
+	var s [4][]float64
+	for k := range s {
+		b := make([]float64, off+n)
+		for i := range b {
+			if rng.IntN(8) == 0 {
+				b[i] = special[rng.IntN(len(special))]
+			} else {
+				b[i] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(7)-3))
+			}
+		}
+		s[k] = b[off:]
+	}
+	return s
+}
+
+func same(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) || a != a && b != b }
+
+// TestKernels checks Mul, AddMul and AddMul3 bit for bit against the
+// scalar expressions they stand for, over lengths 0 to 70 and four
+// alignments, with infinities, NaNs, zeros of both signs and products
+// that overflow or are subnormal.
+func TestKernels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 7))
+	for n := 0; n <= 70; n++ {
+		for off := 0; off < 4; off++ {
+			s := operands(rng, n, off)
+			dst, x, y, z := s[0], s[1], s[2], s[3]
+			for _, k := range []struct {
+				name string
+				run  func(d []float64)
+				want func(d0 float64, i int) float64
+			}{
+				{"Mul", func(d []float64) { Mul(d, x, y) }, func(_ float64, i int) float64 { return x[i] * y[i] }},
+				{"AddMul", func(d []float64) { AddMul(d, x, y) }, func(d0 float64, i int) float64 { return d0 + x[i]*y[i] }},
+				{"AddMul3", func(d []float64) { AddMul3(d, x, y, z) }, func(d0 float64, i int) float64 { return d0 + x[i]*y[i]*z[i] }},
+			} {
+				d := append([]float64(nil), dst...)
+				k.run(d)
+				for i := range d {
+					if w := k.want(dst[i], i); !same(d[i], w) {
+						t.Fatalf("%s n=%d off=%d: [%d] = %v, want %v", k.name, n, off, i, d[i], w)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestLonger checks that operands longer than dst are read only as far as
+// dst goes, and that a shorter operand panics.
+func TestLonger(t *testing.T) {
+	x := []float64{1, 2, 3, 4, 5, 6, 7}
+	y := []float64{2, 2, 2, 2, 2, 2, 2}
+	d := make([]float64, 5)
+	Mul(d, x, y)
+	for i, v := range d {
+		if v != 2*x[i] {
+			t.Fatalf("Mul: [%d] = %v, want %v", i, v, 2*x[i])
+		}
+	}
+	for _, f := range []func(){
+		func() { Mul(make([]float64, 8), x, y) },
+		func() { AddMul(make([]float64, 8), x, y) },
+		func() { AddMul3(make([]float64, 8), x, y, x) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Error("no panic for an operand shorter than dst")
+				}
+			}()
+			f()
+		}()
+	}
+}
+
+// ordinary returns four slices of n standard normal values: no special
+// values, whose subnormal products would time the microcode.
+func ordinary(n int) [4][]float64 {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var s [4][]float64
+	for k := range s {
+		s[k] = make([]float64, n)
+		for i := range s[k] {
+			s[k][i] = rng.NormFloat64()
+		}
+	}
+	return s
+}
+
+func BenchmarkAddMul3(b *testing.B) {
+	for _, n := range []int{16, 64, 784} {
+		s := ordinary(n)
+		b.Run(itoa(n), func(b *testing.B) {
+			b.SetBytes(int64(32 * n))
+			for i := 0; i < b.N; i++ {
+				AddMul3(s[0], s[1], s[2], s[3])
+			}
+		})
+	}
+}
+
+func BenchmarkMul(b *testing.B) {
+	for _, n := range []int{16, 64, 784} {
+		s := ordinary(n)
+		b.Run(itoa(n), func(b *testing.B) {
+			b.SetBytes(int64(24 * n))
+			for i := 0; i < b.N; i++ {
+				Mul(s[0], s[1], s[2])
+			}
+		})
+	}
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
