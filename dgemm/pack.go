@@ -12,11 +12,13 @@ func packA(kr *kernel, dst, a []float64, lda int, trans bool, i0, p0, mc, kc int
 		i := i0 + t*mr
 		if trans {
 			// op(A)(i, p) = a[p·lda + i]: each step is a run of A's row,
-			// moved as one array when it fills the panel (copy's call
-			// costs more than the eight moves).
+			// moved element by element when it fills the panel (copy's
+			// call, and an array assignment's, cost more than the moves).
 			if rows == 8 && mr == 8 {
 				for p := range kc {
-					*(*[8]float64)(d[8*p:]) = *(*[8]float64)(a[(p0+p)*lda+i:])
+					s, dp := a[(p0+p)*lda+i:][:8], d[8*p:][:8]
+					dp[0], dp[1], dp[2], dp[3] = s[0], s[1], s[2], s[3]
+					dp[4], dp[5], dp[6], dp[7] = s[4], s[5], s[6], s[7]
 				}
 				continue
 			}

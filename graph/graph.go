@@ -243,13 +243,14 @@ type Op interface {
 	Hyper(st *State, out []hyperdual.Number, in [][]hyperdual.Number)
 }
 
-// A FreshWriter is an op whose Reverse2 can also write its inputs' second
+// A FreshWriter is an op whose Reverse2 can also write its inputs'
 // cotangents rather than add to them. Reverse2Fresh is Reverse2 except that
-// each inV[j] with bit j of fresh set holds no earlier contribution and
-// arbitrary data: the op overwrites every element of it. Passes use it for
-// a parameter's cotangent sink that only this op feeds, so that the sink
-// (an m × P Jacobian, for the adjoint engine) is written once instead of
-// cleared and then added to.
+// each inW[j] and inV[j] with bit j of fresh set, where not a zero block,
+// holds no earlier contribution and arbitrary data: the op overwrites every
+// element of it. Passes use it for a cotangent that only this input of this
+// op feeds, so that it is written once instead of cleared and then added
+// to: a parameter's sink (an m × P Jacobian, for the adjoint engine) or an
+// intermediate result's cotangent.
 type FreshWriter interface {
 	Reverse2Fresh(st *State, inW, inV, in, inT []Block, w, v Block, fresh uint64)
 }

@@ -37,6 +37,13 @@ type writer2 interface {
 	WriteB2(bC, a1, w1, a2, w2 graph.Block) bool
 }
 
+// A writerA is a bilinear kernel that can write A's cotangent,
+// aC = f(·, b)ᵀw, overwriting aC. It reports false, having written
+// nothing, for row pairings it does not handle.
+type writerA interface {
+	WriteA(aC, w, b graph.Block) bool
+}
+
 // A biaser is a bilinear kernel with an optional third input, a bias c
 // added as β·c[idx[e]] to output element e (a convolution's per-channel
 // bias, Gemm's C): linear, so it has no second-order terms.
@@ -45,6 +52,12 @@ type biaser interface {
 }
 
 type bilinearOp struct{ k bilinearKernel }
+
+var (
+	_ graph.FreshWriter = bilinearOp{}
+	_ writerA           = (*gemmKernel)(nil)
+	_ writer2           = (*gemmKernel)(nil)
+)
 
 // newBilinear returns the op of a bilinear kernel.
 func newBilinear(k bilinearKernel) graph.Op { return bilinearOp{k} }
@@ -131,28 +144,72 @@ func (o bilinearOp) Reverse2(st *graph.State, inW, inV, in, inT []graph.Block, w
 	}
 }
 
-// Reverse2Fresh writes the fresh inputs' second cotangents. A kernel that
-// is a writer2 writes B's two terms in one pass; otherwise, and for A and
-// the bias, the block is cleared and added to as in Reverse2.
+// Reverse2Fresh writes the fresh inputs' cotangents. A kernel that is a
+// writerA writes A's, each from its first term, to which the second is
+// then added as in Reverse2; a writer2 writes B's second cotangent from
+// both terms in one pass. Every other fresh block is cleared and added to
+// as in Reverse2.
 func (o bilinearOp) Reverse2Fresh(st *graph.State, inW, inV, in, inT []graph.Block, w, v graph.Block, fresh uint64) {
-	var written graph.Block
+	var hidW, hidV [3]graph.Block // blocks written here, hidden from Reverse2 below
+	if fresh&1 != 0 {
+		wa, ok := o.k.(writerA)
+		if a := inW[0]; !a.Zero() {
+			switch {
+			case w.Zero():
+				a.Clear()
+				hidW[0], inW[0] = a, graph.Block{}
+			case ok && wa.WriteA(a, w, in[1]):
+				hidW[0], inW[0] = a, graph.Block{}
+			default:
+				a.Clear()
+			}
+		}
+		if a := inV[0]; !a.Zero() {
+			second := !w.Zero() && !inT[1].Zero() // w·ḃ, after v·b
+			switch {
+			case v.Zero() && !second:
+				a.Clear()
+				hidV[0], inV[0] = a, graph.Block{}
+			case ok && !v.Zero() && wa.WriteA(a, v, in[1]):
+				if second {
+					o.k.TransposeA(st, a, w, inT[1])
+				}
+				hidV[0], inV[0] = a, graph.Block{}
+			case ok && v.Zero() && wa.WriteA(a, w, inT[1]):
+				hidV[0], inV[0] = a, graph.Block{}
+			default:
+				a.Clear()
+			}
+		}
+	}
 	if fresh&2 != 0 && !inV[1].Zero() {
 		var a2, w2 graph.Block // the second-order term's, if any
 		if !w.Zero() && !inT[0].Zero() {
 			a2, w2 = inT[0], w
 		}
 		if k, ok := o.k.(writer2); ok && k.WriteB2(inV[1], in[0], v, a2, w2) {
-			written, inV[1] = inV[1], graph.Block{} // Reverse2 below skips it
+			hidV[1], inV[1] = inV[1], graph.Block{}
 		}
 	}
 	for j := range inV {
-		if fresh&(1<<j) != 0 && !inV[j].Zero() {
+		if fresh&(1<<j) == 0 {
+			continue
+		}
+		if !inW[j].Zero() {
+			inW[j].Clear()
+		}
+		if !inV[j].Zero() {
 			inV[j].Clear()
 		}
 	}
 	o.Reverse2(st, inW, inV, in, inT, w, v)
-	if !written.Zero() {
-		inV[1] = written
+	for j := range hidW {
+		if !hidW[j].Zero() {
+			inW[j] = hidW[j]
+		}
+		if !hidV[j].Zero() {
+			inV[j] = hidV[j]
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/dualgrad/dualgrad/graph"
 	"github.com/dualgrad/dualgrad/hyperdual"
 	"github.com/dualgrad/dualgrad/internal/realfn"
+	"github.com/dualgrad/dualgrad/internal/vec"
 )
 
 // The element-wise functions, each defined once as a scalar function over
@@ -16,7 +17,9 @@ import (
 // numbers at random points and at every kink (tools/torchref/ops_elementwise.py).
 
 // Tanh returns the element-wise hyperbolic tangent, ONNX Tanh.
-func Tanh() graph.Op { return newUnaryKernel("Tanh", 20, hyperdual.Tanh, realfn.Tanh) }
+func Tanh() graph.Op {
+	return newUnaryUnits("Tanh", 20, hyperdual.Tanh, realfn.Tanh, vec.TanhUnits)
+}
 
 // Sigmoid returns the element-wise logistic op 1/(1+e⁻ˣ), ONNX Sigmoid.
 func Sigmoid() graph.Op { return newUnaryKernel("Sigmoid", 20, hyperdual.Sigmoid, realfn.Sigmoid) }

@@ -133,17 +133,32 @@ func (g *gemmKernel) Apply(_ *graph.State, out, a, b graph.Block, acc bool) {
 
 // TransposeA adds α·W·op(B)ᵀ (or its transpose, for transA) to aC.
 func (g *gemmKernel) TransposeA(_ *graph.State, aC, w, b graph.Block) {
+	g.transposeA(aC, w, b, 1)
+}
+
+// WriteA writes α·W·op(B)ᵀ into aC when each row of aC pairs with one
+// row of the product, not a sum of several.
+func (g *gemmKernel) WriteA(aC, w, b graph.Block) bool {
+	if aC.Rows != max(w.Rows, b.Rows, aC.Rows) {
+		return false
+	}
+	g.transposeA(aC, w, b, 0)
+	return true
+}
+
+// transposeA is TransposeA with aC scaled by beta first (0 or 1).
+func (g *gemmKernel) transposeA(aC, w, b graph.Block, beta float64) {
 	R := max(w.Rows, b.Rows, aC.Rows)
 	if b.Rows == 1 && !g.transA && aC.Rows == R && aC.Contiguous() && w.Contiguous() {
-		blasimpl.GemmAcc(false, !g.transB, R*g.m, g.k, g.n, g.alpha, w.Data, g.n, b.Data, g.ldb(), 1, aC.Data, g.k)
+		blasimpl.GemmAcc(false, !g.transB, R*g.m, g.k, g.n, g.alpha, w.Data, g.n, b.Data, g.ldb(), beta, aC.Data, g.k)
 		return
 	}
 	for r := 0; r < R; r++ {
 		wr, br, cr := w.Row(pairRow(r, R, w.Rows)), b.Row(pairRow(r, R, b.Rows)), aC.Row(pairRow(r, R, aC.Rows))
 		if g.transA { // A stored K × M: ∂A = α·op(B)·Wᵀ
-			blasimpl.GemmAcc(g.transB, true, g.k, g.m, g.n, g.alpha, br, g.ldb(), wr, g.n, 1, cr, g.m)
+			blasimpl.GemmAcc(g.transB, true, g.k, g.m, g.n, g.alpha, br, g.ldb(), wr, g.n, beta, cr, g.m)
 		} else {
-			blasimpl.GemmAcc(false, !g.transB, g.m, g.k, g.n, g.alpha, wr, g.n, br, g.ldb(), 1, cr, g.k)
+			blasimpl.GemmAcc(false, !g.transB, g.m, g.k, g.n, g.alpha, wr, g.n, br, g.ldb(), beta, cr, g.k)
 		}
 	}
 }

@@ -384,44 +384,62 @@ func (h *harness) checkSecondOrder() {
 	}
 }
 
-// checkFresh checks an op's Reverse2Fresh against Reverse2: with every
-// second cotangent marked fresh and filled with NaN, it must write what
-// Reverse2 adds to zeros, exactly, with one row per tangent row (a
-// Jacobian's sink) and with one row in all (a sum's), and with either of
-// v and w zero.
+// checkFresh checks an op's Reverse2Fresh against Reverse2: with the
+// inputs that the mask marks fresh filled with NaN (first and second
+// cotangents) and the others with the same data for both, it must leave
+// what Reverse2 leaves, exactly: with one row per tangent row (a
+// Jacobian's sink) and with one row in all (a sum's), with either of v and
+// w zero, with and without tangents, for every input alone and all at
+// once.
 func (h *harness) checkFresh() {
 	fw, ok := h.op.(graph.FreshWriter)
 	if !ok {
 		return
 	}
-	t := h.tangents()
+	n := len(h.c.in)
 	size := h.out.Size()
-	blocks := func(rows int, fill float64) ([]graph.Block, []graph.Block) {
-		inW, inV := make([]graph.Block, len(h.c.in)), make([]graph.Block, len(h.c.in))
+	blocks := func(rows int, fresh uint64, fill float64) ([]graph.Block, []graph.Block) {
+		inW, inV := make([]graph.Block, n), make([]graph.Block, n)
 		for j, s := range h.c.in {
 			inW[j] = graph.MakeBlock(make([]float64, h.R*s.Size()), h.R, s.Size())
 			inV[j] = graph.MakeBlock(make([]float64, rows*s.Size()), rows, s.Size())
-			for i := range inV[j].Data {
-				inV[j].Data[i] = fill
+			for _, b := range []graph.Block{inW[j], inV[j]} {
+				for i := range b.Data {
+					b.Data[i] = 0.25 * float64(i%7) // earlier contributions
+					if fresh&(1<<j) != 0 {
+						b.Data[i] = fill
+					}
+				}
 			}
 		}
 		return inW, inV
 	}
 	w, v := h.random(h.R, size), h.random(h.R, size)
-	for _, rows := range []int{h.R, 1} {
-		for _, c := range []struct {
-			name string
-			w, v graph.Block
-		}{{"w and v", w, v}, {"v only", graph.Block{}, v}, {"w only", w, graph.Block{}}} {
-			wantW, wantV := blocks(rows, 0)
-			h.op.Reverse2(h.st, wantW, wantV, h.x, t, c.w, c.v)
-			gotW, gotV := blocks(rows, math.NaN())
-			fw.Reverse2Fresh(h.st, gotW, gotV, h.x, t, c.w, c.v, 1<<len(h.c.in)-1)
-			for j := range gotV {
-				for i, x := range gotV[j].Data {
-					if x != wantV[j].Data[i] || gotW[j].Data[i%len(gotW[j].Data)] != wantW[j].Data[i%len(wantW[j].Data)] {
-						h.t.Errorf("Reverse2Fresh, %d sink rows, %s: input %d element %d is %v, Reverse2 gives %v", rows, c.name, j, i, x, wantV[j].Data[i])
-						return
+	masks := []uint64{1<<n - 1}
+	for j := 0; j < n && n > 1; j++ {
+		masks = append(masks, 1<<j)
+	}
+	for _, t := range [][]graph.Block{h.tangents(), make([]graph.Block, n)} {
+		for _, rows := range []int{h.R, 1} {
+			for _, c := range []struct {
+				name string
+				w, v graph.Block
+			}{{"w and v", w, v}, {"v only", graph.Block{}, v}, {"w only", w, graph.Block{}}} {
+				for _, mask := range masks {
+					wantW, wantV := blocks(rows, mask, 0)
+					h.op.Reverse2(h.st, wantW, wantV, h.x, t, c.w, c.v)
+					gotW, gotV := blocks(rows, mask, math.NaN())
+					fw.Reverse2Fresh(h.st, gotW, gotV, h.x, t, c.w, c.v, mask)
+					for j := range gotV {
+						for k, pair := range [2][2]graph.Block{{gotW[j], wantW[j]}, {gotV[j], wantV[j]}} {
+							for i, x := range pair[0].Data {
+								if x != pair[1].Data[i] {
+									h.t.Errorf("Reverse2Fresh, mask %b, %d sink rows, %s, tangents %v: input %d %s element %d is %v, Reverse2 gives %v",
+										mask, rows, c.name, !t[0].Zero(), j, [2]string{"inW", "inV"}[k], i, x, pair[1].Data[i])
+									return
+								}
+							}
+						}
 					}
 				}
 			}

@@ -17,9 +17,12 @@ type unaryOp struct {
 	// k, if set, is the realfn kernel of which f is the hyper-dual chain
 	// rule: Forward reads σ, σ′ and σ″ off its jet (realfn.Unit), the same
 	// bits without a hyper-dual evaluation.
-	k    func(float64) (realfn.Jet, realfn.Mode)
-	cost float64
-	size int
+	k func(float64) (realfn.Jet, realfn.Mode)
+	// units, if set, is realfn.Unit of k over a whole run of elements,
+	// vectorized with the same bits.
+	units func(y, d1, d2, x []float64)
+	cost  float64
+	size  int
 }
 
 // newUnary returns the element-wise op of f. cost is the flops of one
@@ -32,6 +35,15 @@ func newUnary(name string, cost float64, f func(hyperdual.Number) hyperdual.Numb
 // package hyperdual, k a realfn kernel.
 func newUnaryKernel(name string, cost float64, f func(hyperdual.Number) hyperdual.Number, k func(float64) (realfn.Jet, realfn.Mode)) graph.Op {
 	return &unaryOp{name: name, f: f, k: k, cost: cost}
+}
+
+var _ graph.FreshWriter = (*unaryOp)(nil)
+
+// newUnaryUnits is newUnaryKernel with units, realfn.Unit(k(x)) of every
+// element of x (vec.TanhUnits, say).
+func newUnaryUnits(name string, cost float64, f func(hyperdual.Number) hyperdual.Number, k func(float64) (realfn.Jet, realfn.Mode),
+	units func(y, d1, d2, x []float64)) graph.Op {
+	return &unaryOp{name: name, f: f, k: k, units: units, cost: cost}
 }
 
 func (o *unaryOp) Type() string { return o.name }
@@ -72,6 +84,10 @@ func (o *unaryOp) Forward(st *graph.State, out graph.Block, in []graph.Block) {
 func (o *unaryOp) evalAll(y, d1, d2, x []float64) {
 	f := o.f
 	y, d1, d2 = y[:len(x)], d1[:len(x)], d2[:len(x)]
+	if o.units != nil {
+		o.units(y, d1, d2, x)
+		return
+	}
 	if k := o.k; k != nil {
 		for e, v := range x {
 			var ok bool
@@ -126,6 +142,25 @@ func (o *unaryOp) addScaled(st *graph.State, dst, w graph.Block) {
 	}
 }
 
+// writeScaled is addScaled that overwrites dst, where each row of dst
+// pairs with one row of w; it reports false, having written nothing,
+// elsewhere.
+func (o *unaryOp) writeScaled(st *graph.State, dst, w graph.Block) bool {
+	if dst.Rows != w.Rows {
+		return false
+	}
+	all, _ := o.recorded(st)
+	n := o.size
+	q := w.Rows / st.Samples
+	for s := 0; s < st.Samples; s++ {
+		d := all[s*n : (s+1)*n]
+		for r := s * q; r < (s+1)*q; r++ {
+			vec.Mul(dst.Row(r)[:len(d)], d, w.Row(r))
+		}
+	}
+	return true
+}
+
 func (o *unaryOp) VJP(st *graph.State, inC, _ []graph.Block, w graph.Block) {
 	if !inC[0].Zero() {
 		o.addScaled(st, inC[0], w)
@@ -133,11 +168,37 @@ func (o *unaryOp) VJP(st *graph.State, inC, _ []graph.Block, w graph.Block) {
 }
 
 func (o *unaryOp) Reverse2(st *graph.State, inW, inV, _, inT []graph.Block, w, v graph.Block) {
-	cw, dst, t := inW[0], inV[0], inT[0]
+	o.reverse2(st, inW[0], inV[0], inT[0], w, v, false)
+}
+
+// Reverse2Fresh writes each of w_x and v_x from its first term, σ′ ⊙ w or
+// σ′ ⊙ v, where that term covers it row for row, and clears it otherwise.
+func (o *unaryOp) Reverse2Fresh(st *graph.State, inW, inV, _, inT []graph.Block, w, v graph.Block, fresh uint64) {
+	o.reverse2(st, inW[0], inV[0], inT[0], w, v, fresh&1 != 0)
+}
+
+func (o *unaryOp) reverse2(st *graph.State, cw, dst, t, w, v graph.Block, fresh bool) {
 	first := !cw.Zero() && !w.Zero()                // w_x += σ′ ⊙ w
 	second := !dst.Zero() && !w.Zero() && !t.Zero() // v_x += σ″ ⊙ ẋ ⊙ w
-	if !dst.Zero() && !v.Zero() {
-		o.addScaled(st, dst, v) // v_x += σ′ ⊙ v, before the σ″ terms as always
+	vTerm := !dst.Zero() && !v.Zero()               // v_x += σ′ ⊙ v, before the σ″ terms as always
+	if fresh {
+		if !cw.Zero() {
+			if first && o.writeScaled(st, cw, w) {
+				first = false
+			} else {
+				cw.Clear()
+			}
+		}
+		if !dst.Zero() {
+			if vTerm && o.writeScaled(st, dst, v) {
+				vTerm = false
+			} else {
+				dst.Clear()
+			}
+		}
+	}
+	if vTerm {
+		o.addScaled(st, dst, v)
 	}
 	if !second {
 		if first {

@@ -36,12 +36,14 @@ type Tape struct {
 	// Reverse2's v, each kept for the request that set them.
 	cotW, cotW2, cotV cotFlags
 	liveParams        []int // the live parameter nodes
-	// freshIn marks, per op node, the inputs whose parameter sinks Reverse2
-	// lets the op overwrite (graph.FreshWriter): parameters that feed that
-	// one input of that one op and nothing else. freshSink marks those
-	// parameters, by index, whose sinks Reverse2 therefore does not clear.
+	// freshIn marks, per op node, the inputs whose cotangents Reverse2 lets
+	// the op overwrite (graph.FreshWriter): parameters, op results and the
+	// input that feed that one input of that one op and nothing else.
+	// freshSink marks those parameters, by index, and freshNode those
+	// other nodes, whose cotangents Reverse2 therefore does not clear.
 	freshIn   []uint64
 	freshSink []bool
+	freshNode []bool
 
 	sizes []int  // each node's number of elements
 	live  []bool // the output depends on the node
@@ -103,7 +105,7 @@ func NewTape(g *graph.Graph) *Tape {
 			t.liveParams = append(t.liveParams, i)
 		}
 	}
-	t.freshIn, t.freshSink = freshInputs(g, t.live)
+	t.freshIn, t.freshSink, t.freshNode = freshInputs(g, t.live)
 	for _, c := range []*cotFlags{&t.cotW, &t.cotW2, &t.cotV} {
 		c.has, c.wanted, c.sinks = make([]bool, n), make([]bool, len(t.liveParams)), make([]graph.Block, len(g.Params()))
 	}
@@ -113,20 +115,19 @@ func NewTape(g *graph.Graph) *Tape {
 	return t
 }
 
-// freshInputs finds the parameter inputs of FreshWriter ops whose sinks
-// only that input of that op feeds (see Tape.freshIn).
-func freshInputs(g *graph.Graph, live []bool) (in []uint64, sink []bool) {
-	uses := make([]int, len(g.Params()))
+// freshInputs finds the inputs of FreshWriter ops whose cotangents only
+// that input of that op feeds (see Tape.freshIn). The output is never
+// fresh: Reverse2 seeds it.
+func freshInputs(g *graph.Graph, live []bool) (in []uint64, sink, node []bool) {
+	uses := make([]int, g.Len())
 	for i := 0; i < g.Len(); i++ {
 		if live[i] && g.Kind(i) == graph.KindOp {
 			for _, j := range g.Inputs(i) {
-				if g.Kind(j) == graph.KindParam {
-					uses[g.ParamIndex(j)]++
-				}
+				uses[j]++
 			}
 		}
 	}
-	in, sink = make([]uint64, g.Len()), make([]bool, len(uses))
+	in, sink, node = make([]uint64, g.Len()), make([]bool, len(g.Params())), make([]bool, g.Len())
 	for i := 0; i < g.Len(); i++ {
 		if !live[i] || g.Kind(i) != graph.KindOp {
 			continue
@@ -135,13 +136,18 @@ func freshInputs(g *graph.Graph, live []bool) (in []uint64, sink []bool) {
 			continue
 		}
 		for k, j := range g.Inputs(i) {
-			if k < 64 && g.Kind(j) == graph.KindParam && uses[g.ParamIndex(j)] == 1 {
-				in[i] |= 1 << k
+			if k >= 64 || uses[j] != 1 || j == g.OutputNode() || g.Kind(j) == graph.KindConst {
+				continue
+			}
+			in[i] |= 1 << k
+			if g.Kind(j) == graph.KindParam {
 				sink[g.ParamIndex(j)] = true
+			} else {
+				node[j] = true
 			}
 		}
 	}
-	return in, sink
+	return in, sink, node
 }
 
 // Graph returns the tape's graph.
@@ -408,7 +414,8 @@ type cotFlags struct {
 // depend on the input or on a wanted parameter, and for which want holds),
 // sizes their buffers to R rows and clears them, but for node seeded,
 // which the caller overwrites whole, and clears the wanted parameters'
-// sinks. It returns the flags, c's, which stay valid until c's next
+// sinks. With fresh, the cotangents that one FreshWriter input feeds are
+// left as they are: Reverse2 has the op overwrite them. It returns the flags, c's, which stay valid until c's next
 // request.
 func (t *Tape) prepareCot(c *cotFlags, bufs [][]float64, R int, params ParamSink, seeded int, fresh bool, want func(int) bool) []bool {
 	g := t.g
@@ -436,7 +443,7 @@ func (t *Tape) prepareCot(c *cotFlags, bufs [][]float64, R int, params ParamSink
 			continue
 		}
 		bufs[i] = resize(bufs[i], R*t.size(i))
-		if i != seeded {
+		if i != seeded && !(fresh && t.freshNode[i]) {
 			clear(bufs[i])
 		}
 	}
@@ -522,7 +529,7 @@ func (t *Tape) Reverse2(w0, v0 graph.Block, propagate bool, vRows int, params Pa
 	out := g.OutputNode()
 	if propagate {
 		t.wR = w0.Rows
-		t.hasW = t.prepareCot(&t.cotW2, t.w, w0.Rows, noSink, t.seeded(w0), false, func(i int) bool { return t.hasTan[i] })
+		t.hasW = t.prepareCot(&t.cotW2, t.w, w0.Rows, noSink, t.seeded(w0), true, func(i int) bool { return t.hasTan[i] })
 		for r := 0; r < w0.Rows; r++ {
 			copy(t.W(out).Row(r), w0.Row(r))
 		}
@@ -532,8 +539,9 @@ func (t *Tape) Reverse2(w0, v0 graph.Block, propagate bool, vRows int, params Pa
 	if !v0.Zero() {
 		seeded = t.seeded(v0)
 	}
-	// The sinks that one FreshWriter feeds are left as they are: the op
-	// writes them whole (reverse2 passes it the fresh mask).
+	// The cotangents and sinks that one FreshWriter input feeds are left as
+	// they are: the op writes them whole (reverse2 passes it the fresh
+	// mask), or, if it does not run, skipFresh clears them.
 	t.needV = t.prepareCot(&t.cotV, t.v, vRows, params, seeded, true, func(int) bool { return true })
 	if !v0.Zero() {
 		for r := 0; r < vRows; r++ {
@@ -541,7 +549,11 @@ func (t *Tape) Reverse2(w0, v0 graph.Block, propagate bool, vRows int, params Pa
 		}
 	}
 	for i := g.Len() - 1; i >= 0; i-- {
-		if g.Kind(i) != graph.KindOp || (!t.needV[i] && !(propagate && t.hasW[i])) {
+		if g.Kind(i) != graph.KindOp {
+			continue
+		}
+		if !t.needV[i] && !(propagate && t.hasW[i]) {
+			t.skipFresh(i, propagate)
 			continue
 		}
 		ins := g.Inputs(i)
@@ -572,25 +584,42 @@ func (t *Tape) Reverse2(w0, v0 graph.Block, propagate bool, vRows int, params Pa
 }
 
 // reverse2 calls node i's Reverse2, or its Reverse2Fresh for the inputs
-// whose sinks prepareCot left uncleared.
+// whose cotangents prepareCot left uncleared.
 func (t *Tape) reverse2(i int, inW, inV, in, inT []graph.Block, w, v graph.Block) {
 	op := t.g.Op(i)
-	if mask := t.freshMask(i, inV); mask != 0 {
+	if mask := t.freshMask(i, inW, inV); mask != 0 {
 		op.(graph.FreshWriter).Reverse2Fresh(t.st[i], inW, inV, in, inT, w, v, mask)
 		return
 	}
 	op.Reverse2(t.st[i], inW, inV, in, inT, w, v)
 }
 
-// freshMask returns node i's fresh inputs that have a sink in inV.
-func (t *Tape) freshMask(i int, inV []graph.Block) uint64 {
+// freshMask returns node i's fresh inputs that have a cotangent in inW or
+// inV.
+func (t *Tape) freshMask(i int, inW, inV []graph.Block) uint64 {
 	m := t.freshIn[i]
 	for k := range inV {
-		if m&(1<<k) != 0 && inV[k].Zero() {
+		if m&(1<<k) != 0 && inV[k].Zero() && inW[k].Zero() {
 			m &^= 1 << k
 		}
 	}
 	return m
+}
+
+// skipFresh clears the uncleared cotangents of op i's fresh inputs, for an
+// op that Reverse2 does not run. It cannot happen in the v pass, where an
+// input's cotangent implies the op's, but a propagated w can reach an
+// input whose op has no tangent.
+func (t *Tape) skipFresh(i int, propagate bool) {
+	for k, j := range t.g.Inputs(i) {
+		if t.freshIn[i]&(1<<k) == 0 {
+			continue
+		}
+		t.cot(&t.cotV, t.v, t.vR, j).Clear()
+		if propagate {
+			t.W(j).Clear()
+		}
+	}
 }
 
 // reverse2Chunked is Reverse2 for a node that reads the input's implicit

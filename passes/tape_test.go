@@ -158,61 +158,91 @@ func TestCotangentRequests(t *testing.T) {
 // adds to them, the route the fresh one must agree with.
 type plainOp struct{ graph.Op }
 
-// TestFreshSinks: sinks that Reverse2 leaves to a FreshWriter (a parameter
-// feeding one input of one Linear) are written whole, and sinks of a
-// shared weight are cleared and added to. With the sinks filled with NaN
-// before the sweep, the results equal those of the same graph with
-// Reverse2Fresh hidden, for Jacobian and summed sinks, with the identity
-// seed explicit and implicit.
-func TestFreshSinks(t *testing.T) {
+// TestFresh: the cotangents that Reverse2 leaves to a FreshWriter (a
+// parameter's sink, an op's result or the input, feeding one input of one
+// Linear or Tanh and nothing else) are written whole; those of a shared
+// weight, of a result used twice (a residual) and of a result that feeds
+// an op that is no FreshWriter (Add) are cleared and added to. With the
+// sinks filled with NaN before the sweep, and the tape's own buffers left
+// with the data of a different sweep, the sinks, V(x) and W(x) equal those
+// of the same graph with Reverse2Fresh hidden, for Jacobian and summed
+// sinks, with and without the input's cotangent, with the identity seed
+// explicit and implicit.
+func TestFresh(t *testing.T) {
 	defer func(c, e int) { identityChunk, explicitIdentity = c, e }(identityChunk, explicitIdentity)
 	rng := rand.New(rand.NewPCG(9, 10))
 	const m = 3
 	data := func(n int) []float64 { return examples.Vec(rng, n) }
 	wd, b1d, w2d := data(m*m), data(m), data(2*m)
-	build := func(linear func() graph.Op) *graph.Graph {
+	var wantFresh []int
+	build := func(wrap func(graph.Op) graph.Op) *graph.Graph {
 		g := graph.New()
 		x := g.Input("x", m)
 		w := g.Param("w", graph.Shape{m, m}, wd) // shared by two layers
 		b1 := g.Param("b1", graph.Shape{m}, b1d)
 		w2 := g.Param("w2", graph.Shape{2, m}, w2d) // one use: fresh
-		h := g.Apply(ops.Tanh(), "", g.Apply(linear(), "l1", x, w, b1))
-		h = g.Apply(ops.Tanh(), "", g.Apply(linear(), "l2", h, w))
-		if err := g.SetOutput(g.Apply(linear(), "l3", h, w2)); err != nil {
+		a1 := g.Apply(wrap(ops.LinearOp()), "l1", x, w, b1)
+		h1 := g.Apply(wrap(ops.Tanh()), "", a1) // used twice
+		a2 := g.Apply(wrap(ops.LinearOp()), "l2", h1, w)
+		h2 := g.Apply(wrap(ops.Tanh()), "", a2) // feeds Add
+		s := g.Apply(ops.Add(), "", h2, h1)
+		if err := g.SetOutput(g.Apply(wrap(ops.LinearOp()), "l3", s, w2)); err != nil {
 			t.Fatal(err)
 		}
+		wantFresh = []int{x.ID(), a1.ID(), a2.ID(), s.ID()}
 		return g
 	}
-	g, ref := build(ops.LinearOp), build(func() graph.Op { return plainOp{ops.LinearOp()} })
+	ref := build(func(op graph.Op) graph.Op { return plainOp{op} })
+	g := build(func(op graph.Op) graph.Op { return op })
 	tape, refTape := NewTape(g), NewTape(ref)
 	if want := []bool{false, true, true}; fmt.Sprint(tape.freshSink) != fmt.Sprint(want) {
 		t.Errorf("fresh sinks %v, want %v (w is shared)", tape.freshSink, want)
 	}
+	var fresh []int
+	for i, f := range tape.freshNode {
+		if f {
+			fresh = append(fresh, i)
+		}
+	}
+	if fmt.Sprint(fresh) != fmt.Sprint(wantFresh) {
+		t.Errorf("fresh nodes %v, want %v", fresh, wantFresh)
+	}
 	z := data(m)
 	n, P := 2, g.NumParams()
-	wc := data(m * n)
 	for _, explicit := range []int{1 << 14, 0} {
 		explicitIdentity = explicit
-		for _, rows := range []int{m, 1} {
-			v := data(rows * n)
-			run := func(tape *Tape, fill float64) []float64 {
-				grad := make([]float64, rows*P)
-				for i := range grad {
-					grad[i] = fill
+		for _, noInput := range []bool{true, false} {
+			for _, rows := range []int{m, 1} {
+				run := func(tape *Tape, fill float64, wc, v []float64) []float64 {
+					grad := make([]float64, rows*P)
+					for i := range grad {
+						grad[i] = fill
+					}
+					tape.NoInputCotangent = noInput
+					tape.Forward(graph.MakeBlock(z, 1, m))
+					tape.TangentIdentity()
+					tape.Reverse2(graph.MakeBlock(wc, m, n), graph.MakeBlock(v, rows, n), true, rows, func(k int) graph.Block {
+						q := g.Params()[k]
+						return graph.Block{Data: grad[q.Offset:], Rows: rows, Size: q.Shape.Size(), Stride: P}
+					})
+					in := g.InputNode()
+					if !noInput {
+						grad = append(grad, tape.V(in).Data...)
+						grad = append(grad, tape.W(in).Data...)
+					}
+					return grad
 				}
-				tape.NoInputCotangent = true
-				tape.Forward(graph.MakeBlock(z, 1, m))
-				tape.TangentIdentity()
-				tape.Reverse2(graph.MakeBlock(wc, m, n), graph.MakeBlock(v, rows, n), true, rows, func(k int) graph.Block {
-					q := g.Params()[k]
-					return graph.Block{Data: grad[q.Offset:], Rows: rows, Size: q.Shape.Size(), Stride: P}
-				})
-				return grad
-			}
-			want, got := run(refTape, 0), run(tape, math.NaN())
-			for i := range want {
-				if got[i] != want[i] {
-					t.Fatalf("implicit %v, %d sink rows: element %d is %v, %v without Reverse2Fresh", explicit == 0, rows, i, got[i], want[i])
+				run(tape, math.NaN(), data(m*n), data(rows*n)) // leaves its data in the tape's buffers
+				wc, v := data(m*n), data(rows*n)
+				want, got := run(refTape, 0, wc, v), run(tape, math.NaN(), wc, v)
+				if len(got) != len(want) {
+					t.Fatalf("%d numbers, want %d", len(got), len(want))
+				}
+				for i := range want {
+					if got[i] != want[i] {
+						t.Fatalf("implicit %v, no input %v, %d sink rows: number %d is %v, %v without Reverse2Fresh",
+							explicit == 0, noInput, rows, i, got[i], want[i])
+					}
 				}
 			}
 		}

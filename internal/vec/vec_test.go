@@ -1,6 +1,7 @@
 package vec
 
 import (
+	"github.com/dualgrad/dualgrad/internal/realfn"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -132,4 +133,92 @@ func itoa(n int) string {
 		return string(rune('0' + n))
 	}
 	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// TestTanhUnits checks TanhUnits bit for bit against realfn.Unit of
+// realfn.Tanh, over every length to 70 (so every split into groups of four
+// and a tail) and 200,000 random points: ordinary values at several scales,
+// the two branch points 0.625 and ½·log(2¹²⁷) and their neighbours, signed
+// zeros, subnormals, infinities and NaN, which the assembly leaves to Go.
+func TestTanhUnits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	lim := 0.5 * 8.8029691931113054295988e+01 // math.Tanh's bound, as in realfn
+	special := []float64{0, math.Copysign(0, -1), 0.625, math.Nextafter(0.625, 0), math.Nextafter(0.625, 1),
+		lim, math.Nextafter(lim, 0), math.Nextafter(lim, 100), 5e-324, 1e-310, 1e-160, 1e-8,
+		math.Inf(1), math.Inf(-1), math.NaN(), 300, 400, 710, 0.3125, 1.25, 2}
+	point := func() float64 {
+		var v float64
+		switch rng.IntN(4) {
+		case 0:
+			v = special[rng.IntN(len(special))]
+		case 1:
+			v = rng.NormFloat64()
+		case 2:
+			v = rng.NormFloat64() * 10
+		default:
+			v = (rng.Float64()*2 - 1) * 0.7
+		}
+		if rng.IntN(2) == 0 {
+			v = -v
+		}
+		return v
+	}
+	check := func(x []float64) {
+		y, d1, d2 := make([]float64, len(x)), make([]float64, len(x)), make([]float64, len(x))
+		TanhUnits(y, d1, d2, x)
+		for i, v := range x {
+			f, e1, e2, _ := realfn.Unit(realfn.Tanh(v))
+			if !same(y[i], f) || !same(d1[i], e1) || !same(d2[i], e2) {
+				t.Fatalf("x = %v (%#x, element %d of %d): %v %v %v, realfn %v %v %v",
+					v, math.Float64bits(v), i, len(x), y[i], d1[i], d2[i], f, e1, e2)
+			}
+			if math.Float64bits(y[i]) != math.Float64bits(f) {
+				t.Fatalf("x = %v: tanh %#x, realfn %#x (signed zero)", v, math.Float64bits(y[i]), math.Float64bits(f))
+			}
+		}
+	}
+	for n := 0; n <= 70; n++ {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = point()
+		}
+		check(x)
+	}
+	x := make([]float64, 200000)
+	for i := range x {
+		x[i] = point()
+	}
+	check(x)
+	// Every value between the branch points' neighbours, densely.
+	for _, c := range []float64{0.625, lim} {
+		x := make([]float64, 4096)
+		v := c
+		for k := 0; k < 2048; k++ {
+			v = math.Nextafter(v, 0)
+		}
+		for i := range x {
+			x[i], v = v, math.Nextafter(v, 100)
+		}
+		check(x)
+	}
+}
+
+func BenchmarkTanhUnits(b *testing.B) {
+	s := ordinary(1024)
+	x := s[0]
+	b.SetBytes(8 * 1024)
+	for i := 0; i < b.N; i++ {
+		TanhUnits(s[1], s[2], s[3], x)
+	}
+}
+
+func BenchmarkTanhUnitsScalar(b *testing.B) {
+	s := ordinary(1024)
+	x := s[0]
+	b.SetBytes(8 * 1024)
+	for i := 0; i < b.N; i++ {
+		for e, v := range x {
+			s[1][e], s[2][e], s[3][e], _ = realfn.Unit(realfn.Tanh(v))
+		}
+	}
 }
