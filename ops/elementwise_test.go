@@ -260,3 +260,36 @@ func TestElementwiseInitErrors(t *testing.T) {
 		t.Errorf("Clip(−Inf, +Inf): %v", err)
 	}
 }
+
+// TestUnaryUnits checks, for every element-wise op with a units function,
+// that function bit for bit against the op's own hyper-dual evaluation at
+// unit seeds: at kinks, signed zeros, the branch points of Tanh, both
+// tails, infinities and NaN, and at random points (runs of every length to
+// 40, so that vectorized groups and tails both run).
+func TestUnaryUnits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	points := []float64{0, math.Copysign(0, -1), 1, -1, 0.625, -0.625, math.Nextafter(0.625, 0), 44.014845965556525,
+		-44.014845965556525, 45, -45, 1e-310, -1e-310, 710, -710, math.Inf(1), math.Inf(-1), math.NaN(), 1e-8, -3.5}
+	for len(points) < 4000 {
+		points = append(points, rng.NormFloat64()*math.Pow(10, float64(rng.IntN(5)-2)))
+	}
+	for _, op := range []graph.Op{Tanh(), Relu()} {
+		u := op.(*unaryOp)
+		if u.units == nil {
+			t.Fatalf("%s has no units function", u.name)
+		}
+		for n, off := 1, 0; off < len(points); off, n = off+n, n%40+1 {
+			x := points[off:min(off+n, len(points))]
+			y, d1, d2 := make([]float64, len(x)), make([]float64, len(x)), make([]float64, len(x))
+			u.units(y, d1, d2, x)
+			for e, v := range x {
+				f, g1, g2 := u.eval(v)
+				for _, p := range [3][2]float64{{y[e], f}, {d1[e], g1}, {d2[e], g2}} {
+					if math.Float64bits(p[0]) != math.Float64bits(p[1]) && !(p[0] != p[0] && p[1] != p[1]) {
+						t.Fatalf("%s(%v): units give %v %v %v, the hyper-dual evaluation %v %v %v", u.name, v, y[e], d1[e], d2[e], f, g1, g2)
+					}
+				}
+			}
+		}
+	}
+}

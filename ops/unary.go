@@ -39,8 +39,9 @@ func newUnaryKernel(name string, cost float64, f func(hyperdual.Number) hyperdua
 
 var _ graph.FreshWriter = (*unaryOp)(nil)
 
-// newUnaryUnits is newUnaryKernel with units, realfn.Unit(k(x)) of every
-// element of x (vec.TanhUnits, say).
+// newUnaryUnits is newUnaryKernel with units, which sets σ, σ′ and σ″ of
+// every element of x, with the bits of f's hyper-dual evaluation (of
+// realfn.Unit(k(x)) where there is a k: vec.TanhUnits, say).
 func newUnaryUnits(name string, cost float64, f func(hyperdual.Number) hyperdual.Number, k func(float64) (realfn.Jet, realfn.Mode),
 	units func(y, d1, d2, x []float64)) graph.Op {
 	return &unaryOp{name: name, f: f, k: k, units: units, cost: cost}
