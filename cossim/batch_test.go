@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dualgrad/dualgrad/dgemm"
 	"github.com/dualgrad/dualgrad/internal/examples"
+	"github.com/dualgrad/dualgrad/layers"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -80,6 +82,61 @@ func mustBatch(t *testing.T, p Problem, opt Options, k Kind, workers int) *Batch
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestBatchThreadsLarge is TestBatchThreads on networks whose products are
+// large enough for dgemm to split over threads (153 × 256 × 64 and up, past
+// its 2²⁰ multiply-adds): the Σ-gradient, each latent's s and its Jacobian
+// rows are bit-identical for every combination of GOMAXPROCS 1 and 2,
+// dgemm threads 1 and 3, and 1 or 3 batch workers (two chunks of 17).
+func TestBatchThreadsLarge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	const m, nb = 8, 34
+	p := Problem{D: examples.RandUniform(rng, []int{m, 64, 256}, layers.Tanh).Graph(),
+		Phi: examples.RandUniform(rng, []int{256, 64, 1}, layers.Tanh).Graph()}
+	Z := mat.NewDense(nb, m, nil)
+	for r := 0; r < nb; r++ {
+		Z.SetRow(r, examples.Vec(rng, m))
+	}
+	type out struct {
+		g, s []float64
+		jac  []float64
+	}
+	run := func(procs, threads, workers int) out {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		defer dgemm.SetThreads(dgemm.Threads())
+		dgemm.SetThreads(threads)
+		b := mustBatch(t, p, Options{}, KindAdjoint, workers)
+		S := mat.NewDense(nb, m, nil)
+		g := make([]float64, p.D.NumParams())
+		if _, err := b.SumGradInto(S, g, nil, Z, nil); err != nil {
+			t.Fatal(err)
+		}
+		jb := mustBatch(t, p, Options{Wrt: WrtD}, KindAdjoint, workers)
+		var jac []float64
+		res := make([]*Result, nb)
+		for s := range res {
+			res[s] = NewResult(p, WrtD)
+		}
+		if err := jb.Eval(Z, res); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res {
+			jac = append(jac, flat(r.GradD)...)
+		}
+		return out{g, append([]float64(nil), S.RawMatrix().Data...), jac}
+	}
+	ref := run(1, 1, 1)
+	for _, procs := range []int{1, 2} {
+		for _, threads := range []int{1, 3} {
+			for _, workers := range []int{1, 3} {
+				o := run(procs, threads, workers)
+				if !sameBits(o.g, ref.g) || !sameBits(o.s, ref.s) || !sameBits(o.jac, ref.jac) {
+					t.Errorf("GOMAXPROCS %d, %d dgemm threads, %d workers: results differ from one thread's", procs, threads, workers)
+				}
+			}
+		}
+	}
 }
 
 // TestBatchThreads: a stacked batch's results are bit-identical for
