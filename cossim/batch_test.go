@@ -104,7 +104,7 @@ func TestBatchThreadsLarge(t *testing.T) {
 	}
 	run := func(procs, threads, workers int) out {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		defer dgemm.SetThreads(dgemm.Threads())
+		defer dgemm.SetThreads(0) // back to following GOMAXPROCS
 		dgemm.SetThreads(threads)
 		b := mustBatch(t, p, Options{}, KindAdjoint, workers)
 		S := mat.NewDense(nb, m, nil)
