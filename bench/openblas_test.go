@@ -123,8 +123,10 @@ func TestOpenBLASAgreement(t *testing.T) {
 		{caseName: "toy", got: cossim.KindForward, want: cossim.KindLooped},
 		{caseName: "small", got: cossim.KindAdjoint, want: cossim.KindLooped},
 		{caseName: "small", got: cossim.KindAdjoint, want: cossim.KindForward},
-		{caseName: "medium", got: cossim.KindAdjoint, want: cossim.KindForward},
-		{caseName: "medium", got: cossim.KindForward, want: cossim.KindForward, wantGo: true},
+		// The forward engine's blocks grow with m·P (on medium they would
+		// need 13 GiB), so it is compared on small; the looped engine takes
+		// minutes on medium.
+		{caseName: "small", got: cossim.KindForward, want: cossim.KindForward, wantGo: true},
 		{caseName: "medium", got: cossim.KindAdjoint, want: cossim.KindAdjoint, wantGo: true},
 		{caseName: "large", got: cossim.KindAdjoint, want: cossim.KindAdjoint, wantGo: true},
 	}
