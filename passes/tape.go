@@ -381,9 +381,7 @@ func (t *Tape) Reverse(seed graph.Block, params ParamSink) {
 	t.wR = R
 	out := g.OutputNode()
 	t.hasW = t.prepareCot(&t.cotW, t.w, R, params, t.seeded(seed), false, func(i int) bool { return true })
-	for r := 0; r < R; r++ {
-		copy(t.W(out).Row(r), seed.Row(r))
-	}
+	copyRows(t.W(out), seed)
 	for i := g.Len() - 1; i >= 0; i-- {
 		if !t.hasW[i] || g.Kind(i) != graph.KindOp {
 			continue
@@ -530,9 +528,7 @@ func (t *Tape) Reverse2(w0, v0 graph.Block, propagate bool, vRows int, params Pa
 	if propagate {
 		t.wR = w0.Rows
 		t.hasW = t.prepareCot(&t.cotW2, t.w, w0.Rows, noSink, t.seeded(w0), true, func(i int) bool { return t.hasTan[i] })
-		for r := 0; r < w0.Rows; r++ {
-			copy(t.W(out).Row(r), w0.Row(r))
-		}
+		copyRows(t.W(out), w0)
 	}
 	t.vR = vRows
 	seeded := -1
@@ -544,9 +540,7 @@ func (t *Tape) Reverse2(w0, v0 graph.Block, propagate bool, vRows int, params Pa
 	// mask), or, if it does not run, skipFresh clears them.
 	t.needV = t.prepareCot(&t.cotV, t.v, vRows, params, seeded, true, func(int) bool { return true })
 	if !v0.Zero() {
-		for r := 0; r < vRows; r++ {
-			copy(t.V(out).Row(r), v0.Row(r))
-		}
+		copyRows(t.V(out), v0)
 	}
 	for i := g.Len() - 1; i >= 0; i-- {
 		if g.Kind(i) != graph.KindOp {
@@ -669,6 +663,18 @@ var (
 	identityChunk    = 1 << 20
 	explicitIdentity = 1 << 14
 )
+
+// copyRows copies the rows of src into dst (as many as dst has), in one
+// copy when both are contiguous.
+func copyRows(dst, src graph.Block) {
+	if dst.Contiguous() && src.Contiguous() {
+		copy(dst.Data[:dst.Rows*dst.Size], src.Data[:dst.Rows*src.Size])
+		return
+	}
+	for r := 0; r < dst.Rows; r++ {
+		copy(dst.Row(r), src.Row(r))
+	}
+}
 
 // block is graph.MakeBlock for the tape's own buffers, which are sized to
 // fit: small enough to inline, as the accessors that build every op's
