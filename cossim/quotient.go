@@ -1,6 +1,10 @@
 package cossim
 
-import "math"
+import (
+	"math"
+
+	"github.com/dualgrad/dualgrad/internal/vec"
+)
 
 // The quotient rule, scale-safe. sᵢ = cᵢ²/(G·Uᵢ + ε) is invariant to scaling
 // g and uᵢ, but c², G·U and their products overflow or underflow long
@@ -51,27 +55,9 @@ func norm2(x []float64) float64 {
 // sum of squares is in range, and elsewhere from x scaled by a power of
 // two. The cosine is 0 where |x| is 0 or not finite.
 func normCos(x, y []float64) (nrm, cos float64) {
-	y = y[:len(x)]
-	var s0, s1, s2, s3, d0, d1, d2, d3 float64
-	k := 0
-	for ; k+4 <= len(x); k += 4 {
-		x0, x1, x2, x3 := x[k], x[k+1], x[k+2], x[k+3]
-		s0 += x0 * x0
-		s1 += x1 * x1
-		s2 += x2 * x2
-		s3 += x3 * x3
-		d0 += x0 * y[k]
-		d1 += x1 * y[k+1]
-		d2 += x2 * y[k+2]
-		d3 += x3 * y[k+3]
-	}
-	for ; k < len(x); k++ {
-		s0 += x[k] * x[k]
-		d0 += x[k] * y[k]
-	}
-	if s := (s0 + s1) + (s2 + s3); s >= 0x1p-900 && s <= math.MaxFloat64 {
+	if s, d := vec.SumSqDot(x, y); s >= 0x1p-900 && s <= math.MaxFloat64 {
 		nrm = math.Sqrt(s)
-		return nrm, ((d0 + d1) + (d2 + d3)) / nrm
+		return nrm, d / nrm
 	}
 	nrm = norm2Scaled(x)
 	if nrm == 0 || math.IsInf(nrm, 0) || nrm != nrm {
@@ -211,11 +197,7 @@ func (c *cosines) grads(dg, du []float64, i int, w float64, u []float64) {
 		}
 		return
 	}
-	for k, v := range u {
-		uh, g := v*inv, gh[k]
-		dg[k] += ag * (uh - cr*g)
-		du[k] = au * (g - cr*uh)
-	}
+	vec.QuotientPair(dg, du, u, gh, inv, ag, au, cr)
 }
 
 // recip returns 1/x and whether multiplying by it may stand in for

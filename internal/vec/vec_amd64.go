@@ -15,3 +15,9 @@ func addMulAsm(dst, x, y *float64, n int)
 
 //go:noescape
 func addMul3Asm(dst, x, y, z *float64, n int)
+
+//go:noescape
+func quotientPairAsm(dg, du, u, gh *float64, n int, c *[4]float64)
+
+//go:noescape
+func sumSqDotAsm(x, y *float64, n int, s, d *[4]float64)

@@ -181,3 +181,60 @@ a31loop:
 a3done:
 	VZEROUPPER
 	RET
+
+// func quotientPairAsm(dg, du, u, gh *float64, n int, c *[4]float64)
+// n is a multiple of 4; c holds inv, a, b, c.
+TEXT ·quotientPairAsm(SB), NOSPLIT, $0-48
+	MOVQ dg+0(FP), DI
+	MOVQ du+8(FP), R10
+	MOVQ u+16(FP), SI
+	MOVQ gh+24(FP), DX
+	MOVQ n+32(FP), CX
+	MOVQ c+40(FP), R8
+	VBROADCASTSD 0(R8), Y12            // inv
+	VBROADCASTSD 8(R8), Y13            // a
+	VBROADCASTSD 16(R8), Y14           // b
+	VBROADCASTSD 24(R8), Y15           // c
+	XORQ AX, AX
+qp4:
+	VMULPD  (SI)(AX*8), Y12, Y0        // h = u·inv
+	VMOVUPD (DX)(AX*8), Y1             // g
+	VMULPD  Y15, Y1, Y2                // c·g
+	VSUBPD  Y2, Y0, Y2                 // h − c·g
+	VMULPD  Y13, Y2, Y2                // a·(…)
+	VADDPD  (DI)(AX*8), Y2, Y2         // dg + …
+	VMOVUPD Y2, (DI)(AX*8)
+	VMULPD  Y15, Y0, Y3                // c·h
+	VSUBPD  Y3, Y1, Y3                 // g − c·h
+	VMULPD  Y14, Y3, Y3                // b·(…)
+	VMOVUPD Y3, (R10)(AX*8)
+	ADDQ    $4, AX
+	CMPQ    AX, CX
+	JLT     qp4
+	VZEROUPPER
+	RET
+
+// func sumSqDotAsm(x, y *float64, n int, s, d *[4]float64)
+// n is a multiple of 4; lane l of the accumulators sums the k ≡ l mod 4.
+TEXT ·sumSqDotAsm(SB), NOSPLIT, $0-40
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DX
+	MOVQ n+16(FP), CX
+	MOVQ s+24(FP), R8
+	MOVQ d+32(FP), R9
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	XORQ AX, AX
+sd4:
+	VMOVUPD (SI)(AX*8), Y2
+	VMULPD  Y2, Y2, Y3
+	VADDPD  Y3, Y0, Y0
+	VMULPD  (DX)(AX*8), Y2, Y4
+	VADDPD  Y4, Y1, Y1
+	ADDQ    $4, AX
+	CMPQ    AX, CX
+	JLT     sd4
+	VMOVUPD Y0, (R8)
+	VMOVUPD Y1, (R9)
+	VZEROUPPER
+	RET

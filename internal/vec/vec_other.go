@@ -8,3 +8,6 @@ const useAsm = false
 func mulAsm(dst, x, y *float64, n int)        { panic("vec: no assembly") }
 func addMulAsm(dst, x, y *float64, n int)     { panic("vec: no assembly") }
 func addMul3Asm(dst, x, y, z *float64, n int) { panic("vec: no assembly") }
+
+func quotientPairAsm(dg, du, u, gh *float64, n int, c *[4]float64) { panic("vec: no assembly") }
+func sumSqDotAsm(x, y *float64, n int, s, d *[4]float64)           { panic("vec: no assembly") }

@@ -222,3 +222,53 @@ func BenchmarkTanhUnitsScalar(b *testing.B) {
 		}
 	}
 }
+
+// TestQuotientPair checks QuotientPair bit for bit against its scalar
+// expressions, over lengths 0 to 70, four alignments and the special
+// values of operands, with coefficients of several scales.
+func TestQuotientPair(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	for n := 0; n <= 70; n++ {
+		for off := 0; off < 4; off++ {
+			s := operands(rng, n, off)
+			dg, du, u, g := s[0], s[1], s[2], s[3]
+			inv, a, b, c := rng.NormFloat64(), rng.NormFloat64()*1e3, rng.NormFloat64()*1e-3, rng.Float64()
+			gotG, gotU := append([]float64(nil), dg...), append([]float64(nil), du...)
+			QuotientPair(gotG, gotU, u, g, inv, a, b, c)
+			for k := range u {
+				h := u[k] * inv
+				wg := dg[k] + a*(h-c*g[k])
+				wu := b * (g[k] - c*h)
+				if !same(gotG[k], wg) || !same(gotU[k], wu) {
+					t.Fatalf("n=%d off=%d k=%d: %v %v, want %v %v", n, off, k, gotG[k], gotU[k], wg, wu)
+				}
+			}
+		}
+	}
+}
+
+// TestSumSqDot checks SumSqDot bit for bit against four partial sums
+// written out, over lengths 0 to 70 and four alignments, ordinary values
+// at several scales and the special ones.
+func TestSumSqDot(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 10))
+	for n := 0; n <= 70; n++ {
+		for off := 0; off < 4; off++ {
+			s := operands(rng, n, off)
+			x, y := s[0], s[1]
+			var ws, wd [4]float64
+			for k := range x {
+				l := k % 4
+				if k >= n&^3 {
+					l = 0 // the tail goes into the first partial sum
+				}
+				ws[l] += x[k] * x[k]
+				wd[l] += x[k] * y[k]
+			}
+			gs, gd := SumSqDot(x, y)
+			if !same(gs, (ws[0]+ws[1])+(ws[2]+ws[3])) || !same(gd, (wd[0]+wd[1])+(wd[2]+wd[3])) {
+				t.Fatalf("n=%d off=%d: %v %v, want %v %v", n, off, gs, gd, (ws[0]+ws[1])+(ws[2]+ws[3]), (wd[0]+wd[1])+(wd[2]+wd[3]))
+			}
+		}
+	}
+}
