@@ -11,10 +11,11 @@
 //	             path, r = 1/(e + 1), t = ±(1 − 2r), f′ = 4·e·r·r;
 //	f″ part = f′·0 + (−2·t)·f′.
 //
-// Both branches run on every lane and a blend picks one. A group with a
-// lane beyond ±½·log(2¹²⁷) or NaN, where the scalar code takes other
-// branches (and exp could underflow), stops the loop: it returns the index
-// of that group for the caller to do in Go.
+// A group of four runs each branch that one of its lanes takes, and a
+// blend picks per lane where it takes both. A group with a lane beyond
+// ±½·log(2¹²⁷) or NaN, where the scalar code takes other branches (and exp
+// could underflow), stops the loop: it returns the index of that group for
+// the caller to do in Go.
 
 // C(k) is constant k of tanh_data_amd64.s, a ymm operand.
 #define C(k) (k*32)(R9)
@@ -38,6 +39,13 @@ loop:
 	VMOVMSKPD Y2, BX
 	TESTL   BX, BX
 	JNZ     done
+
+	// Each branch runs only if some lane takes it: BX has a bit per lane
+	// with |a| < 0.625.
+	VCMPPD  $1, C(5), Y1, Y2
+	VMOVMSKPD Y2, BX
+	CMPL    BX, $15
+	JEQ     rational
 
 	// e = exp(2|a|), as exp_amd64.s.
 	VADDPD  Y1, Y1, Y3                 // X = 2|a|
@@ -81,8 +89,11 @@ loop:
 	VMULPD  C(17), Y3, Y12             // 4e
 	VMULPD  Y8, Y12, Y12
 	VMULPD  Y8, Y12, Y12               // f′
+	TESTL   BX, BX
+	JZ      second
 
 	// The rational branch, math.Tanh's for |a| < 0.625.
+rational:
 	VMULPD  Y0, Y0, Y13                // s = a²
 	VMULPD  C(20), Y13, Y14
 	VADDPD  C(21), Y14, Y14
@@ -105,10 +116,19 @@ loop:
 	VADDPD  C(2), Y9, Y15              // 1 + t
 	VMULPD  Y15, Y14, Y14              // f′
 
-	// Pick, then the second-order part.
+	CMPL    BX, $15
+	JNE     blend
+	VMOVAPD Y9, Y10
+	VMOVAPD Y14, Y12
+	JMP     second
+
+blend:
 	VCMPPD  $1, C(5), Y1, Y15          // |a| < 0.625
 	VBLENDVPD Y15, Y9, Y10, Y10        // t
 	VBLENDVPD Y15, Y14, Y12, Y12       // f′
+
+	// The second-order part, from t in Y10 and f′ in Y12.
+second:
 	VMULPD  C(18), Y10, Y13            // −2t
 	VMULPD  Y12, Y13, Y13              // ·f′
 	VXORPD  Y14, Y14, Y14
