@@ -160,8 +160,6 @@ func (o bilinearOp) Reverse2Fresh(st *graph.State, inW, inV, in, inT []graph.Blo
 				hidW[0], inW[0] = a, graph.Block{}
 			case ok && wa.WriteA(a, w, in[1]):
 				hidW[0], inW[0] = a, graph.Block{}
-			default:
-				a.Clear()
 			}
 		}
 		if a := inV[0]; !a.Zero() {
@@ -177,8 +175,6 @@ func (o bilinearOp) Reverse2Fresh(st *graph.State, inW, inV, in, inT []graph.Blo
 				hidV[0], inV[0] = a, graph.Block{}
 			case ok && v.Zero() && wa.WriteA(a, w, inT[1]):
 				hidV[0], inV[0] = a, graph.Block{}
-			default:
-				a.Clear()
 			}
 		}
 	}
@@ -191,7 +187,7 @@ func (o bilinearOp) Reverse2Fresh(st *graph.State, inW, inV, in, inT []graph.Blo
 			hidV[1], inV[1] = inV[1], graph.Block{}
 		}
 	}
-	for j := range inV {
+	for j := range inV { // the fresh blocks not written above
 		if fresh&(1<<j) == 0 {
 			continue
 		}

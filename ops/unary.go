@@ -18,8 +18,9 @@ type unaryOp struct {
 	// rule: Forward reads σ, σ′ and σ″ off its jet (realfn.Unit), the same
 	// bits without a hyper-dual evaluation.
 	k func(float64) (realfn.Jet, realfn.Mode)
-	// units, if set, is realfn.Unit of k over a whole run of elements,
-	// vectorized with the same bits.
+	// units, if set, sets σ, σ′ and σ″ of a whole run of elements with the
+	// bits of f (of realfn.Unit(k) where k is set), vectorized or without
+	// the hyper-dual evaluation.
 	units func(y, d1, d2, x []float64)
 	cost  float64
 	size  int

@@ -413,8 +413,8 @@ type cotFlags struct {
 // sizes their buffers to R rows and clears them, but for node seeded,
 // which the caller overwrites whole, and clears the wanted parameters'
 // sinks. With fresh, the cotangents that one FreshWriter input feeds are
-// left as they are: Reverse2 has the op overwrite them. It returns the flags, c's, which stay valid until c's next
-// request.
+// left as they are: Reverse2 has the op overwrite them. It returns the
+// flags, c's, which stay valid until c's next request.
 func (t *Tape) prepareCot(c *cotFlags, bufs [][]float64, R int, params ParamSink, seeded int, fresh bool, want func(int) bool) []bool {
 	g := t.g
 	same := c.valid && c.noInput == t.NoInputCotangent
