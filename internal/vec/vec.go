@@ -1,11 +1,14 @@
-// Package vec holds the element-wise products that the element-wise ops'
-// derivative passes run on every row: dst = x⊙y, dst += x⊙y and
-// dst += x⊙y⊙z. On amd64 with AVX2 they run four lanes at a time in
-// assembly; elsewhere, and with the purego build tag, as Go loops.
+// Package vec holds the element-wise loops of the hot paths: the products
+// that the element-wise ops' derivative passes run on every row (dst = x⊙y,
+// dst += x⊙y, dst += x⊙y⊙z), the quotient rule's fused pass and sums
+// (QuotientPair, SumSqDot), and tanh's jet (TanhUnits). On amd64 with AVX2
+// they run four lanes at a time in assembly; elsewhere, and with the purego
+// build tag, as Go loops.
 //
 // Both paths give the same bits: each lane is one IEEE multiply or add,
 // in the order the Go loop writes it (no fused multiply-add), so
-// (x·y)·z is rounded twice and then added to dst.
+// (x·y)·z is rounded twice and then added to dst. TanhUnits reproduces
+// math.Exp's own fused operations, which is why it needs FMA too.
 package vec
 
 // Mul sets dst[i] = x[i]·y[i] for i < len(dst). It panics if x or y is
