@@ -257,13 +257,7 @@ func TestBatchAllocs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if raceEnabled {
-		t.Skip("the race detector's sync.Pool drops items at random, so allocations are measured without -race")
-	}
-	run()
-	if n := testing.AllocsPerRun(5, run); n != 0 {
-		t.Errorf("%v allocations per run, want 0", n)
-	}
+	wantNoAllocs(t, run)
 }
 
 // TestBudget: the engines refuse work over Options.MaxMemory with a

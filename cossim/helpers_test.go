@@ -209,3 +209,17 @@ func mustEval(t testing.TB, p Problem, opt Options, k Kind, z []float64) *Result
 	}
 	return res
 }
+
+// wantNoAllocs runs run once to size its buffers, then fails t unless it
+// makes no allocation in steady state. Under -race, where sync.Pool drops
+// items at random, the measurement means nothing, so t is skipped.
+func wantNoAllocs(t *testing.T, run func()) {
+	t.Helper()
+	if raceEnabled {
+		t.Skip("the race detector's sync.Pool drops items at random, so allocations are measured without -race")
+	}
+	run()
+	if n := testing.AllocsPerRun(5, run); n != 0 {
+		t.Errorf("%v allocations per run, want 0", n)
+	}
+}

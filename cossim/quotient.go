@@ -33,18 +33,7 @@ import (
 // |x| is accumulated as scale²·ssq, which neither overflows nor underflows
 // where |x| itself is representable.
 func norm2(x []float64) float64 {
-	var s0, s1, s2, s3 float64
-	k := 0
-	for ; k+4 <= len(x); k += 4 {
-		s0 += x[k] * x[k]
-		s1 += x[k+1] * x[k+1]
-		s2 += x[k+2] * x[k+2]
-		s3 += x[k+3] * x[k+3]
-	}
-	for ; k < len(x); k++ {
-		s0 += x[k] * x[k]
-	}
-	if s := (s0 + s1) + (s2 + s3); s >= 0x1p-900 && s <= math.MaxFloat64 {
+	if s, _ := vec.SumSqDot(x, x); s >= 0x1p-900 && s <= math.MaxFloat64 {
 		return math.Sqrt(s)
 	}
 	return norm2Scaled(x)

@@ -132,13 +132,7 @@ func TestStackedAllocs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if raceEnabled {
-		t.Skip("the race detector's sync.Pool drops items at random, so allocations are measured without -race")
-	}
-	run()
-	if n := testing.AllocsPerRun(5, run); n != 0 {
-		t.Errorf("%v allocations per run, want 0", n)
-	}
+	wantNoAllocs(t, run)
 }
 
 // TestBalanced: chunks keep their fewest number and shrink to even out.

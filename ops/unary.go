@@ -132,17 +132,7 @@ func (o *unaryOp) JVP(st *graph.State, out graph.Block, _, inT []graph.Block) {
 
 // addScaled adds σ′ ⊙ w to dst for every row of w, into the paired rows of
 // dst, with the σ′ of each row's sample.
-func (o *unaryOp) addScaled(st *graph.State, dst, w graph.Block) {
-	all, _ := o.recorded(st)
-	n, R := o.size, w.Rows
-	q := R / st.Samples
-	for s := 0; s < st.Samples; s++ {
-		d := all[s*n : (s+1)*n]
-		for r := s * q; r < (s+1)*q; r++ {
-			vec.AddMul(dst.Row(pairRow(r, R, dst.Rows))[:len(d)], d, w.Row(r))
-		}
-	}
-}
+func (o *unaryOp) addScaled(st *graph.State, dst, w graph.Block) { o.scaled(st, dst, w, true) }
 
 // writeScaled is addScaled that overwrites dst, where each row of dst
 // pairs with one row of w; it reports false, having written nothing,
@@ -151,16 +141,26 @@ func (o *unaryOp) writeScaled(st *graph.State, dst, w graph.Block) bool {
 	if dst.Rows != w.Rows {
 		return false
 	}
+	o.scaled(st, dst, w, false)
+	return true
+}
+
+// scaled adds (acc) or writes σ′ ⊙ w into the rows of dst paired with w's.
+func (o *unaryOp) scaled(st *graph.State, dst, w graph.Block, acc bool) {
 	all, _ := o.recorded(st)
-	n := o.size
-	q := w.Rows / st.Samples
+	n, R := o.size, w.Rows
+	q := R / st.Samples
 	for s := 0; s < st.Samples; s++ {
 		d := all[s*n : (s+1)*n]
 		for r := s * q; r < (s+1)*q; r++ {
-			vec.Mul(dst.Row(r)[:len(d)], d, w.Row(r))
+			c := dst.Row(pairRow(r, R, dst.Rows))[:len(d)]
+			if acc {
+				vec.AddMul(c, d, w.Row(r))
+			} else {
+				vec.Mul(c, d, w.Row(r))
+			}
 		}
 	}
-	return true
 }
 
 func (o *unaryOp) VJP(st *graph.State, inC, _ []graph.Block, w graph.Block) {

@@ -30,6 +30,17 @@ func operands(rng *rand.Rand, n, off int) [4][]float64 {
 	return s
 }
 
+// eachOperands calls f with fresh operands for every length from 0 to 70
+// and every alignment from 0 to 3: the groups of 16 and of 4 and every
+// tail, at every offset into a cache line's worth of floats.
+func eachOperands(rng *rand.Rand, f func(n, off int, s [4][]float64)) {
+	for n := 0; n <= 70; n++ {
+		for off := 0; off < 4; off++ {
+			f(n, off, operands(rng, n, off))
+		}
+	}
+}
+
 func same(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) || a != a && b != b }
 
 // TestKernels checks Mul, AddMul and AddMul3 bit for bit against the
@@ -37,30 +48,26 @@ func same(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b)
 // alignments, with infinities, NaNs, zeros of both signs and products
 // that overflow or are subnormal.
 func TestKernels(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 7))
-	for n := 0; n <= 70; n++ {
-		for off := 0; off < 4; off++ {
-			s := operands(rng, n, off)
-			dst, x, y, z := s[0], s[1], s[2], s[3]
-			for _, k := range []struct {
-				name string
-				run  func(d []float64)
-				want func(d0 float64, i int) float64
-			}{
-				{"Mul", func(d []float64) { Mul(d, x, y) }, func(_ float64, i int) float64 { return x[i] * y[i] }},
-				{"AddMul", func(d []float64) { AddMul(d, x, y) }, func(d0 float64, i int) float64 { return d0 + x[i]*y[i] }},
-				{"AddMul3", func(d []float64) { AddMul3(d, x, y, z) }, func(d0 float64, i int) float64 { return d0 + x[i]*y[i]*z[i] }},
-			} {
-				d := append([]float64(nil), dst...)
-				k.run(d)
-				for i := range d {
-					if w := k.want(dst[i], i); !same(d[i], w) {
-						t.Fatalf("%s n=%d off=%d: [%d] = %v, want %v", k.name, n, off, i, d[i], w)
-					}
+	eachOperands(rand.New(rand.NewPCG(3, 7)), func(n, off int, s [4][]float64) {
+		dst, x, y, z := s[0], s[1], s[2], s[3]
+		for _, k := range []struct {
+			name string
+			run  func(d []float64)
+			want func(d0 float64, i int) float64
+		}{
+			{"Mul", func(d []float64) { Mul(d, x, y) }, func(_ float64, i int) float64 { return x[i] * y[i] }},
+			{"AddMul", func(d []float64) { AddMul(d, x, y) }, func(d0 float64, i int) float64 { return d0 + x[i]*y[i] }},
+			{"AddMul3", func(d []float64) { AddMul3(d, x, y, z) }, func(d0 float64, i int) float64 { return d0 + x[i]*y[i]*z[i] }},
+		} {
+			d := append([]float64(nil), dst...)
+			k.run(d)
+			for i := range d {
+				if w := k.want(dst[i], i); !same(d[i], w) {
+					t.Fatalf("%s n=%d off=%d: [%d] = %v, want %v", k.name, n, off, i, d[i], w)
 				}
 			}
 		}
-	}
+	})
 }
 
 // TestLonger checks that operands longer than dst are read only as far as
@@ -239,47 +246,40 @@ func BenchmarkTanhUnitsScalar(b *testing.B) {
 // values of operands, with coefficients of several scales.
 func TestQuotientPair(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 9))
-	for n := 0; n <= 70; n++ {
-		for off := 0; off < 4; off++ {
-			s := operands(rng, n, off)
-			dg, du, u, g := s[0], s[1], s[2], s[3]
-			inv, a, b, c := rng.NormFloat64(), rng.NormFloat64()*1e3, rng.NormFloat64()*1e-3, rng.Float64()
-			gotG, gotU := append([]float64(nil), dg...), append([]float64(nil), du...)
-			QuotientPair(gotG, gotU, u, g, inv, a, b, c)
-			for k := range u {
-				h := u[k] * inv
-				wg := dg[k] + a*(h-c*g[k])
-				wu := b * (g[k] - c*h)
-				if !same(gotG[k], wg) || !same(gotU[k], wu) {
-					t.Fatalf("n=%d off=%d k=%d: %v %v, want %v %v", n, off, k, gotG[k], gotU[k], wg, wu)
-				}
+	eachOperands(rng, func(n, off int, s [4][]float64) {
+		dg, du, u, g := s[0], s[1], s[2], s[3]
+		inv, a, b, c := rng.NormFloat64(), rng.NormFloat64()*1e3, rng.NormFloat64()*1e-3, rng.Float64()
+		gotG, gotU := append([]float64(nil), dg...), append([]float64(nil), du...)
+		QuotientPair(gotG, gotU, u, g, inv, a, b, c)
+		for k := range u {
+			h := u[k] * inv
+			wg := dg[k] + a*(h-c*g[k])
+			wu := b * (g[k] - c*h)
+			if !same(gotG[k], wg) || !same(gotU[k], wu) {
+				t.Fatalf("n=%d off=%d k=%d: %v %v, want %v %v", n, off, k, gotG[k], gotU[k], wg, wu)
 			}
 		}
-	}
+	})
 }
 
 // TestSumSqDot checks SumSqDot bit for bit against four partial sums
 // written out, over lengths 0 to 70 and four alignments, ordinary values
 // at several scales and the special ones.
 func TestSumSqDot(t *testing.T) {
-	rng := rand.New(rand.NewPCG(6, 10))
-	for n := 0; n <= 70; n++ {
-		for off := 0; off < 4; off++ {
-			s := operands(rng, n, off)
-			x, y := s[0], s[1]
-			var ws, wd [4]float64
-			for k := range x {
-				l := k % 4
-				if k >= n&^3 {
-					l = 0 // the tail goes into the first partial sum
-				}
-				ws[l] += x[k] * x[k]
-				wd[l] += x[k] * y[k]
+	eachOperands(rand.New(rand.NewPCG(6, 10)), func(n, off int, s [4][]float64) {
+		x, y := s[0], s[1]
+		var ws, wd [4]float64
+		for k := range x {
+			l := k % 4
+			if k >= n&^3 {
+				l = 0 // the tail goes into the first partial sum
 			}
-			gs, gd := SumSqDot(x, y)
-			if !same(gs, (ws[0]+ws[1])+(ws[2]+ws[3])) || !same(gd, (wd[0]+wd[1])+(wd[2]+wd[3])) {
-				t.Fatalf("n=%d off=%d: %v %v, want %v %v", n, off, gs, gd, (ws[0]+ws[1])+(ws[2]+ws[3]), (wd[0]+wd[1])+(wd[2]+wd[3]))
-			}
+			ws[l] += x[k] * x[k]
+			wd[l] += x[k] * y[k]
 		}
-	}
+		gs, gd := SumSqDot(x, y)
+		if !same(gs, (ws[0]+ws[1])+(ws[2]+ws[3])) || !same(gd, (wd[0]+wd[1])+(wd[2]+wd[3])) {
+			t.Fatalf("n=%d off=%d: %v %v, want %v %v", n, off, gs, gd, (ws[0]+ws[1])+(ws[2]+ws[3]), (wd[0]+wd[1])+(wd[2]+wd[3]))
+		}
+	})
 }
