@@ -389,6 +389,62 @@ func TestDirect(t *testing.T) {
 	})
 }
 
+// TestSwapped checks that a product C = α·A·Bᵀ + β·C computed as its
+// transpose has the bits of the direct one, for β = 0 and 1 (the only ones
+// swapped), several α, shapes on both sides of a tile and of kc (k = 800
+// is two blocks), one and two threads, with NaN and Inf among the entries
+// of A, B and C; and that swapPays chooses it for a batch of activations
+// times a wide weight, not for a tall product or a few rows.
+func TestSwapped(t *testing.T) {
+	forEachKernel(t, func(t *testing.T) {
+		if !active.direct {
+			t.Skipf("kernel %s packs always", active.name)
+		}
+		defer func() { swapOverride = 0; SetThreads(0) }()
+		rnd := rand.New(rand.NewPCG(21, 22))
+		for _, th := range []int{1, 2} {
+			SetThreads(th)
+			for _, s := range [][3]int{{1, 5, 3}, {16, 70, 9}, {32, 784, 256}, {25, 130, 800}, {40, 9, 70}, {33, 300, 17}} {
+				m, n, k := s[0], s[1], s[2]
+				for _, beta := range []float64{0, 1} {
+					for _, alpha := range []float64{1, -2.5} {
+						g := newCase(rnd, false, true, m, n, k, 3, alpha, beta)
+						g.a[rnd.IntN(len(g.a))] = math.NaN()
+						g.b[rnd.IntN(len(g.b))] = math.Inf(-1)
+						g.c[rnd.IntN(m)*g.ldc] = math.Inf(1)
+						swapOverride = -1
+						plain := g.run()
+						swapOverride = 1
+						swap := g.run()
+						for j := range plain {
+							if math.Float64bits(plain[j]) != math.Float64bits(swap[j]) && !(plain[j] != plain[j] && swap[j] != swap[j]) {
+								t.Fatalf("%v, %d threads: C[%d] = %v directly, %v transposed", g, th, j, plain[j], swap[j])
+							}
+						}
+						g.checkPadding(t, swap)
+					}
+				}
+			}
+		}
+		swapOverride = 0
+		for _, c := range []struct {
+			m, n, k int
+			beta    float64
+			want    bool
+		}{
+			{32, 784, 256, 0, true},   // a chunk's values times D's last weight
+			{32, 128, 9216, 1, true},  // the mnist CNN's fc1
+			{544, 784, 256, 0, false}, // the tangent rows: A is the larger
+			{8, 784, 256, 0, false},   // too few rows for the kernels' vectors
+			{32, 784, 256, 0.5, false},
+		} {
+			if got := swapPays(active, c.m, c.n, c.k, c.beta); got != c.want {
+				t.Errorf("swapPays(%d × %d × %d, β = %v) = %v, want %v", c.m, c.n, c.k, c.beta, got, c.want)
+			}
+		}
+	})
+}
+
 // TestSpecialValues checks NaN and Inf handling against a naive triple loop
 // in plain arithmetic, which propagates them as IEEE 754 says.
 func TestSpecialValues(t *testing.T) {

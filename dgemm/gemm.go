@@ -39,6 +39,7 @@ var problems = sync.Pool{New: func() any { return new(problem) }}
 // megabyte or two would then be allocated again after every collection.
 type workspace struct {
 	a, b []float64
+	t    []float64 // Cᵀ, for a swapped product
 }
 
 var (
@@ -91,6 +92,62 @@ func Threads() int {
 // gemm runs C = alpha·op(A)·op(B) + beta·C for checked arguments with
 // alpha ≠ 0, k > 0, m > 0 and n > 0.
 func gemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	if !transA && transB && swapPays(active, m, n, k, beta) {
+		swapped(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	product(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// swapPays reports whether C = α·A·Bᵀ + β·C is cheaper computed as its
+// transpose, Cᵀ = α·B·Aᵀ + β·Cᵀ. A transposed B is always packed, n·k
+// entries (every row part packs all of them); the transpose reads B in
+// place and packs Aᵀ, m·k entries, at the cost of moving C through a
+// buffer (m·n entries, twice with β = 1). It pays for a few rows against
+// a wide B: x·Wᵀ for a batch of activations, whose weight W is then packed
+// once per call for rows that use it only a few times each. The rows
+// become the columns of the transposed product, which the kernels only
+// fill well from two vectors of them (m ≥ 16). Only β = 0 and β = 1 are
+// transposed, for which the bits are the same (see swapped).
+func swapPays(kr *kernel, m, n, k int, beta float64) bool {
+	if !kr.direct || swapOverride < 0 || beta != 0 && beta != 1 {
+		return false
+	}
+	return swapOverride > 0 || m >= 16 && m*k+2*m*n < n*k/2
+}
+
+// swapOverride, for tests, transposes every product that can be (> 0) or
+// none (< 0).
+var swapOverride = 0
+
+// swapped computes C = α·A·Bᵀ + β·C, β 0 or 1, as Cᵀ = α·B·Aᵀ + β·Cᵀ in a
+// buffer. Entry (i, j) is the same sum in both, Σ_p A_ip·B_jp over the
+// same blocks of k in the same order, each step one FMA (whose factors
+// commute), scaled by α and added to β·C the same way, so the bits are
+// those of the direct product.
+func swapped(m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	ws := getWorkspace()
+	ws.t = grow(ws.t, n*m, 1<<16)
+	t := ws.t
+	if beta == 1 {
+		for i := 0; i < m; i++ {
+			for j, v := range c[i*ldc : i*ldc+n] {
+				t[j*m+i] = v
+			}
+		}
+	}
+	product(false, true, n, m, k, alpha, b, ldb, a, lda, beta, t, m)
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		for j := range row {
+			row[j] = t[j*m+i]
+		}
+	}
+	putWorkspace(ws)
+}
+
+// product is gemm without the choice of swapping.
+func product(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	p := problems.Get().(*problem)
 	p.kern = active
 	p.transA, p.transB = transA, transB

@@ -25,7 +25,8 @@ type kernel struct {
 	// stream from L2; otherwise a panel of Ã stays in L1.
 	jrOuter bool
 
-	// fastPack selects the assembly packing routines, gather8 and copy24.
+	// fastPack selects the assembly packing routines, trans8, copy8 and
+	// copy24.
 	fastPack bool
 
 	// direct reports that tile takes any strides, so A and B may be read

@@ -222,4 +222,7 @@ var kernAVX2CTable = [6][2]asmKernel{
 func packCopy24(dst, src *float64, ld, kc int)
 
 //go:noescape
-func packGather8(dst *float64, ds int, src *float64, off *[8]int64, kc int)
+func packCopy8(dst, src *float64, ld, kc int)
+
+//go:noescape
+func packTrans8(dst *float64, ds int, src *float64, ld int, off *[8]int64, kc int)

@@ -83,16 +83,25 @@ func tileAVX2(k int, a []float64, as int, _ bool, b []float64, bs int, c []float
 	f(k, unsafe.SliceData(a), unsafe.SliceData(b), &c[0], ldc, alpha, beta, &mask256[nr-4*(nv-1)][0], as, bs)
 }
 
-// gather8 sets d[p·ds + r] = src[off + r·ld + p] for p < kc and r < 8 with
-// one AVX-512 gather a step. It needs AVX-512F.
-func gather8(d []float64, ds int, src []float64, ld, off, kc int) {
+// trans8 sets d[p·ds + r] = src[off + r·ld + p] for p < kc and r < 8, in
+// 8 × 8 transposes in registers (and one gather a step for the last kc mod
+// 8). It needs AVX-512F.
+func trans8(d []float64, ds int, src []float64, ld, off, kc int) {
 	_ = d[(kc-1)*ds+7]
 	_ = src[off+7*ld+kc-1]
 	var rows [8]int64
 	for r := range rows {
 		rows[r] = int64(8 * r * ld)
 	}
-	packGather8(&d[0], ds, &src[off], &rows, kc)
+	packTrans8(&d[0], ds, &src[off], ld, &rows, kc)
+}
+
+// copy8 sets d[8p : 8p+8] = src[off + p·ld:][:8] for p < kc with zmm
+// moves. It needs AVX-512F.
+func copy8(d, src []float64, ld, off, kc int) {
+	_ = d[8*kc-1]
+	_ = src[off+(kc-1)*ld+7]
+	packCopy8(&d[0], &src[off], ld, kc)
 }
 
 // copy24 sets d[24p : 24p+24] = src[off + p·ld:][:24] for p < kc with

@@ -12,8 +12,13 @@ func packA(kr *kernel, dst, a []float64, lda int, trans bool, i0, p0, mc, kc int
 		i := i0 + t*mr
 		if trans {
 			// op(A)(i, p) = a[p·lda + i]: each step is a run of A's row,
-			// moved element by element when it fills the panel (copy's
-			// call, and an array assignment's, cost more than the moves).
+			// one zmm move, or else moved element by element when it fills
+			// the panel (copy's call, and an array assignment's, cost more
+			// than the moves).
+			if rows == 8 && mr == 8 && kr.fastPack {
+				copy8(d, a, lda, p0*lda+i, kc)
+				continue
+			}
 			if rows == 8 && mr == 8 {
 				for p := range kc {
 					s, dp := a[(p0+p)*lda+i:][:8], d[8*p:][:8]
@@ -33,7 +38,7 @@ func packA(kr *kernel, dst, a []float64, lda int, trans bool, i0, p0, mc, kc int
 		// op(A)(i, p) = a[i·lda + p]: read rows of A, write columns of Ã.
 		if rows == 8 && mr == 8 {
 			if kr.fastPack {
-				gather8(d, 8, a, lda, i*lda+p0, kc)
+				trans8(d, 8, a, lda, i*lda+p0, kc)
 			} else {
 				packRows8(d, a, lda, i*lda+p0, kc)
 			}
@@ -105,7 +110,7 @@ func packB(kr *kernel, dst, b []float64, ldb int, trans bool, j0, p0, nc, kc int
 		c := 0
 		for ; c+8 <= cols; c += 8 {
 			if kr.fastPack {
-				gather8(d[c:], nr, b, ldb, (j+c)*ldb+p0, kc)
+				trans8(d[c:], nr, b, ldb, (j+c)*ldb+p0, kc)
 			} else {
 				packRows8Stride(d[c:], nr, b, ldb, (j+c)*ldb+p0, kc)
 			}

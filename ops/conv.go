@@ -5,6 +5,7 @@ import (
 
 	"github.com/dualgrad/dualgrad/graph"
 	"github.com/dualgrad/dualgrad/internal/blasimpl"
+	"github.com/dualgrad/dualgrad/internal/vec"
 )
 
 // Convolutions. Conv and ConvTranspose share one geometry: a "small" tensor
@@ -317,18 +318,44 @@ type convCore struct {
 	l, s      int // spatial elements of the small and the big tensor
 	ckg       int // cbg·k, the rows of a group's column matrix
 	// The small positions j that kernel offset κ maps into the big tensor
-	// come in runs: runs[rs[κ]:rs[κ+1]], each n positions from j that read
-	// the big positions p, p+step, …; padded[κ] tells that some positions
-	// read padding (zero).
+	// come in runs of n positions from j that read the big positions p,
+	// p+step, …, and the runs in groups of equally spaced ones:
+	// runs[rs[κ]:rs[κ+1]]. padded[κ] tells that some positions read padding
+	// (zero).
 	runs   []convRun
 	rs     []int
 	padded []bool
 	step   int // the innermost stride
 }
 
-// A convRun is n consecutive small positions from j reading big positions
-// from p, step apart.
-type convRun struct{ j, p, n int }
+// A convRun is count runs of n consecutive small positions, from j, j+dj,
+// …, reading big positions from p, p+dp, …, step apart within a run: for a
+// kernel of the last dimension's stride 1, a group per kernel offset
+// covers each row of the small tensor away from the padding.
+type convRun struct{ j, p, n, count, dj, dp int }
+
+// groupRuns merges consecutive runs of one length whose starts are equally
+// spaced in both tensors into groups.
+func groupRuns(runs []convRun) []convRun {
+	var out []convRun
+	for _, r := range runs {
+		if k := len(out) - 1; k >= 0 {
+			g := &out[k]
+			dj, dp := r.j-g.j, r.p-g.p
+			switch {
+			case g.n != r.n:
+			case g.count == 1 && dj >= r.n && dp >= r.n:
+				g.count, g.dj, g.dp = 2, dj, dp
+				continue
+			case g.count > 1 && dj == g.count*g.dj && dp == g.count*g.dp:
+				g.count++
+				continue
+			}
+		}
+		out = append(out, convRun{j: r.j, p: r.p, n: r.n, count: 1})
+	}
+	return out
+}
 
 // convMaxCol bounds a column matrix, in elements (1 MiB, half the L2);
 // beyond it the rows go into products in chunks. A column matrix that
@@ -374,6 +401,8 @@ func (c *convCore) init(n, groups, cs, cb int, small, big, kernel, strides, dil,
 			}
 			last = p
 		}
+		grouped := groupRuns(c.runs[c.rs[kk]:])
+		c.runs = append(c.runs[:c.rs[kk]], grouped...)
 		c.rs[kk+1] = len(c.runs)
 		convNext(kp, kernel)
 	}
@@ -402,13 +431,15 @@ func (c *convCore) im2col(col []float64, ld, off int, x []float64, i, g int) {
 				clear(dst)
 			}
 			for _, r := range c.runs[c.rs[kk]:c.rs[kk+1]] {
-				d := dst[r.j:][:r.n]
 				if step == 1 {
-					copy(d, src[r.p:][:r.n])
+					vec.CopyRows(dst[r.j:], r.dj, src[r.p:], r.dp, r.n, r.count)
 					continue
 				}
-				for t, p := 0, r.p; t < len(d); t, p = t+1, p+step {
-					d[t] = src[p]
+				for q := 0; q < r.count; q++ {
+					d := dst[r.j+q*r.dj:][:r.n]
+					for t, p := 0, r.p+q*r.dp; t < len(d); t, p = t+1, p+step {
+						d[t] = src[p]
+					}
 				}
 			}
 		}
@@ -424,16 +455,15 @@ func (c *convCore) col2im(x []float64, i, g int, col []float64, ld, off int) {
 		for kk := 0; kk < c.k; kk++ {
 			src := col[(ch*c.k+kk)*ld+off:][:L]
 			for _, r := range c.runs[c.rs[kk]:c.rs[kk+1]] {
-				v := src[r.j:][:r.n]
 				if step == 1 {
-					d := dst[r.p:][:len(v)]
-					for t, e := range v {
-						d[t] += e
-					}
+					vec.AddRows(dst[r.p:], r.dp, src[r.j:], r.dj, r.n, r.count)
 					continue
 				}
-				for t, p := 0, r.p; t < len(v); t, p = t+1, p+step {
-					dst[p] += v[t]
+				for q := 0; q < r.count; q++ {
+					v := src[r.j+q*r.dj:][:r.n]
+					for t, p := 0, r.p+q*r.dp; t < len(v); t, p = t+1, p+step {
+						dst[p] += v[t]
+					}
 				}
 			}
 		}

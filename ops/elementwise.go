@@ -45,20 +45,13 @@ func Softplus() graph.Op { return newUnaryKernel("Softplus", 30, hyperdual.Softp
 //
 //	relu(x) = +0 with zero derivative parts for x ≤ 0, so relu′(0) = relu″(0) = 0 (PyTorch)
 //	relu(NaN) = NaN
-func Relu() graph.Op { return newUnaryUnits("Relu", 1, relu, nil, reluUnits) }
+func Relu() graph.Op { return newUnaryFlat("Relu", 1, relu, reluUnits) }
 
-// reluUnits is relu at unit seeds, element by element: x, 1, 0 where
-// x > 0 or x is NaN, and +0, 0, 0 elsewhere.
+// reluUnits is relu at unit seeds: x and 1 where x > 0 or x is NaN, +0 and
+// 0 elsewhere (vec.Relu), and σ″ = 0 where d2 is given.
 func reluUnits(y, d1, d2, x []float64) {
-	y, d1, d2 = y[:len(x)], d1[:len(x)], d2[:len(x)]
-	for e, v := range x {
-		if v > 0 || v != v {
-			y[e], d1[e] = v, 1
-		} else {
-			y[e], d1[e] = 0, 0
-		}
-		d2[e] = 0
-	}
+	vec.Relu(y, d1, x)
+	clear(d2)
 }
 
 func relu(x hyperdual.Number) hyperdual.Number {

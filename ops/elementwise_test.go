@@ -266,6 +266,9 @@ func TestElementwiseInitErrors(t *testing.T) {
 // unit seeds: at kinks, signed zeros, the branch points of Tanh, both
 // tails, infinities and NaN, and at random points (runs of every length to
 // 40, so that vectorized groups and tails both run).
+//
+// An op marked flat (σ″ ≡ 0, whose passes drop the σ″ terms) must have
+// σ″ = 0 at every point by its own hyper-dual evaluation.
 func TestUnaryUnits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	points := []float64{0, math.Copysign(0, -1), 1, -1, 0.625, -0.625, math.Nextafter(0.625, 0), 44.014845965556525,
@@ -282,8 +285,20 @@ func TestUnaryUnits(t *testing.T) {
 			x := points[off:min(off+n, len(points))]
 			y, d1, d2 := make([]float64, len(x)), make([]float64, len(x)), make([]float64, len(x))
 			u.units(y, d1, d2, x)
+			if u.flat { // a flat op's units leaves d2 alone and takes none
+				y2, d12 := make([]float64, len(x)), make([]float64, len(x))
+				u.units(y2, d12, nil, x)
+				for e := range x {
+					if math.Float64bits(y2[e]) != math.Float64bits(y[e]) && y[e] == y[e] || d12[e] != d1[e] {
+						t.Fatalf("%s(%v): units without d2 give %v %v, with it %v %v", u.name, x[e], y2[e], d12[e], y[e], d1[e])
+					}
+				}
+			}
 			for e, v := range x {
 				f, g1, g2 := u.eval(v)
+				if u.flat && g2 != 0 {
+					t.Fatalf("%s is marked flat, but its hyper-dual σ″(%v) = %v", u.name, v, g2)
+				}
 				for _, p := range [3][2]float64{{y[e], f}, {d1[e], g1}, {d2[e], g2}} {
 					if math.Float64bits(p[0]) != math.Float64bits(p[1]) && !(p[0] != p[0] && p[1] != p[1]) {
 						t.Fatalf("%s(%v): units give %v %v %v, the hyper-dual evaluation %v %v %v", u.name, v, y[e], d1[e], d2[e], f, g1, g2)

@@ -26,9 +26,10 @@ type linearKernel interface {
 
 // A preparer records, from the input values, the selection that makes a
 // piecewise-linear op linear (the argmax of each pooling window). It runs
-// in Forward, before Apply, one row per sample.
+// in Forward, one row per sample, before Apply unless it reports that it
+// has written out's values itself (the maxima it found, say).
 type preparer interface {
-	Prepare(st *graph.State, in []graph.Block)
+	Prepare(st *graph.State, out graph.Block, in []graph.Block) (wrote bool)
 }
 
 // An offsetter adds the constant part of an affine op (a pad value) to its
@@ -49,10 +50,9 @@ func (o linearOp) Cost() float64                              { return o.k.Cost(
 func (o linearOp) Nonlinear() bool                            { return false }
 
 func (o linearOp) Forward(st *graph.State, out graph.Block, in []graph.Block) {
-	if p, ok := o.k.(preparer); ok {
-		p.Prepare(st, in)
+	if p, ok := o.k.(preparer); !ok || !p.Prepare(st, out, in) {
+		o.k.Apply(st, out, in)
 	}
-	o.k.Apply(st, out, in)
 	if f, ok := o.k.(offsetter); ok {
 		f.Offset(st, out)
 	}

@@ -293,29 +293,58 @@ func (k *poolKernel) args(st *graph.State, s int) []int {
 
 // Prepare chooses each window's element as PyTorch's CPU kernel does: the
 // first x > max in scan order, or x NaN, from max = −∞ and the first
-// in-bounds element.
-func (k *poolKernel) Prepare(st *graph.State, in []graph.Block) {
+// in-bounds element. Max pooling writes the maxima as it goes.
+func (k *poolKernel) Prepare(st *graph.State, out graph.Block, in []graph.Block) bool {
 	if !k.max {
-		return
+		return false
 	}
 	x := in[0]
+	write := out.Rows == st.Samples
 	for s := 0; s < st.Samples; s++ {
 		xr, arg := x.Row(pairRow(s, st.Samples, x.Rows)), k.args(st, s)
 		for p := 0; p < k.planes; p++ {
-			plane := xr[p*k.inSp : (p+1)*k.inSp]
-			a := arg[p*k.outSp : (p+1)*k.outSp]
-			for o := range a {
-				w := k.win[k.start[o]:k.start[o+1]]
-				best, m := w[0], math.Inf(-1)
-				for _, i := range w {
-					if v := plane[i]; v > m || v != v {
-						best, m = i, v
-					}
+			plane, a := xr[p*k.inSp:(p+1)*k.inSp], arg[p*k.outSp:(p+1)*k.outSp]
+			if !write {
+				for o := range a {
+					b, _ := argmax(plane, k.win[k.start[o]:k.start[o+1]])
+					a[o] = p*k.inSp + b
 				}
-				a[o] = p*k.inSp + best
+				continue
+			}
+			yp := out.Row(s)[p*k.outSp : (p+1)*k.outSp]
+			for o := range a {
+				b, m := argmax(plane, k.win[k.start[o]:k.start[o+1]])
+				a[o], yp[o] = p*k.inSp+b, m
 			}
 		}
 	}
+	return write
+}
+
+// argmax returns the element of window w of plane that Prepare chooses,
+// and its value.
+// The first element is taken whatever it is (from max = −∞, only −∞ would
+// not be, and then max stays −∞), and each choice after it is made with
+// masks, not branches: the comparisons of a max pooling's inputs are
+// unpredictable, and the mispredictions cost more than the selections.
+func argmax(plane []float64, w []int) (best int, m float64) {
+	best = w[0]
+	m = plane[best]
+	for _, i := range w[1:] {
+		v := plane[i]
+		take := -(b2i(v > m) | b2i(v != v))
+		best ^= (best ^ i) & take
+		m = math.Float64frombits(math.Float64bits(m) ^ (math.Float64bits(m)^math.Float64bits(v))&uint64(take))
+	}
+	return best, m
+}
+
+// b2i is 1 for true and 0 for false, without a branch.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (k *poolKernel) Apply(st *graph.State, out graph.Block, in []graph.Block) {

@@ -209,7 +209,7 @@ func (k *reduceMaxKernel) Init(in []graph.Shape) (graph.Shape, error) {
 func (k *reduceMaxKernel) Cost() float64 { return float64(k.inSize) }
 
 // Prepare records the tied maxima of every slice of every sample.
-func (k *reduceMaxKernel) Prepare(st *graph.State, in []graph.Block) {
+func (k *reduceMaxKernel) Prepare(st *graph.State, _ graph.Block, in []graph.Block) bool {
 	x := in[0]
 	ns := st.Samples
 	if ns < x.Rows {
@@ -236,6 +236,7 @@ func (k *reduceMaxKernel) Prepare(st *graph.State, in []graph.Block) {
 			cnt[s*k.nOut+o] = c
 		}
 	}
+	return false
 }
 
 // ties returns the tie lists and counts of the prepared samples.

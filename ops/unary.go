@@ -22,8 +22,14 @@ type unaryOp struct {
 	// bits of f (of realfn.Unit(k) where k is set), vectorized or without
 	// the hyper-dual evaluation.
 	units func(y, d1, d2, x []float64)
-	cost  float64
-	size  int
+	// flat marks a σ whose σ″ is zero everywhere (piecewise linear, the
+	// kinks included by convention). Forward records no σ″, and the passes
+	// drop its terms: every one would add ±0, or NaN where ẋ·w overflows,
+	// a term that PyTorch's double backward of such an op (zeros) does not
+	// have. units then gets a nil d2.
+	flat bool
+	cost float64
+	size int
 }
 
 // newUnary returns the element-wise op of f. cost is the flops of one
@@ -48,6 +54,12 @@ func newUnaryUnits(name string, cost float64, f func(hyperdual.Number) hyperdual
 	return &unaryOp{name: name, f: f, k: k, units: units, cost: cost}
 }
 
+// newUnaryFlat is newUnaryUnits for a piecewise-linear f (σ″ ≡ 0), whose
+// units leaves d2 alone.
+func newUnaryFlat(name string, cost float64, f func(hyperdual.Number) hyperdual.Number, units func(y, d1, d2, x []float64)) graph.Op {
+	return &unaryOp{name: name, f: f, units: units, flat: true, cost: cost}
+}
+
 func (o *unaryOp) Type() string { return o.name }
 
 func (o *unaryOp) Init(in []graph.Shape) (graph.Shape, error) {
@@ -70,7 +82,10 @@ func (o *unaryOp) eval(x float64) (s, d1, d2 float64) {
 func (o *unaryOp) Forward(st *graph.State, out graph.Block, in []graph.Block) {
 	x, n := in[0], o.size
 	d1 := st.Floats(0, out.Rows*n)
-	d2 := st.Floats(1, out.Rows*n)
+	var d2 []float64
+	if !o.flat {
+		d2 = st.Floats(1, out.Rows*n)
+	}
 	if x.Rows == out.Rows && x.Contiguous() && out.Contiguous() {
 		// One run over the whole block: the per-row slicing costs as much as
 		// a cheap σ on the narrow layers of small networks.
@@ -78,18 +93,23 @@ func (o *unaryOp) Forward(st *graph.State, out graph.Block, in []graph.Block) {
 		return
 	}
 	for r := 0; r < out.Rows; r++ {
-		o.evalAll(out.Row(r), d1[r*n:(r+1)*n], d2[r*n:(r+1)*n], x.Row(pairRow(r, out.Rows, x.Rows)))
+		var d2r []float64
+		if d2 != nil {
+			d2r = d2[r*n : (r+1)*n]
+		}
+		o.evalAll(out.Row(r), d1[r*n:(r+1)*n], d2r, x.Row(pairRow(r, out.Rows, x.Rows)))
 	}
 }
 
-// evalAll sets y, d1 and d2 to σ, σ′ and σ″ of every element of x.
+// evalAll sets y, d1 and d2 to σ, σ′ and σ″ of every element of x (d2 nil
+// for a flat σ).
 func (o *unaryOp) evalAll(y, d1, d2, x []float64) {
-	f := o.f
-	y, d1, d2 = y[:len(x)], d1[:len(x)], d2[:len(x)]
 	if o.units != nil {
-		o.units(y, d1, d2, x)
+		o.units(y[:len(x)], d1[:len(x)], d2, x)
 		return
 	}
+	f := o.f
+	y, d1, d2 = y[:len(x)], d1[:len(x)], d2[:len(x)]
 	if k := o.k; k != nil {
 		for e, v := range x {
 			var ok bool
@@ -105,12 +125,15 @@ func (o *unaryOp) evalAll(y, d1, d2, x []float64) {
 	}
 }
 
-// recorded returns σ′ and σ″ of every sample, as Forward recorded them.
-// The derivative passes walk their rows sample by sample (the rows of one
-// sample are contiguous), slicing each sample's σ′ and σ″ once rather
-// than once per row.
+// recorded returns σ′ and σ″ of every sample, as Forward recorded them
+// (σ″ nil for a flat σ). The derivative passes walk their rows sample by
+// sample (the rows of one sample are contiguous), slicing each sample's σ′
+// and σ″ once rather than once per row.
 func (o *unaryOp) recorded(st *graph.State) (d1, d2 []float64) {
 	n := st.Samples * o.size
+	if o.flat {
+		return st.Floats(0, n), nil
+	}
 	return st.Floats(0, n), st.Floats(1, n)
 }
 
@@ -180,9 +203,9 @@ func (o *unaryOp) Reverse2Fresh(st *graph.State, inW, inV, _, inT []graph.Block,
 }
 
 func (o *unaryOp) reverse2(st *graph.State, cw, dst, t, w, v graph.Block, fresh bool) {
-	first := !cw.Zero() && !w.Zero()                // w_x += σ′ ⊙ w
-	second := !dst.Zero() && !w.Zero() && !t.Zero() // v_x += σ″ ⊙ ẋ ⊙ w
-	vTerm := !dst.Zero() && !v.Zero()               // v_x += σ′ ⊙ v, before the σ″ terms as always
+	first := !cw.Zero() && !w.Zero()                           // w_x += σ′ ⊙ w
+	second := !dst.Zero() && !w.Zero() && !t.Zero() && !o.flat // v_x += σ″ ⊙ ẋ ⊙ w
+	vTerm := !dst.Zero() && !v.Zero()                          // v_x += σ′ ⊙ v, before the σ″ terms as always
 	if fresh {
 		if !cw.Zero() {
 			if first && o.writeScaled(st, cw, w) {
@@ -233,7 +256,7 @@ func (o *unaryOp) reverse2(st *graph.State, cw, dst, t, w, v graph.Block, fresh 
 
 func (o *unaryOp) JVP2(st *graph.State, out graph.Block, _, inT1, inT2 []graph.Block) {
 	a, b := inT1[0], inT2[0]
-	if a.Zero() || b.Zero() {
+	if a.Zero() || b.Zero() || o.flat {
 		return
 	}
 	_, all := o.recorded(st)

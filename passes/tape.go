@@ -375,12 +375,16 @@ func noSink(int) graph.Block { return graph.Block{} }
 // the samples) back through the graph. Afterwards W(i) holds every live
 // node's cotangent, the input's among them, and each parameter's cotangent
 // has been accumulated into params(p), whose rows must divide seed's.
+//
+// A cotangent that one FreshWriter input feeds is written by that op, not
+// cleared and added to: VJP is Reverse2's recurrence for v with no
+// tangents and no w, so the op's Reverse2Fresh gives it.
 func (t *Tape) Reverse(seed graph.Block, params ParamSink) {
 	g := t.g
 	R := seed.Rows
 	t.wR = R
 	out := g.OutputNode()
-	t.hasW = t.prepareCot(&t.cotW, t.w, R, params, t.seeded(seed), false, func(i int) bool { return true })
+	t.hasW = t.prepareCot(&t.cotW, t.w, R, params, t.seeded(seed), true, func(i int) bool { return true })
 	copyRows(t.W(out), seed)
 	for i := g.Len() - 1; i >= 0; i-- {
 		if !t.hasW[i] || g.Kind(i) != graph.KindOp {
@@ -389,8 +393,14 @@ func (t *Tape) Reverse(seed graph.Block, params ParamSink) {
 		ins := g.Inputs(i)
 		for k, j := range ins {
 			t.bIn[k], t.bW[k] = t.Value(j), t.cot(&t.cotW, t.w, t.wR, j)
+			t.bT[k], t.bV[k] = graph.Block{}, graph.Block{}
 		}
-		g.Op(i).VJP(t.st[i], t.bW[:len(ins)], t.bIn[:len(ins)], t.W(i))
+		n := len(ins)
+		if mask := t.freshMask(i, t.bV[:n], t.bW[:n]); mask != 0 {
+			g.Op(i).(graph.FreshWriter).Reverse2Fresh(t.st[i], t.bV[:n], t.bW[:n], t.bIn[:n], t.bT[:n], graph.Block{}, t.W(i), mask)
+			continue
+		}
+		g.Op(i).VJP(t.st[i], t.bW[:n], t.bIn[:n], t.W(i))
 	}
 }
 

@@ -124,3 +124,75 @@ func SumSqDot(x, y []float64) (ss, dot float64) {
 	}
 	return (s[0] + s[1]) + (s[2] + s[3]), (d[0] + d[1]) + (d[2] + d[3])
 }
+
+// rowsFit panics unless rows rows of n elements at stride s fit in x.
+func rowsFit(what string, x []float64, s, n, rows int) {
+	if n < 0 || rows < 0 || rows > 0 && n > 0 && (rows > 1 && s < n || (rows-1)*s+n > len(x)) {
+		panic("vec: " + what + " rows do not fit")
+	}
+}
+
+// AddRows sets dst[r·ds + i] += x[r·xs + i] for r < rows and i < n: the
+// column matrices' scatter-add of a convolution's backward pass, one run
+// of a row at a time. It panics if the rows do not fit, or a stride is
+// shorter than n.
+func AddRows(dst []float64, ds int, x []float64, xs, n, rows int) {
+	rowsFit("AddRows dst", dst, ds, n, rows)
+	rowsFit("AddRows x", x, xs, n, rows)
+	if n == 0 || rows == 0 {
+		return
+	}
+	if useAsm {
+		addRowsAsm(&dst[0], &x[0], n, rows, ds, xs)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		d, s := dst[r*ds:][:n], x[r*xs:][:n]
+		for i, v := range s {
+			d[i] += v
+		}
+	}
+}
+
+// CopyRows sets dst[r·ds + i] = x[r·xs + i] for r < rows and i < n, as
+// AddRows does. Runs of a few dozen elements are too short for copy's call
+// to pay.
+func CopyRows(dst []float64, ds int, x []float64, xs, n, rows int) {
+	rowsFit("CopyRows dst", dst, ds, n, rows)
+	rowsFit("CopyRows x", x, xs, n, rows)
+	if n == 0 || rows == 0 {
+		return
+	}
+	if useAsm {
+		copyRowsAsm(&dst[0], &x[0], n, rows, ds, xs)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		copy(dst[r*ds:][:n], x[r*xs:][:n])
+	}
+}
+
+// Relu sets y[i] and d1[i] to relu(x[i]) and its derivative for i < len(x):
+// x[i] and 1 where x[i] > 0 or x[i] is NaN, +0 and 0 elsewhere (−0
+// included). It panics if y or d1 is shorter than x.
+func Relu(y, d1, x []float64) {
+	n := len(x)
+	if len(y) < n || len(d1) < n {
+		panic("vec: Relu operand shorter than x")
+	}
+	if n == 0 {
+		return
+	}
+	if useAsm {
+		reluAsm(&y[0], &d1[0], &x[0], n)
+		return
+	}
+	y, d1 = y[:n], d1[:n]
+	for e, v := range x {
+		if v > 0 || v != v {
+			y[e], d1[e] = v, 1
+		} else {
+			y[e], d1[e] = 0, 0
+		}
+	}
+}

@@ -21,3 +21,12 @@ func quotientPairAsm(dg, du, u, gh *float64, n int, c *[4]float64)
 
 //go:noescape
 func sumSqDotAsm(x, y *float64, n int, s, d *[4]float64)
+
+//go:noescape
+func addRowsAsm(dst, x *float64, n, rows, ds, xs int)
+
+//go:noescape
+func copyRowsAsm(dst, x *float64, n, rows, ds, xs int)
+
+//go:noescape
+func reluAsm(y, d1, x *float64, n int)

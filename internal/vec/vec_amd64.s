@@ -238,3 +238,176 @@ sd4:
 	VMOVUPD Y1, (R9)
 	VZEROUPPER
 	RET
+
+// addRowsAsm and copyRowsAsm: for each of CX rows, n (R8) elements from SI
+// into DI, then SI += xs (R10) and DI += ds (R9), in bytes. rows ≥ 1.
+
+// func addRowsAsm(dst, x *float64, n, rows, ds, xs int)
+TEXT ·addRowsAsm(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), R8
+	MOVQ rows+24(FP), CX
+	MOVQ ds+32(FP), R9
+	SHLQ $3, R9
+	MOVQ xs+40(FP), R10
+	SHLQ $3, R10
+	MOVQ R8, R11
+	ANDQ $-16, R11
+	MOVQ R8, R12
+	ANDQ $-4, R12
+addrow:
+	XORQ AX, AX
+	CMPQ AX, R11
+	JGE  add4
+add16:
+	VMOVUPD (DI)(AX*8), Y0
+	VMOVUPD 32(DI)(AX*8), Y1
+	VMOVUPD 64(DI)(AX*8), Y2
+	VMOVUPD 96(DI)(AX*8), Y3
+	VADDPD  (SI)(AX*8), Y0, Y0
+	VADDPD  32(SI)(AX*8), Y1, Y1
+	VADDPD  64(SI)(AX*8), Y2, Y2
+	VADDPD  96(SI)(AX*8), Y3, Y3
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ    $16, AX
+	CMPQ    AX, R11
+	JLT     add16
+add4:
+	CMPQ AX, R12
+	JGE  add1
+	VMOVUPD (DI)(AX*8), Y0
+	VADDPD  (SI)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ    $4, AX
+	JMP     add4
+add1:
+	CMPQ AX, R8
+	JGE  addnext
+	VMOVSD (DI)(AX*8), X0
+	VADDSD (SI)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ   AX
+	JMP    add1
+addnext:
+	ADDQ R9, DI
+	ADDQ R10, SI
+	DECQ CX
+	JNZ  addrow
+	VZEROUPPER
+	RET
+
+// func copyRowsAsm(dst, x *float64, n, rows, ds, xs int)
+TEXT ·copyRowsAsm(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), R8
+	MOVQ rows+24(FP), CX
+	MOVQ ds+32(FP), R9
+	SHLQ $3, R9
+	MOVQ xs+40(FP), R10
+	SHLQ $3, R10
+	MOVQ R8, R11
+	ANDQ $-16, R11
+	MOVQ R8, R12
+	ANDQ $-4, R12
+cprow:
+	XORQ AX, AX
+	CMPQ AX, R11
+	JGE  cp4
+cp16:
+	VMOVUPD (SI)(AX*8), Y0
+	VMOVUPD 32(SI)(AX*8), Y1
+	VMOVUPD 64(SI)(AX*8), Y2
+	VMOVUPD 96(SI)(AX*8), Y3
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ    $16, AX
+	CMPQ    AX, R11
+	JLT     cp16
+cp4:
+	CMPQ AX, R12
+	JGE  cp1
+	VMOVUPD (SI)(AX*8), Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ    $4, AX
+	JMP     cp4
+cp1:
+	CMPQ AX, R8
+	JGE  cpnext
+	MOVQ (SI)(AX*8), BX
+	MOVQ BX, (DI)(AX*8)
+	INCQ AX
+	JMP  cp1
+cpnext:
+	ADDQ R9, DI
+	ADDQ R10, SI
+	DECQ CX
+	JNZ  cprow
+	VZEROUPPER
+	RET
+
+DATA reluOne<>+0(SB)/8, $1.0
+GLOBL reluOne<>(SB), RODATA|NOPTR, $8
+
+// func reluAsm(y, d1, x *float64, n int)
+// Lanes with x > 0 or x NaN (not ≤, unordered: predicate NLE_UQ) keep x and
+// get σ′ = 1; the others get +0 and 0, by masking.
+TEXT ·reluAsm(SB), NOSPLIT, $0-32
+	MOVQ         y+0(FP), DI
+	MOVQ         d1+8(FP), DX
+	MOVQ         x+16(FP), SI
+	MOVQ         n+24(FP), CX
+	VBROADCASTSD reluOne<>(SB), Y7
+	VXORPD       Y6, Y6, Y6
+	XORQ         AX, AX
+	MOVQ         CX, BX
+	ANDQ         $-8, BX
+	JZ           relu4
+relu8:
+	VMOVUPD  (SI)(AX*8), Y0
+	VMOVUPD  32(SI)(AX*8), Y1
+	VCMPPD   $0x16, Y6, Y0, Y2
+	VCMPPD   $0x16, Y6, Y1, Y3
+	VANDPD   Y0, Y2, Y0
+	VANDPD   Y1, Y3, Y1
+	VANDPD   Y7, Y2, Y2
+	VANDPD   Y7, Y3, Y3
+	VMOVUPD  Y0, (DI)(AX*8)
+	VMOVUPD  Y1, 32(DI)(AX*8)
+	VMOVUPD  Y2, (DX)(AX*8)
+	VMOVUPD  Y3, 32(DX)(AX*8)
+	ADDQ     $8, AX
+	CMPQ     AX, BX
+	JLT      relu8
+relu4:
+	MOVQ CX, BX
+	ANDQ $-4, BX
+	CMPQ AX, BX
+	JGE  relu1
+	VMOVUPD (SI)(AX*8), Y0
+	VCMPPD  $0x16, Y6, Y0, Y2
+	VANDPD  Y0, Y2, Y0
+	VANDPD  Y7, Y2, Y2
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y2, (DX)(AX*8)
+	ADDQ    $4, AX
+relu1:
+	CMPQ   AX, CX
+	JGE    reludone
+	VMOVSD (SI)(AX*8), X0
+	VCMPSD $0x16, X6, X0, X2
+	VANDPD X0, X2, X0
+	VANDPD X7, X2, X2
+	VMOVSD X0, (DI)(AX*8)
+	VMOVSD X2, (DX)(AX*8)
+	INCQ   AX
+	JMP    relu1
+reludone:
+	VZEROUPPER
+	RET

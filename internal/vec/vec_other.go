@@ -11,3 +11,7 @@ func addMul3Asm(dst, x, y, z *float64, n int) { panic("vec: no assembly") }
 
 func quotientPairAsm(dg, du, u, gh *float64, n int, c *[4]float64) { panic("vec: no assembly") }
 func sumSqDotAsm(x, y *float64, n int, s, d *[4]float64)           { panic("vec: no assembly") }
+
+func addRowsAsm(dst, x *float64, n, rows, ds, xs int)  { panic("vec: no assembly") }
+func copyRowsAsm(dst, x *float64, n, rows, ds, xs int) { panic("vec: no assembly") }
+func reluAsm(y, d1, x *float64, n int)                 { panic("vec: no assembly") }

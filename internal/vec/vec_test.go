@@ -283,3 +283,70 @@ func TestSumSqDot(t *testing.T) {
 		}
 	})
 }
+
+// TestRows checks AddRows and CopyRows bit for bit against the scalar
+// loops, for every run length to 70, one to three rows, strides of n to
+// n + 5 (so that rows start at every alignment) and the special values of
+// operands; the elements between runs must stay untouched.
+func TestRows(t *testing.T) {
+	eachOperands(rand.New(rand.NewPCG(8, 2)), func(n, off int, s [4][]float64) {
+		for rows := 1; rows <= 3; rows++ {
+			for gap := 0; gap <= 5; gap++ {
+				ds, xs := n+gap, n+(gap+off)%6
+				dst := operands(rand.New(rand.NewPCG(uint64(n), uint64(gap))), rows*ds, off)[0]
+				x := operands(rand.New(rand.NewPCG(uint64(rows), uint64(n))), rows*xs, 0)[1]
+				add, cp := append([]float64(nil), dst...), append([]float64(nil), dst...)
+				AddRows(add, ds, x, xs, n, rows)
+				CopyRows(cp, ds, x, xs, n, rows)
+				for e := range dst {
+					r, i := e/max(ds, 1), e%max(ds, 1)
+					wantAdd, wantCp := dst[e], dst[e]
+					if r < rows && i < n {
+						wantAdd, wantCp = dst[e]+x[r*xs+i], x[r*xs+i]
+					}
+					if !same(add[e], wantAdd) || !same(cp[e], wantCp) {
+						t.Fatalf("n=%d rows=%d ds=%d xs=%d: [%d] add %v copy %v, want %v and %v", n, rows, ds, xs, e, add[e], cp[e], wantAdd, wantCp)
+					}
+				}
+			}
+		}
+	})
+	for _, c := range []struct {
+		name string
+		f    func()
+	}{
+		{"short dst", func() { AddRows(make([]float64, 9), 5, make([]float64, 10), 5, 5, 2) }},
+		{"short x", func() { CopyRows(make([]float64, 10), 5, make([]float64, 9), 5, 5, 2) }},
+		{"stride below n", func() { AddRows(make([]float64, 10), 4, make([]float64, 10), 5, 5, 2) }},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", c.name)
+				}
+			}()
+			c.f()
+		}()
+	}
+}
+
+// TestRelu checks Relu bit for bit against the branch it stands for,
+// relu(x) = x and relu′(x) = 1 for x > 0 or NaN, +0 and 0 otherwise (at −0
+// and +0 as well: PyTorch's relu′(0) = 0), over every length to 70 and
+// four alignments with the special values of operands.
+func TestRelu(t *testing.T) {
+	eachOperands(rand.New(rand.NewPCG(4, 4)), func(n, off int, s [4][]float64) {
+		y, d1, x := s[0], s[1], s[2]
+		Relu(y, d1, x)
+		for e, v := range x {
+			wy, wd := 0.0, 0.0
+			if v > 0 || v != v {
+				wy, wd = v, 1
+			}
+			if !same(y[e], wy) || math.Float64bits(d1[e]) != math.Float64bits(wd) ||
+				v != v && math.Float64bits(y[e]) != math.Float64bits(v) {
+				t.Fatalf("n=%d off=%d: relu(%v) = %v, %v; want %v, %v", n, off, v, y[e], d1[e], wy, wd)
+			}
+		}
+	})
+}
