@@ -39,7 +39,6 @@ var problems = sync.Pool{New: func() any { return new(problem) }}
 // megabyte or two would then be allocated again after every collection.
 type workspace struct {
 	a, b []float64
-	t    []float64 // Cᵀ, for a swapped product
 }
 
 var (
@@ -62,6 +61,34 @@ func putWorkspace(ws *workspace) {
 	wsMu.Lock()
 	wsFree = append(wsFree, ws)
 	wsMu.Unlock()
+}
+
+// The buffers of swapped products' Cᵀ, on a free list of their own: one per
+// concurrent caller, each grown once to the largest Cᵀ (the packing
+// workspaces pass between parts, which would each grow one).
+var (
+	tMu   sync.Mutex
+	tFree []*[]float64
+)
+
+func getT(n int) *[]float64 {
+	tMu.Lock()
+	var t *[]float64
+	if k := len(tFree); k > 0 {
+		t = tFree[k-1]
+		tFree = tFree[:k-1]
+	} else {
+		t = new([]float64)
+	}
+	tMu.Unlock()
+	*t = grow(*t, n, 1<<16)
+	return t
+}
+
+func putT(t *[]float64) {
+	tMu.Lock()
+	tFree = append(tFree, t)
+	tMu.Unlock()
 }
 
 // parMinFlops is the smallest product, in multiply-adds m·n·k, that is split
@@ -126,9 +153,8 @@ var swapOverride = 0
 // commute), scaled by α and added to β·C the same way, so the bits are
 // those of the direct product.
 func swapped(m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	ws := getWorkspace()
-	ws.t = grow(ws.t, n*m, 1<<16)
-	t := ws.t
+	buf := getT(n * m)
+	t := *buf
 	if beta == 1 {
 		for i := 0; i < m; i++ {
 			for j, v := range c[i*ldc : i*ldc+n] {
@@ -143,7 +169,7 @@ func swapped(m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb 
 			row[j] = t[j*m+i]
 		}
 	}
-	putWorkspace(ws)
+	putT(buf)
 }
 
 // product is gemm without the choice of swapping.

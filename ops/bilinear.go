@@ -45,10 +45,11 @@ type writerA interface {
 }
 
 // A biaser is a bilinear kernel with an optional third input, a bias c
-// added as β·c[idx[e]] to output element e (a convolution's per-channel
-// bias, Gemm's C): linear, so it has no second-order terms.
+// added as β·c[idx[e/span]] to output element e (a convolution's
+// per-channel bias, one per span of positions; Gemm's C, span 1): linear,
+// so it has no second-order terms.
 type biaser interface {
-	Bias() (idx []int, beta float64)
+	Bias() (idx []int, span int, beta float64)
 }
 
 type bilinearOp struct{ k bilinearKernel }
@@ -76,22 +77,41 @@ func (o bilinearOp) Forward(st *graph.State, out graph.Block, in []graph.Block) 
 
 // addBias adds β·c, broadcast, to every row of out.
 func (o bilinearOp) addBias(out, c graph.Block) {
-	idx, beta := o.k.(biaser).Bias()
+	idx, span, beta := o.k.(biaser).Bias()
 	for r := 0; r < out.Rows; r++ {
 		yr, cr := out.Row(r), c.Row(pairRow(r, out.Rows, c.Rows))
-		for e, i := range idx {
-			yr[e] += beta * cr[i]
+		if span == 1 {
+			for e, i := range idx {
+				yr[e] += beta * cr[i]
+			}
+			continue
+		}
+		for q, i := range idx {
+			b := beta * cr[i]
+			for e := range yr[q*span : (q+1)*span] {
+				yr[q*span+e] += b
+			}
 		}
 	}
 }
 
-// biasVJP adds β·w, summed over broadcast elements, to cC.
+// biasVJP adds β·w, summed over broadcast elements in their order, to cC.
 func (o bilinearOp) biasVJP(cC, w graph.Block) {
-	idx, beta := o.k.(biaser).Bias()
+	idx, span, beta := o.k.(biaser).Bias()
 	for r := 0; r < w.Rows; r++ {
 		wr, cr := w.Row(r), cC.Row(pairRow(r, w.Rows, cC.Rows))
-		for e, i := range idx {
-			cr[i] += beta * wr[e]
+		if span == 1 {
+			for e, i := range idx {
+				cr[i] += beta * wr[e]
+			}
+			continue
+		}
+		for q, i := range idx {
+			s := cr[i]
+			for _, v := range wr[q*span : (q+1)*span] {
+				s += beta * v
+			}
+			cr[i] = s
 		}
 	}
 }

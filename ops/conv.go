@@ -108,7 +108,8 @@ type convKernel struct {
 	autoPad                               string
 
 	core convCore
-	bias []int // per output element, its channel
+	bias []int // per image and channel of the output, its bias element
+	span int   // output positions per channel, which share a bias element
 }
 
 func (c *convKernel) Type() string {
@@ -269,10 +270,10 @@ func (c *convKernel) Init(in []graph.Shape) (graph.Shape, error) {
 		if b := in[2]; len(b) != 1 || b[0] != cout {
 			return nil, fmt.Errorf("bias shape %v: want [%d], one per output channel", b, cout)
 		}
-		sp := graph.Shape(out[2:]).Size()
-		c.bias = make([]int, out.Size())
-		for e := range c.bias {
-			c.bias[e] = e / sp % cout
+		c.span = max(1, graph.Shape(out[2:]).Size())
+		c.bias = make([]int, out.Size()/c.span)
+		for q := range c.bias {
+			c.bias[q] = q % cout // one per image and channel
 		}
 	}
 	return out, nil
@@ -283,7 +284,7 @@ func (c *convKernel) Cost() float64 {
 	return 2 * float64(k.n) * float64(k.cs) * float64(k.l) * float64(k.ckg)
 }
 
-func (c *convKernel) Bias() ([]int, float64) { return c.bias, 1 }
+func (c *convKernel) Bias() ([]int, int, float64) { return c.bias, c.span, 1 }
 
 func (c *convKernel) Apply(st *graph.State, out, a, b graph.Block, acc bool) {
 	if c.transposed {

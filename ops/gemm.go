@@ -93,7 +93,7 @@ func (g *gemmKernel) Init(in []graph.Shape) (graph.Shape, error) {
 
 func (g *gemmKernel) Cost() float64 { return 2 * float64(g.m) * float64(g.n) * float64(g.k) }
 
-func (g *gemmKernel) Bias() ([]int, float64) { return g.bias, g.beta }
+func (g *gemmKernel) Bias() ([]int, int, float64) { return g.bias, 1, g.beta }
 
 // lda and ldb are the row strides of A and B as stored.
 func (g *gemmKernel) lda() int {
