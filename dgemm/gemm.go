@@ -91,6 +91,11 @@ func putT(t *[]float64) {
 	tMu.Unlock()
 }
 
+// packWeight is the cost of packing one entry, in multiply-adds of the
+// kernels: about 1 ns a packed entry in a stacked sweep (the large case's
+// transposed weights), against 30–60 multiply-adds a nanosecond.
+const packWeight = 32
+
 // parMinFlops is the smallest product, in multiply-adds m·n·k, that is split
 // over goroutines. Waking a parked worker costs a few microseconds, about
 // the time one core takes for 2²⁰ multiply-adds (about 100³) at 60 GFLOP/s,
@@ -226,9 +231,12 @@ func (p *problem) release() {
 
 // split chooses the parts of p: as many as Threads allows for its size,
 // cut at multiples of the tile so that every part sees whole tiles, along
-// rows, columns or a grid of both, whichever keeps the largest part
-// smallest, and on a tie packs the fewest entries twice (every part packs
-// its own rows of A and columns of B).
+// rows, columns or a grid of both, whichever makes the largest part
+// cheapest: its tiles, plus the entries it packs (every part packs its own
+// rows of A and columns of B, unless it reads them in place) at
+// packWeight multiply-adds each. Cutting rows has each part pack all of a
+// packed B, cutting columns all of a packed A, and a caller whose workers
+// are busy computes every part itself, packing that operand once per part.
 func (p *problem) split() {
 	kr := p.kern
 	tm, tn := (p.m+kr.mr-1)/kr.mr, (p.n+kr.nr-1)/kr.nr // tiles
@@ -239,16 +247,26 @@ func (p *problem) split() {
 	bm, bn := 1, 1
 	// Fewer parts than t if t has no factors that fit the tiles.
 	for ; t > 1 && bm*bn == 1; t-- {
-		best, packed := tm*tn+1, 0
+		best := -1
 		for pm := 1; pm <= t; pm++ {
 			pn := t / pm
 			if pm*pn != t || pm > tm || pn > tn {
 				continue
 			}
-			largest := ((tm + pm - 1) / pm) * ((tn + pn - 1) / pn)
-			twice := pm*p.n + pn*p.m
-			if largest < best || largest == best && twice < packed {
-				best, packed, bm, bn = largest, twice, pm, pn
+			rows, cols := min(p.m, (tm+pm-1)/pm*kr.mr), min(p.n, (tn+pn-1)/pn*kr.nr)
+			cost := rows * cols * p.k
+			if da, db := p.direct(rows, cols); !da || !db {
+				packed := 0
+				if !da {
+					packed += rows * p.k
+				}
+				if !db {
+					packed += cols * p.k
+				}
+				cost += packWeight * packed
+			}
+			if best < 0 || cost < best {
+				best, bm, bn = cost, pm, pn
 			}
 		}
 	}

@@ -45,6 +45,8 @@ func Softplus() graph.Op { return newUnaryKernel("Softplus", 30, hyperdual.Softp
 //
 //	relu(x) = +0 with zero derivative parts for x ≤ 0, so relu′(0) = relu″(0) = 0 (PyTorch)
 //	relu(NaN) = NaN
+//	relu″ ≡ 0: the second-order passes have no σ″ term, as PyTorch's double
+//	  backward (zeros) has none, so an overflowing ẋ·w gives no NaN
 func Relu() graph.Op { return newUnaryFlat("Relu", 1, relu, reluUnits) }
 
 // reluUnits is relu at unit seeds: x and 1 where x > 0 or x is NaN, +0 and

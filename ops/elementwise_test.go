@@ -308,3 +308,34 @@ func TestUnaryUnits(t *testing.T) {
 		}
 	}
 }
+
+// TestReluFlat checks that Relu's passes have no σ″ term: an infinite or
+// NaN tangent leaves its second cotangent at σ′ ⊙ v, as PyTorch's double
+// backward of relu (zeros) does, where 0·ẋ·w would have made NaN.
+func TestReluFlat(t *testing.T) {
+	op := Relu()
+	if _, err := op.Init([]graph.Shape{{3}}); err != nil {
+		t.Fatal(err)
+	}
+	var tmp []float64
+	st := graph.NewState(&tmp)
+	st.Samples = 1
+	x := []float64{1, -1, 0}
+	y := make([]float64, 3)
+	op.Forward(st, graph.MakeBlock(y, 1, 3), []graph.Block{graph.MakeBlock(x, 1, 3)})
+	ww, vv := []float64{0, 0, 0}, []float64{0, 0, 0}
+	inW := []graph.Block{graph.MakeBlock(ww, 1, 3)}
+	inV := []graph.Block{graph.MakeBlock(vv, 1, 3)}
+	inT := []graph.Block{graph.MakeBlock([]float64{math.Inf(1), math.Inf(-1), math.NaN()}, 1, 3)}
+	w, v := []float64{1, 1e308, 1}, []float64{2, 3, 4}
+	op.Reverse2(st, inW, inV, []graph.Block{graph.MakeBlock(x, 1, 3)}, inT, graph.MakeBlock(w, 1, 3), graph.MakeBlock(v, 1, 3))
+	// σ′ = (1, 0, 0): relu′(0) = 0 (PyTorch).
+	if fmt.Sprint(ww) != "[1 0 0]" || fmt.Sprint(vv) != "[2 0 0]" {
+		t.Errorf("Reverse2 gives w_x %v and v_x %v, want [1 0 0] and [2 0 0]", ww, vv)
+	}
+	out := []float64{5, 6, 7}
+	op.JVP2(st, graph.MakeBlock(out, 1, 3), nil, inT, inT)
+	if fmt.Sprint(out) != "[5 6 7]" {
+		t.Errorf("JVP2 changed its output to %v", out)
+	}
+}
