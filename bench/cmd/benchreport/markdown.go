@@ -286,8 +286,8 @@ func WriteMarkdown(w io.Writer, r *Report, m Meta) error {
 	p("## Method\n\n")
 	p("- **Go**: `go test -bench` with `-benchmem`; each benchmark runs `-count` times and the table shows the median of its ns/op, ")
 	p("allocs/op and B/op. Engines and workspaces are built and warmed up before the timer starts. ")
-	p("Matrix products split over GOMAXPROCS goroutines (dgemm); a Batch stacks its latents in one adjoint engine's sweeps, or, for networks ")
-	p("too small for stacking to pay, runs them on GOMAXPROCS workers (SumGradInto gives s and the Σ-gradient from one sweep; Batch.Stream the 64 Jacobians); forward and looped use one goroutine. ")
+	p("Matrix products split over GOMAXPROCS goroutines (dgemm); a Batch stacks its latents in the adjoint engine's sweeps, in chunks of at most 32, ")
+	p("one chunk per GOMAXPROCS worker at a time (SumGradInto gives s and the Σ-gradient from one sweep; Batch.Stream the 64 Jacobians); forward and looped use one goroutine. ")
 	if m.Tags == "" {
 		p("The %s run uses the pure-Go BLAS (no OpenBLAS)", labels[0])
 	} else {
