@@ -540,7 +540,7 @@ func (c *convCore) chunk(cols int) int {
 // convDirectMin is the smallest product of one image that chunk gives a
 // call of its own. The mnist case's conv1, 32 × 676 × 9 = 195k
 // multiply-adds an image, went from 21 images a product (through a
-// scatter and a gather) to one, and the batch of 64 from 175 to 165 ms
+// scatter and a gather) to one, and the batch of 64 from 174 to 166 ms
 // (medians of 3 interleaved runs). A variable for the tests.
 var convDirectMin = 1 << 16
 
