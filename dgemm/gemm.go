@@ -142,6 +142,8 @@ func gemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int,
 // fill well from two vectors of them (m ≥ 16). Only β = 0 and β = 1 are
 // transposed, for which the bits are the same (see swapped).
 func swapPays(kr *kernel, m, n, k int, beta float64) bool {
+	// A kernel that cannot read in place would pack B as the transposed
+	// product's A, all of it again.
 	if !kr.direct || swapOverride < 0 || beta != 0 && beta != 1 {
 		return false
 	}
@@ -232,9 +234,9 @@ func (p *problem) release() {
 // split chooses the parts of p: as many as Threads allows for its size,
 // cut at multiples of the tile so that every part sees whole tiles, along
 // rows, columns or a grid of both, whichever makes the largest part
-// cheapest: its tiles, plus the entries it packs (every part packs its own
-// rows of A and columns of B, unless it reads them in place) at
-// packWeight multiply-adds each. Cutting rows has each part pack all of a
+// cheapest: its multiply-adds, plus packWeight for each entry it packs
+// (every part packs its own rows of A and columns of B, unless it reads
+// them in place). Cutting rows has each part pack all of a
 // packed B, cutting columns all of a packed A, and a caller whose workers
 // are busy computes every part itself, packing that operand once per part.
 func (p *problem) split() {

@@ -330,9 +330,9 @@ type convCore struct {
 }
 
 // A convRun is count runs of n consecutive small positions, from j, j+dj,
-// …, reading big positions from p, p+dp, …, step apart within a run: for a
-// kernel of the last dimension's stride 1, a group per kernel offset
-// covers each row of the small tensor away from the padding.
+// …, reading big positions from p, p+dp, …, step apart within a run. With
+// stride 1 in the last dimension and no padding, each kernel offset has
+// one group, of a run per row of the small tensor.
 type convRun struct{ j, p, n, count, dj, dp int }
 
 // groupRuns merges consecutive runs of one length whose starts are equally
