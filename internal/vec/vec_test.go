@@ -136,6 +136,37 @@ func BenchmarkMul(b *testing.B) {
 	}
 }
 
+// BenchmarkAddRows adds 24 runs of 24 into rows 26 apart, as col2im does
+// for one kernel offset of a 3 × 3 convolution over 26 × 26.
+func BenchmarkAddRows(b *testing.B) {
+	dst, x := make([]float64, 26*26), ordinary(24 * 24)[0]
+	b.SetBytes(int64(24 * 24 * 24))
+	for i := 0; i < b.N; i++ {
+		AddRows(dst, 26, x, 24, 24, 24)
+	}
+}
+
+// BenchmarkCopyRows is BenchmarkAddRows for im2col's copies.
+func BenchmarkCopyRows(b *testing.B) {
+	dst, x := make([]float64, 24*24), ordinary(26 * 26)[0]
+	b.SetBytes(int64(16 * 24 * 24))
+	for i := 0; i < b.N; i++ {
+		CopyRows(dst, 24, x, 26, 24, 24)
+	}
+}
+
+func BenchmarkRelu(b *testing.B) {
+	for _, n := range []int{64, 784, 36864} {
+		s := ordinary(n)
+		b.Run(itoa(n), func(b *testing.B) {
+			b.SetBytes(int64(24 * n))
+			for i := 0; i < b.N; i++ {
+				Relu(s[0], s[1], s[2])
+			}
+		})
+	}
+}
+
 func itoa(n int) string {
 	if n < 10 {
 		return string(rune('0' + n))
