@@ -47,7 +47,7 @@ func Softplus() graph.Op { return newUnaryKernel("Softplus", 30, hyperdual.Softp
 //	relu(NaN) = NaN
 //	relu″ ≡ 0: the second-order passes have no σ″ term, as PyTorch's double
 //	  backward (zeros) has none, so an overflowing ẋ·w gives no NaN
-func Relu() graph.Op { return newUnaryFlat("Relu", 1, relu, reluUnits) }
+func Relu() graph.Op { return flat(newUnaryUnits("Relu", 1, relu, nil, reluUnits)) }
 
 // reluUnits is relu at unit seeds: x and 1 where x > 0 or x is NaN, +0 and
 // 0 elsewhere (vec.Relu), and σ″ = 0 where d2 is given.
@@ -145,15 +145,16 @@ func ewCheck(op graph.Op, format string, bad bool, args ...any) graph.Op {
 // Special cases are:
 //
 //	leakyrelu′(0) = α: PyTorch's backward is x > 0 ? 1 : α
-//	leakyrelu″(0) = 0
+//	leakyrelu″ ≡ 0, leakyrelu″(0) included: no σ″ terms (PyTorch's double
+//	  backward is zeros)
 //	leakyrelu(NaN) = NaN; leakyrelu′(NaN) = α
 func LeakyRelu(alpha float64) graph.Op {
-	return newUnary("LeakyRelu", 2, func(x hyperdual.Number) hyperdual.Number {
+	return flat(newUnary("LeakyRelu", 2, func(x hyperdual.Number) hyperdual.Number {
 		if x.Real > 0 {
 			return x
 		}
 		return hyperdual.Scale(alpha, x)
-	})
+	}))
 }
 
 // The constants of SELU, as in PyTorch and ONNX's defaults.
@@ -198,13 +199,13 @@ func Celu(alpha float64) graph.Op {
 //
 //	hardsigmoid′ = 0 where αx + β is 0 or 1: PyTorch's backward passes the
 //	  gradient strictly inside (−3 < x < 3 for nn.Hardsigmoid)
-//	hardsigmoid″ = 0 everywhere (PyTorch 1.13 has no double backward for it)
+//	hardsigmoid″ ≡ 0: no σ″ terms (PyTorch 1.13 has no double backward for it)
 //	hardsigmoid(NaN) = NaN with derivative 0
 //
 // PyTorch 1.13's CPU backward multiplies by the float32 constant 1/6
 // (0.16666667163…) even in float64; this op uses α exactly.
 func HardSigmoid(alpha, beta float64) graph.Op {
-	return newUnary("HardSigmoid", 4, func(x hyperdual.Number) hyperdual.Number {
+	return flat(newUnary("HardSigmoid", 4, func(x hyperdual.Number) hyperdual.Number {
 		// The conversion forbids fusing into an FMA, so that the kinks are
 		// where αx + β rounds to 0 and 1 (exactly ±3 for α = 1/6, β = ½).
 		y := float64(alpha*x.Real) + beta
@@ -217,7 +218,7 @@ func HardSigmoid(alpha, beta float64) graph.Op {
 			return hyperdual.Const(1)
 		}
 		return hyperdual.Const(y)
-	})
+	}))
 }
 
 // HardSwish returns ONNX HardSwish, the element-wise op x·max(0, min(1,
@@ -337,7 +338,8 @@ func Erf() graph.Op { return newUnaryKernel("Erf", 20, hyperdual.Erf, realfn.Erf
 // Special cases are:
 //
 //	abs′(0) = abs″(0) = 0: PyTorch's backward is sign(x), with sign(0) = 0
-func Abs() graph.Op { return newUnaryKernel("Abs", 1, hyperdual.Abs, realfn.Abs) }
+//	abs″ ≡ 0: no σ″ terms (sign's derivative is zeros in PyTorch)
+func Abs() graph.Op { return flat(newUnaryKernel("Abs", 1, hyperdual.Abs, realfn.Abs)) }
 
 // Cos returns the element-wise cosine, ONNX Cos.
 func Cos() graph.Op { return newUnaryKernel("Cos", 20, hyperdual.Cos, realfn.Cos) }
@@ -358,16 +360,16 @@ func Reciprocal() graph.Op { return newUnary("Reciprocal", 4, hyperdual.Inv) }
 //
 //	clip′(lo) = clip′(hi) = 1: PyTorch's backward passes the gradient on
 //	  lo ≤ x ≤ hi, both bounds included
-//	clip″ = 0 everywhere
+//	clip″ ≡ 0: no σ″ terms (PyTorch's double backward is zeros)
 //	clip(NaN) = NaN with derivative 0
 func Clip(lo, hi float64) graph.Op {
-	return ewCheck(newUnary("Clip", 2, func(x hyperdual.Number) hyperdual.Number {
+	return ewCheck(flat(newUnary("Clip", 2, func(x hyperdual.Number) hyperdual.Number {
 		a := x.Real
 		if a >= lo && a <= hi {
 			return x
 		}
 		return hyperdual.Const(math.Min(math.Max(a, lo), hi))
-	}), "bounds %v and %v, want numbers", math.IsNaN(lo) || math.IsNaN(hi), lo, hi)
+	})), "bounds %v and %v, want numbers", math.IsNaN(lo) || math.IsNaN(hi), lo, hi)
 }
 
 // GeluTanh returns the element-wise op ½x(1 + tanh(√(2/π)(x + 0.044715x³))),

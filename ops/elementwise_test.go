@@ -309,33 +309,71 @@ func TestUnaryUnits(t *testing.T) {
 	}
 }
 
-// TestReluFlat checks that Relu's passes have no σ″ term: an infinite or
-// NaN tangent leaves its second cotangent at σ′ ⊙ v, as PyTorch's double
-// backward of relu (zeros) does, where 0·ẋ·w would have made NaN.
-func TestReluFlat(t *testing.T) {
-	op := Relu()
-	if _, err := op.Init([]graph.Shape{{3}}); err != nil {
-		t.Fatal(err)
-	}
-	var tmp []float64
-	st := graph.NewState(&tmp)
-	st.Samples = 1
-	x := []float64{1, -1, 0}
-	y := make([]float64, 3)
-	op.Forward(st, graph.MakeBlock(y, 1, 3), []graph.Block{graph.MakeBlock(x, 1, 3)})
-	ww, vv := []float64{0, 0, 0}, []float64{0, 0, 0}
-	inW := []graph.Block{graph.MakeBlock(ww, 1, 3)}
-	inV := []graph.Block{graph.MakeBlock(vv, 1, 3)}
-	inT := []graph.Block{graph.MakeBlock([]float64{math.Inf(1), math.Inf(-1), math.NaN()}, 1, 3)}
-	w, v := []float64{1, 1e308, 1}, []float64{2, 3, 4}
-	op.Reverse2(st, inW, inV, []graph.Block{graph.MakeBlock(x, 1, 3)}, inT, graph.MakeBlock(w, 1, 3), graph.MakeBlock(v, 1, 3))
-	// σ′ = (1, 0, 0): relu′(0) = 0 (PyTorch).
-	if fmt.Sprint(ww) != "[1 0 0]" || fmt.Sprint(vv) != "[2 0 0]" {
-		t.Errorf("Reverse2 gives w_x %v and v_x %v, want [1 0 0] and [2 0 0]", ww, vv)
-	}
-	out := []float64{5, 6, 7}
-	op.JVP2(st, graph.MakeBlock(out, 1, 3), nil, inT, inT)
-	if fmt.Sprint(out) != "[5 6 7]" {
-		t.Errorf("JVP2 changed its output to %v", out)
+// TestFlat checks the piecewise-linear element-wise ops, which drop the σ″
+// terms, against the others: each flat op has σ″ = 0 by its own
+// hyper-dual evaluation at every point tried (kinks included), and an
+// infinite or NaN tangent leaves its second cotangent at σ′ ⊙ v and JVP2's
+// output alone, as PyTorch's double backward of such an op (zeros) does,
+// where 0·ẋ·w would have made NaN. The ops that are not flat have σ″ ≠ 0
+// somewhere among the points.
+func TestFlat(t *testing.T) {
+	points := []float64{0, math.Copysign(0, -1), 1, -1, 0.3, -0.3, 2, -2, 3, -3, 0.5, -0.5, 1e-300, -7, 7, 2.5}
+	for _, c := range []struct {
+		op   graph.Op
+		flat bool
+	}{
+		{Relu(), true}, {LeakyRelu(0.1), true}, {HardSigmoid(0.2, 0.5), true}, {Abs(), true}, {Clip(-1, 2), true},
+		{Tanh(), false}, {Sigmoid(), false}, {Elu(1), false}, {Selu(), false}, {Softplus(), false}, {HardSwish(), false},
+		{Gelu(), false}, {Silu(), false}, {Exp(), false},
+	} {
+		u := c.op.(*unaryOp)
+		if u.flat != c.flat {
+			t.Errorf("%s: flat %v, want %v", u.name, u.flat, c.flat)
+			continue
+		}
+		curved := false
+		for _, v := range points {
+			if _, _, g2 := u.eval(v); g2 != 0 {
+				curved = true
+				if c.flat {
+					t.Errorf("%s is flat, but its hyper-dual σ″(%v) = %v", u.name, v, g2)
+				}
+			}
+		}
+		if !c.flat && !curved {
+			t.Errorf("%s: σ″ = 0 at every point tried; the table should mark it flat", u.name)
+		}
+		if !c.flat {
+			continue
+		}
+		n := len(points)
+		if _, err := c.op.Init([]graph.Shape{{n}}); err != nil {
+			t.Fatal(err)
+		}
+		var tmp []float64
+		st := graph.NewState(&tmp)
+		st.Samples = 1
+		y := make([]float64, n)
+		in := []graph.Block{graph.MakeBlock(points, 1, n)}
+		c.op.Forward(st, graph.MakeBlock(y, 1, n), in)
+		ww, vv, w, v, ts := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		for e := range ts {
+			ts[e] = []float64{math.Inf(1), math.Inf(-1), math.NaN()}[e%3]
+			w[e], v[e] = 1+float64(e), 2-float64(e)
+		}
+		inT := []graph.Block{graph.MakeBlock(ts, 1, n)}
+		c.op.Reverse2(st, []graph.Block{graph.MakeBlock(ww, 1, n)}, []graph.Block{graph.MakeBlock(vv, 1, n)}, in, inT,
+			graph.MakeBlock(w, 1, n), graph.MakeBlock(v, 1, n))
+		for e, x := range points {
+			_, d1, _ := u.eval(x)
+			if ww[e] != d1*w[e] || vv[e] != d1*v[e] {
+				t.Errorf("%s at %v: Reverse2 gives w_x %v and v_x %v, want σ′·w = %v and σ′·v = %v", u.name, x, ww[e], vv[e], d1*w[e], d1*v[e])
+			}
+		}
+		out := append([]float64(nil), w...)
+		c.op.JVP2(st, graph.MakeBlock(out, 1, n), nil, inT, inT)
+		if fmt.Sprint(out) != fmt.Sprint(w) {
+			t.Errorf("%s: JVP2 changed its output to %v", u.name, out)
+		}
 	}
 }

@@ -23,10 +23,10 @@ type unaryOp struct {
 	// the hyper-dual evaluation.
 	units func(y, d1, d2, x []float64)
 	// flat marks a σ whose σ″ is zero everywhere (piecewise linear, the
-	// kinks included by convention). Forward records no σ″, and the passes
-	// drop its terms: every one would add ±0, or NaN where ẋ·w overflows,
-	// a term that PyTorch's double backward of such an op (zeros) does not
-	// have. units then gets a nil d2.
+	// kinks included by convention). The passes drop its σ″ terms: every
+	// one would add ±0, or NaN where ẋ or w is infinite, a term that
+	// PyTorch's double backward of such an op (zeros) does not have. With a
+	// units function, Forward records no σ″ at all (units gets a nil d2).
 	flat bool
 	cost float64
 	size int
@@ -54,10 +54,12 @@ func newUnaryUnits(name string, cost float64, f func(hyperdual.Number) hyperdual
 	return &unaryOp{name: name, f: f, k: k, units: units, cost: cost}
 }
 
-// newUnaryFlat is newUnaryUnits for a piecewise-linear f (σ″ ≡ 0), whose
-// units leaves d2 alone.
-func newUnaryFlat(name string, cost float64, f func(hyperdual.Number) hyperdual.Number, units func(y, d1, d2, x []float64)) graph.Op {
-	return &unaryOp{name: name, f: f, units: units, flat: true, cost: cost}
+// flat marks the element-wise op op, built by one of the constructors
+// above, as piecewise linear: σ″ ≡ 0, the kinks included by convention. A
+// units function of a flat op gets a nil d2.
+func flat(op graph.Op) graph.Op {
+	op.(*unaryOp).flat = true
+	return op
 }
 
 func (o *unaryOp) Type() string { return o.name }
@@ -82,8 +84,8 @@ func (o *unaryOp) eval(x float64) (s, d1, d2 float64) {
 func (o *unaryOp) Forward(st *graph.State, out graph.Block, in []graph.Block) {
 	x, n := in[0], o.size
 	d1 := st.Floats(0, out.Rows*n)
-	var d2 []float64
-	if !o.flat {
+	var d2 []float64 // σ″, unless the op is flat and has a units function
+	if !o.flat || o.units == nil {
 		d2 = st.Floats(1, out.Rows*n)
 	}
 	if x.Rows == out.Rows && x.Contiguous() && out.Contiguous() {
