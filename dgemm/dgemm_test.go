@@ -432,10 +432,11 @@ func TestSwapped(t *testing.T) {
 			beta    float64
 			want    bool
 		}{
-			{32, 784, 256, 0, true},   // a chunk's values times D's last weight
-			{32, 128, 9216, 1, true},  // the mnist CNN's fc1
-			{544, 784, 256, 0, false}, // the tangent rows: A is the larger
-			{8, 784, 256, 0, false},   // too few rows for the kernels' vectors
+			{32, 784, 256, 0, true},      // a chunk's values times D's last weight
+			{32, 128, 9216, 1, true},     // the mnist CNN's fc1
+			{544, 784, 256, 0, false},    // the tangent rows: A is the larger
+			{8, 784, 256, 0, false},      // too few rows for the kernels' vectors
+			{16, 1 << 17, 256, 0, false}, // Cᵀ over swapMaxC
 			{32, 784, 256, 0.5, false},
 		} {
 			if got := swapPays(active, c.m, c.n, c.k, c.beta); got != c.want {

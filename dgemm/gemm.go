@@ -147,8 +147,13 @@ func swapPays(kr *kernel, m, n, k int, beta float64) bool {
 	if !kr.direct || swapOverride < 0 || beta != 0 && beta != 1 {
 		return false
 	}
-	return swapOverride > 0 || m >= 16 && m*k+2*m*n < n*k/2
+	return swapOverride > 0 || m >= 16 && m*n <= swapMaxC && m*k+2*m*n < n*k/2
 }
+
+// swapMaxC bounds the Cᵀ buffer of a swapped product, in entries (8 MiB):
+// the buffers stay on their free list, so a product with a larger C is not
+// swapped.
+const swapMaxC = 1 << 20
 
 // swapOverride, for tests, transposes every product that can be (> 0) or
 // none (< 0).
