@@ -304,17 +304,16 @@ func (k *poolKernel) Prepare(st *graph.State, out graph.Block, in []graph.Block)
 		xr, arg := x.Row(pairRow(s, st.Samples, x.Rows)), k.args(st, s)
 		for p := 0; p < k.planes; p++ {
 			plane, a := xr[p*k.inSp:(p+1)*k.inSp], arg[p*k.outSp:(p+1)*k.outSp]
-			if !write {
-				for o := range a {
-					b, _ := argmax(plane, k.win[k.start[o]:k.start[o+1]])
-					a[o] = p*k.inSp + b
-				}
-				continue
+			var yp []float64
+			if write {
+				yp = out.Row(s)[p*k.outSp : (p+1)*k.outSp]
 			}
-			yp := out.Row(s)[p*k.outSp : (p+1)*k.outSp]
 			for o := range a {
 				b, m := argmax(plane, k.win[k.start[o]:k.start[o+1]])
-				a[o], yp[o] = p*k.inSp+b, m
+				a[o] = p*k.inSp + b
+				if write {
+					yp[o] = m
+				}
 			}
 		}
 	}

@@ -340,6 +340,42 @@ func storeRow(p func(string, ...any), x isa, r, vecs int, acc func(r, v int) str
 	}
 }
 
+// copyRuns writes a packing routine name(dst, src *float64, ld, kc int)
+// that copies kc runs of 8·vecs entries at stride ld into dst, one after
+// the other, in zmm moves, prefetching the run pfRows ahead (its first and
+// last cache lines).
+func copyRuns(s, g *bytes.Buffer, p func(string, ...any), name string, vecs, pfRows int) {
+	fmt.Fprintf(g, "//go:noescape\nfunc %s(dst, src *float64, ld, kc int)\n\n", name)
+	fmt.Fprintf(s, "\n// func %s(dst, src *float64, ld, kc int)\n", name)
+	fmt.Fprintf(s, "TEXT ·%s(SB), NOSPLIT, $0-32\n", name)
+	p("MOVQ dst+0(FP), DI")
+	p("MOVQ src+8(FP), SI")
+	p("MOVQ ld+16(FP), DX")
+	p("SHLQ $3, DX")
+	p("MOVQ kc+24(FP), CX")
+	p("TESTQ CX, CX")
+	p("JZ done")
+	p("LEAQ (DX*%d), R8", pfRows)
+	fmt.Fprintf(s, "loop:\n")
+	p("PREFETCHT0 (SI)(R8*1)")
+	if vecs > 1 {
+		p("PREFETCHT0 %d(SI)(R8*1)", 64*vecs-8)
+	}
+	for v := 0; v < vecs; v++ {
+		p("VMOVUPD %d(SI), Z%d", 64*v, v)
+	}
+	for v := 0; v < vecs; v++ {
+		p("VMOVUPD Z%d, %d(DI)", v, 64*v)
+	}
+	p("ADDQ DX, SI")
+	p("ADDQ $%d, DI", 64*vecs)
+	p("DECQ CX")
+	p("JNZ loop")
+	fmt.Fprintf(s, "done:\n")
+	p("VZEROUPPER")
+	p("RET")
+}
+
 func log2(n int) int {
 	l := 0
 	for 1<<l < n {
@@ -367,56 +403,8 @@ func log2(n int) int {
 func packers(s, g *bytes.Buffer) {
 	const pfRows = 8
 	p := func(format string, args ...any) { fmt.Fprintf(s, "\t"+format+"\n", args...) }
-	fmt.Fprintf(g, "//go:noescape\nfunc packCopy24(dst, src *float64, ld, kc int)\n\n")
-	fmt.Fprintf(s, "\n// func packCopy24(dst, src *float64, ld, kc int)\n")
-	fmt.Fprintf(s, "TEXT ·packCopy24(SB), NOSPLIT, $0-32\n")
-	p("MOVQ dst+0(FP), DI")
-	p("MOVQ src+8(FP), SI")
-	p("MOVQ ld+16(FP), DX")
-	p("SHLQ $3, DX")
-	p("MOVQ kc+24(FP), CX")
-	p("TESTQ CX, CX")
-	p("JZ done")
-	p("LEAQ (DX*%d), R8", pfRows)
-	fmt.Fprintf(s, "loop:\n")
-	p("PREFETCHT0 (SI)(R8*1)")
-	p("PREFETCHT0 184(SI)(R8*1)")
-	p("VMOVUPD 0(SI), Z0")
-	p("VMOVUPD 64(SI), Z1")
-	p("VMOVUPD 128(SI), Z2")
-	p("VMOVUPD Z0, 0(DI)")
-	p("VMOVUPD Z1, 64(DI)")
-	p("VMOVUPD Z2, 128(DI)")
-	p("ADDQ DX, SI")
-	p("ADDQ $192, DI")
-	p("DECQ CX")
-	p("JNZ loop")
-	fmt.Fprintf(s, "done:\n")
-	p("VZEROUPPER")
-	p("RET")
-
-	fmt.Fprintf(g, "//go:noescape\nfunc packCopy8(dst, src *float64, ld, kc int)\n\n")
-	fmt.Fprintf(s, "\n// func packCopy8(dst, src *float64, ld, kc int)\n")
-	fmt.Fprintf(s, "TEXT ·packCopy8(SB), NOSPLIT, $0-32\n")
-	p("MOVQ dst+0(FP), DI")
-	p("MOVQ src+8(FP), SI")
-	p("MOVQ ld+16(FP), DX")
-	p("SHLQ $3, DX")
-	p("MOVQ kc+24(FP), CX")
-	p("TESTQ CX, CX")
-	p("JZ done")
-	p("LEAQ (DX*%d), R8", pfRows)
-	fmt.Fprintf(s, "loop:\n")
-	p("PREFETCHT0 (SI)(R8*1)")
-	p("VMOVUPD 0(SI), Z0")
-	p("VMOVUPD Z0, 0(DI)")
-	p("ADDQ DX, SI")
-	p("ADDQ $64, DI")
-	p("DECQ CX")
-	p("JNZ loop")
-	fmt.Fprintf(s, "done:\n")
-	p("VZEROUPPER")
-	p("RET")
+	copyRuns(s, g, p, "packCopy24", 3, pfRows)
+	copyRuns(s, g, p, "packCopy8", 1, pfRows)
 
 	// Rows r of the source at SI + r·ld: DX = ld, R9 = 3·ld, R10 = 5·ld,
 	// R11 = 7·ld (bytes). Columns q of the destination at DI + q·ds: BX =
