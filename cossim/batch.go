@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sync"
 	"sync/atomic"
 
+	"github.com/dualgrad/dualgrad/internal/spin"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -41,7 +41,7 @@ type Batch struct {
 	stop  atomic.Int64 // lowest failing sample so far
 	errAt []int        // each worker's first failing sample
 	errs  []error
-	wg    sync.WaitGroup
+	wg    spin.Group
 }
 
 // NewBatch returns a batch evaluator with engines of kind k (KindAuto
@@ -227,7 +227,7 @@ func (b *Batch) start(n int) {
 	}
 	b.wg.Add(nw - 1)
 	for w := 1; w < nw; w++ {
-		go b.run[w]()
+		spin.Go(b.run[w])
 	}
 	b.work(0)
 	b.wg.Wait()

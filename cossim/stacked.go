@@ -1,9 +1,8 @@
 package cossim
 
 import (
-	"sync"
-
 	"github.com/dualgrad/dualgrad/graph"
+	"github.com/dualgrad/dualgrad/internal/spin"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -21,7 +20,7 @@ type stacked struct {
 	eng     []*Adjoint // eng[0] is made by NewBatch, the others on first use
 	run     []func()   // eng[j]'s body for a round, made once
 	errs    []error
-	wg      sync.WaitGroup
+	wg      spin.Group
 
 	// The current round, read by run.
 	sum            bool
@@ -82,7 +81,7 @@ func (st *stacked) round(c0, k int) {
 	st.c0 = c0
 	st.wg.Add(k - 1)
 	for j := 1; j < k; j++ {
-		go st.run[j]()
+		spin.Go(st.run[j])
 	}
 	st.wg.Add(1)
 	st.run[0]()

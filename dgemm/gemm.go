@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/dualgrad/dualgrad/internal/spin"
 )
 
 // problem is one call of Gemm with checked arguments, alpha ≠ 0, k > 0 and
@@ -20,7 +22,7 @@ type problem struct {
 
 	pm, pn         int // parts along rows and columns
 	rowCut, colCut [maxThreads + 1]int
-	wg             sync.WaitGroup // the parts not yet computed
+	wg             spin.Group // the parts not yet computed
 	// claim is the call's generation (bits 32 up), its number of parts
 	// (16–31) and the next part to claim (0–15), in one word, so that a
 	// job that runs after its call has ended sees another generation and
@@ -97,9 +99,11 @@ func putT(t *[]float64) {
 const packWeight = 32
 
 // parMinFlops is the smallest product, in multiply-adds m·n·k, that is split
-// over goroutines. Waking a parked worker costs a few microseconds, about
-// the time one core takes for 2²⁰ multiply-adds (about 100³) at 60 GFLOP/s,
-// so smaller products gain nothing from a second thread.
+// over goroutines. Handing a part to a worker that is still polling costs
+// well under a microsecond, but one that has parked takes tens of
+// microseconds to wake on a virtual machine, about the time one core takes
+// for 2²⁰ multiply-adds (about 100³) at 60 GFLOP/s, so smaller products
+// are kept on the caller.
 const parMinFlops = 1 << 20
 
 // threads is the number of goroutines a product may use; 0 means GOMAXPROCS.
@@ -449,7 +453,9 @@ var (
 )
 
 // startWorkers makes sure at least n worker goroutines exist. Workers live
-// for the rest of the process, blocked on jobs when idle.
+// for the rest of the process. An idle worker polls jobs for spin.Window,
+// so that the parts of a sweep's next product find it awake, and then
+// blocks.
 func startWorkers(n int) {
 	if int(workers.Load()) >= n {
 		return
@@ -463,7 +469,8 @@ func startWorkers(n int) {
 }
 
 func worker() {
-	for j := range jobs {
+	for {
+		j, _ := spin.Recv(jobs)
 		j.p.run(j.gen)
 	}
 }
