@@ -147,13 +147,30 @@ func (o *unaryOp) JVP(st *graph.State, out graph.Block, _, inT []graph.Block) {
 	}
 	all, _ := o.recorded(st)
 	n, q := o.size, out.Rows/st.Samples
-	for s := 0; s < st.Samples; s++ {
-		d := all[s*n : (s+1)*n]
-		for r := s * q; r < (s+1)*q; r++ {
-			vec.Mul(out.Row(r)[:len(d)], d, t.Row(r))
-		}
+	bySample(st.Samples, q, n, func(s, xs, rows int) {
+		vec.MulRows(rowsAt(out, s*q), out.Stride, all[s*n:], xs, rowsAt(t, s*q), t.Stride, n, rows)
+	})
+}
+
+// bySample calls f over the rows of a pass with q rows to each of samples
+// samples and n elements to a sample's σ′ or σ″: once for all the rows,
+// with σ′ advancing n a row (xs = n), where each sample has one row, and
+// otherwise once per sample s, with its σ′ repeated over its q rows
+// (xs = 0). Each call's rows start at row s·q; the vec kernels take them
+// in one call rather than one call a row, which cost as much as the
+// products on the narrow layers of small networks.
+func bySample(samples, q, n int, f func(s, xs, rows int)) {
+	if q == 1 {
+		f(0, n, samples)
+		return
+	}
+	for s := 0; s < samples; s++ {
+		f(s, 0, q)
 	}
 }
+
+// rowsAt returns b's data from row r on.
+func rowsAt(b graph.Block, r int) []float64 { return b.Data[r*b.Stride:] }
 
 // addScaled adds σ′ ⊙ w to dst for every row of w, into the paired rows of
 // dst, with the σ′ of each row's sample.
@@ -175,15 +192,22 @@ func (o *unaryOp) scaled(st *graph.State, dst, w graph.Block, acc bool) {
 	all, _ := o.recorded(st)
 	n, R := o.size, w.Rows
 	q := R / st.Samples
+	if dst.Rows == R {
+		f := vec.MulRows
+		if acc {
+			f = vec.AddMulRows
+		}
+		bySample(st.Samples, q, n, func(s, xs, rows int) {
+			f(rowsAt(dst, s*q), dst.Stride, all[s*n:], xs, rowsAt(w, s*q), w.Stride, n, rows)
+		})
+		return
+	}
+	// dst sums several rows of w (acc, then): each of its rows gets them in
+	// order.
 	for s := 0; s < st.Samples; s++ {
 		d := all[s*n : (s+1)*n]
 		for r := s * q; r < (s+1)*q; r++ {
-			c := dst.Row(pairRow(r, R, dst.Rows))[:len(d)]
-			if acc {
-				vec.AddMul(c, d, w.Row(r))
-			} else {
-				vec.Mul(c, d, w.Row(r))
-			}
+			vec.AddMul(dst.Row(pairRow(r, R, dst.Rows))[:len(d)], d, w.Row(r))
 		}
 	}
 }
@@ -244,6 +268,24 @@ func (o *unaryOp) reverse2(st *graph.State, cw, dst, t, w, v graph.Block, fresh 
 	all1, all2 := o.recorded(st)
 	n := o.size
 	q := R / st.Samples
+	if t.Rows == R && dst.Rows == R && (w.Rows == R || q > 1 && w.Rows == st.Samples) && (!first || cw.Rows == R) {
+		// Row for row, or w one row a sample repeated over its q rows.
+		ws := w.Stride
+		if w.Rows != R {
+			ws = 0
+		}
+		bySample(st.Samples, q, n, func(s, xs, rows int) {
+			wr := rowsAt(w, s)
+			if ws != 0 {
+				wr = rowsAt(w, s*q)
+			}
+			if first {
+				vec.AddMulRows(rowsAt(cw, s*q), cw.Stride, all1[s*n:], xs, wr, ws, n, rows)
+			}
+			vec.AddMul3Rows(rowsAt(dst, s*q), dst.Stride, all2[s*n:], xs, rowsAt(t, s*q), t.Stride, wr, ws, n, rows)
+		})
+		return
+	}
 	for s := 0; s < st.Samples; s++ {
 		d1, d2 := all1[s*n:(s+1)*n], all2[s*n:(s+1)*n]
 		for r := s * q; r < (s+1)*q; r++ {

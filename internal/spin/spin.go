@@ -21,6 +21,13 @@ import (
 // Window is how long a worker polls for its next job before it blocks.
 const Window = 500 * time.Microsecond
 
+// yieldEvery is how many polls a poller makes between yields: a poll is an
+// atomic load, a few nanoseconds, while runtime.Gosched takes the
+// scheduler's lock, which a product's goroutine on the other CPU may need,
+// and time.Now costs about as much. So a runnable goroutine waits at most
+// about a microsecond for a poller's P.
+const yieldEvery = 64
+
 // Recv receives from ch, polling it for up to Window before blocking. ok
 // is false if ch is closed.
 func Recv[T any](ch <-chan T) (v T, ok bool) {
@@ -36,11 +43,12 @@ func Recv[T any](ch <-chan T) (v T, ok bool) {
 			return v, ok
 		default:
 		}
-		// time.Now costs about as much as a poll; every 16th is enough.
-		if i%16 == 0 && time.Now().After(deadline) {
-			break
+		if i%yieldEvery == 0 {
+			if time.Now().After(deadline) {
+				break
+			}
+			runtime.Gosched()
 		}
-		runtime.Gosched()
 	}
 	v, ok = <-ch
 	return v, ok
@@ -70,10 +78,12 @@ func (g *Group) Done() {
 func (g *Group) Wait() {
 	deadline := time.Now().Add(Window)
 	for i := 1; g.pending.Load() != 0; i++ {
-		if i%16 == 0 && time.Now().After(deadline) {
-			break
+		if i%yieldEvery == 0 {
+			if time.Now().After(deadline) {
+				break
+			}
+			runtime.Gosched()
 		}
-		runtime.Gosched()
 	}
 	g.wg.Wait()
 }

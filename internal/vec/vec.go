@@ -1,6 +1,7 @@
 // Package vec holds the element-wise loops of the hot paths: the products
 // that the element-wise ops' derivative passes run on every row (Mul,
-// AddMul, AddMul3: dst = x⊙y, dst += x⊙y, dst += x⊙y⊙z), the quotient
+// AddMul, AddMul3: dst = x⊙y, dst += x⊙y, dst += x⊙y⊙z) and over strided
+// rows in one call (MulRows, AddMulRows, AddMul3Rows), the quotient
 // rule's fused pass and sums (QuotientPair, SumSqDot), tanh's and relu's
 // jets (TanhUnits, Relu), and the strided runs that convolutions move
 // between images and column matrices (CopyRows, AddRows). On amd64 with
@@ -131,6 +132,81 @@ func SumSqDot(x, y []float64) (ss, dot float64) {
 func rowsFit(what string, x []float64, s, n, rows int) {
 	if n < 0 || rows < 0 || rows > 0 && n > 0 && (rows > 1 && s < n || (rows-1)*s+n > len(x)) {
 		panic("vec: " + what + " rows do not fit")
+	}
+}
+
+// repeatFit panics unless rows rows of n elements at stride s fit in x,
+// where a stride of 0 repeats one row.
+func repeatFit(what string, x []float64, s, n, rows int) {
+	if n < 0 || rows < 0 || s < 0 || rows > 0 && n > 0 && (rows > 1 && s > 0 && s < n || (rows-1)*s+n > len(x)) {
+		panic("vec: " + what + " rows do not fit")
+	}
+}
+
+// MulRows sets dst[r·ds + i] = x[r·xs + i]·y[r·ys + i] for r < rows and
+// i < n: Mul over rows, where a stride of 0 repeats one row (σ′ of a
+// sample against each of its tangent rows), in one call. It panics if the
+// rows do not fit, or a stride is neither 0 nor at least n.
+func MulRows(dst []float64, ds int, x []float64, xs int, y []float64, ys, n, rows int) {
+	repeatFit("MulRows dst", dst, ds, n, rows)
+	repeatFit("MulRows x", x, xs, n, rows)
+	repeatFit("MulRows y", y, ys, n, rows)
+	if n == 0 || rows == 0 {
+		return
+	}
+	if useAsm {
+		mulRowsAsm(&dst[0], &x[0], &y[0], n, rows, ds, xs, ys)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		d, a, b := dst[r*ds:][:n], x[r*xs:][:n], y[r*ys:][:n]
+		for i := range d {
+			d[i] = a[i] * b[i]
+		}
+	}
+}
+
+// AddMulRows sets dst[r·ds + i] += x[r·xs + i]·y[r·ys + i] for r < rows
+// and i < n, a row at a time in order of r (so a dst stride of 0 sums the
+// rows into one in that order). It panics as MulRows does.
+func AddMulRows(dst []float64, ds int, x []float64, xs int, y []float64, ys, n, rows int) {
+	repeatFit("AddMulRows dst", dst, ds, n, rows)
+	repeatFit("AddMulRows x", x, xs, n, rows)
+	repeatFit("AddMulRows y", y, ys, n, rows)
+	if n == 0 || rows == 0 {
+		return
+	}
+	if useAsm {
+		addMulRowsAsm(&dst[0], &x[0], &y[0], n, rows, ds, xs, ys)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		d, a, b := dst[r*ds:][:n], x[r*xs:][:n], y[r*ys:][:n]
+		for i := range d {
+			d[i] += a[i] * b[i]
+		}
+	}
+}
+
+// AddMul3Rows sets dst[r·ds + i] += (x[r·xs + i]·y[r·ys + i])·z[r·zs + i]
+// for r < rows and i < n, as AddMulRows does.
+func AddMul3Rows(dst []float64, ds int, x []float64, xs int, y []float64, ys int, z []float64, zs, n, rows int) {
+	repeatFit("AddMul3Rows dst", dst, ds, n, rows)
+	repeatFit("AddMul3Rows x", x, xs, n, rows)
+	repeatFit("AddMul3Rows y", y, ys, n, rows)
+	repeatFit("AddMul3Rows z", z, zs, n, rows)
+	if n == 0 || rows == 0 {
+		return
+	}
+	if useAsm {
+		addMul3RowsAsm(&dst[0], &x[0], &y[0], &z[0], n, rows, ds, xs, ys, zs)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		d, a, b, c := dst[r*ds:][:n], x[r*xs:][:n], y[r*ys:][:n], z[r*zs:][:n]
+		for i := range d {
+			d[i] += a[i] * b[i] * c[i]
+		}
 	}
 }
 

@@ -30,3 +30,12 @@ func copyRowsAsm(dst, x *float64, n, rows, ds, xs int)
 
 //go:noescape
 func reluAsm(y, d1, x *float64, n int)
+
+//go:noescape
+func mulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
+
+//go:noescape
+func addMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
+
+//go:noescape
+func addMul3RowsAsm(dst, x, y, z *float64, n, rows, ds, xs, ys, zs int)

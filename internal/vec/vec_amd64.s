@@ -411,3 +411,139 @@ relu1:
 reludone:
 	VZEROUPPER
 	RET
+
+// func mulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
+TEXT ·mulRowsAsm(SB), NOSPLIT, $0-64
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), R12
+	MOVQ rows+32(FP), CX
+	MOVQ ds+40(FP), R9
+	SHLQ $3, R9
+	MOVQ xs+48(FP), R10
+	SHLQ $3, R10
+	MOVQ ys+56(FP), R11
+	SHLQ $3, R11
+	MOVQ R12, BX
+	ANDQ $-4, BX
+mulRowsrow:
+	XORQ AX, AX
+mulRows4:
+	CMPQ AX, BX
+	JGE  mulRows1
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ $4, AX
+	JMP  mulRows4
+mulRows1:
+	CMPQ AX, R12
+	JGE  mulRowsnext
+	VMOVSD (SI)(AX*8), X0
+	VMULSD (DX)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP  mulRows1
+mulRowsnext:
+	ADDQ R9, DI
+	ADDQ R10, SI
+	ADDQ R11, DX
+	DECQ CX
+	JNZ  mulRowsrow
+	VZEROUPPER
+	RET
+
+// func addMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
+TEXT ·addMulRowsAsm(SB), NOSPLIT, $0-64
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), R12
+	MOVQ rows+32(FP), CX
+	MOVQ ds+40(FP), R9
+	SHLQ $3, R9
+	MOVQ xs+48(FP), R10
+	SHLQ $3, R10
+	MOVQ ys+56(FP), R11
+	SHLQ $3, R11
+	MOVQ R12, BX
+	ANDQ $-4, BX
+addMulRowsrow:
+	XORQ AX, AX
+addMulRows4:
+	CMPQ AX, BX
+	JGE  addMulRows1
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VADDPD  (DI)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ $4, AX
+	JMP  addMulRows4
+addMulRows1:
+	CMPQ AX, R12
+	JGE  addMulRowsnext
+	VMOVSD (SI)(AX*8), X0
+	VMULSD (DX)(AX*8), X0, X0
+	VADDSD (DI)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP  addMulRows1
+addMulRowsnext:
+	ADDQ R9, DI
+	ADDQ R10, SI
+	ADDQ R11, DX
+	DECQ CX
+	JNZ  addMulRowsrow
+	VZEROUPPER
+	RET
+
+// func addMul3RowsAsm(dst, x, y, z *float64, n, rows, ds, xs, ys, zs int)
+TEXT ·addMul3RowsAsm(SB), NOSPLIT, $0-80
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ z+24(FP), R8
+	MOVQ n+32(FP), R12
+	MOVQ rows+40(FP), CX
+	MOVQ ds+48(FP), R9
+	SHLQ $3, R9
+	MOVQ xs+56(FP), R10
+	SHLQ $3, R10
+	MOVQ ys+64(FP), R11
+	SHLQ $3, R11
+	MOVQ zs+72(FP), R13
+	SHLQ $3, R13
+	MOVQ R12, BX
+	ANDQ $-4, BX
+addMul3Rowsrow:
+	XORQ AX, AX
+addMul3Rows4:
+	CMPQ AX, BX
+	JGE  addMul3Rows1
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VMULPD  (R8)(AX*8), Y0, Y0
+	VADDPD  (DI)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ $4, AX
+	JMP  addMul3Rows4
+addMul3Rows1:
+	CMPQ AX, R12
+	JGE  addMul3Rowsnext
+	VMOVSD (SI)(AX*8), X0
+	VMULSD (DX)(AX*8), X0, X0
+	VMULSD (R8)(AX*8), X0, X0
+	VADDSD (DI)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP  addMul3Rows1
+addMul3Rowsnext:
+	ADDQ R9, DI
+	ADDQ R10, SI
+	ADDQ R11, DX
+	ADDQ R13, R8
+	DECQ CX
+	JNZ  addMul3Rowsrow
+	VZEROUPPER
+	RET

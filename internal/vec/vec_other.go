@@ -15,3 +15,7 @@ func sumSqDotAsm(x, y *float64, n int, s, d *[4]float64)           { panic("vec:
 func addRowsAsm(dst, x *float64, n, rows, ds, xs int)  { panic("vec: no assembly") }
 func copyRowsAsm(dst, x *float64, n, rows, ds, xs int) { panic("vec: no assembly") }
 func reluAsm(y, d1, x *float64, n int)                 { panic("vec: no assembly") }
+
+func mulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)            { panic("vec: no assembly") }
+func addMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)         { panic("vec: no assembly") }
+func addMul3RowsAsm(dst, x, y, z *float64, n, rows, ds, xs, ys, zs int) { panic("vec: no assembly") }

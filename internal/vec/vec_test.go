@@ -136,6 +136,26 @@ func BenchmarkMul(b *testing.B) {
 	}
 }
 
+// BenchmarkAddMul3Rows is σ″ ⊙ ẋ ⊙ w over one sample's tangent rows on the
+// small case's hidden layer, 4 rows of 32 with σ″ repeated, in one call
+// ("rows") and one call a row ("each"), as unaryOp.reverse2 did before.
+func BenchmarkAddMul3Rows(b *testing.B) {
+	const n, rows = 32, 4
+	s := ordinary(n * rows)
+	b.Run("rows", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			AddMul3Rows(s[0], n, s[1], 0, s[2], n, s[3], n, n, rows)
+		}
+	})
+	b.Run("each", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			for r := 0; r < rows; r++ {
+				AddMul3(s[0][r*n:(r+1)*n], s[1][:n], s[2][r*n:], s[3][r*n:])
+			}
+		}
+	})
+}
+
 // BenchmarkAddRows adds 24 runs of 24 into rows 26 apart, as col2im does
 // for one kernel offset of a 3 × 3 convolution over 26 × 26.
 func BenchmarkAddRows(b *testing.B) {
@@ -349,6 +369,82 @@ func TestRows(t *testing.T) {
 		{"short dst", func() { AddRows(make([]float64, 9), 5, make([]float64, 10), 5, 5, 2) }},
 		{"short x", func() { CopyRows(make([]float64, 10), 5, make([]float64, 9), 5, 5, 2) }},
 		{"stride below n", func() { AddRows(make([]float64, 10), 4, make([]float64, 10), 5, 5, 2) }},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", c.name)
+				}
+			}()
+			c.f()
+		}()
+	}
+}
+
+// TestMulRows checks MulRows, AddMulRows and AddMul3Rows bit for bit
+// against the scalar expressions they stand for, a row at a time in order,
+// over lengths 0 to 70, 1 to 3 rows, gaps between rows, and strides of 0
+// (a repeated row) for each operand in turn, dst's included, with the
+// special values of operands.
+func TestMulRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 1))
+	for n := 0; n <= 70; n++ {
+		for rows := 1; rows <= 3; rows++ {
+			for gap := 0; gap <= 2; gap++ {
+				for zero := -1; zero < 4; zero++ { // the operand with stride 0, if any
+					var st [4]int
+					var op [4][]float64
+					for k := range st {
+						st[k] = n + (gap+k)%3
+						if k == zero {
+							st[k] = 0
+						}
+						op[k] = operands(rng, max(1, (rows-1)*st[k]+n), k%4)[k]
+					}
+					for _, c := range []struct {
+						name string
+						run  func(d []float64)
+						want func(d float64, r, i int) float64
+					}{
+						{"MulRows", func(d []float64) { MulRows(d, st[0], op[1], st[1], op[2], st[2], n, rows) },
+							func(_ float64, r, i int) float64 { return op[1][r*st[1]+i] * op[2][r*st[2]+i] }},
+						{"AddMulRows", func(d []float64) { AddMulRows(d, st[0], op[1], st[1], op[2], st[2], n, rows) },
+							func(d float64, r, i int) float64 { return d + op[1][r*st[1]+i]*op[2][r*st[2]+i] }},
+						{"AddMul3Rows", func(d []float64) { AddMul3Rows(d, st[0], op[1], st[1], op[2], st[2], op[3], st[3], n, rows) },
+							func(d float64, r, i int) float64 {
+								return d + op[1][r*st[1]+i]*op[2][r*st[2]+i]*op[3][r*st[3]+i]
+							}},
+					} {
+						got := append([]float64(nil), op[0]...)
+						c.run(got)
+						want := append([]float64(nil), op[0]...)
+						for r := 0; r < rows; r++ {
+							for i := 0; i < n; i++ {
+								e := r*st[0] + i
+								want[e] = c.want(want[e], r, i)
+							}
+						}
+						for e := range got {
+							if !same(got[e], want[e]) {
+								t.Fatalf("%s n=%d rows=%d strides %v: [%d] = %v, want %v", c.name, n, rows, st, e, got[e], want[e])
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, c := range []struct {
+		name string
+		f    func()
+	}{
+		{"short dst", func() { MulRows(make([]float64, 9), 5, make([]float64, 10), 5, make([]float64, 10), 5, 5, 2) }},
+		{"short y", func() { AddMulRows(make([]float64, 10), 5, make([]float64, 10), 5, make([]float64, 9), 5, 5, 2) }},
+		{"short z", func() {
+			AddMul3Rows(make([]float64, 10), 5, make([]float64, 5), 0, make([]float64, 10), 5, make([]float64, 4), 0, 5, 2)
+		}},
+		{"stride below n", func() { MulRows(make([]float64, 10), 4, make([]float64, 10), 5, make([]float64, 10), 5, 5, 2) }},
+		{"negative stride", func() { MulRows(make([]float64, 10), 5, make([]float64, 10), -5, make([]float64, 10), 5, 5, 1) }},
 	} {
 		func() {
 			defer func() {
