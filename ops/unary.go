@@ -169,6 +169,29 @@ func bySample(samples, q, n int, f func(s, xs, rows int)) {
 	}
 }
 
+// bySampleRows reports whether each block has R rows, or one a sample, so
+// that sampleRows gives its rows for a call of bySample.
+func bySampleRows(R, samples int, bs ...graph.Block) bool {
+	for _, b := range bs {
+		if b.Rows != R && b.Rows != samples {
+			return false
+		}
+	}
+	return true
+}
+
+// sampleRows returns the rows of b that pair with the q rows of sample s
+// in a pass of R = q·samples rows, and their stride: b's own from row s·q
+// where b has R rows, and its row s repeated (stride 0) where it has one
+// a sample. The vec kernels take repeated rows in order, so a repeated
+// destination row gets its terms in row order, as pairRow's loops add them.
+func sampleRows(b graph.Block, s, q, R int) ([]float64, int) {
+	if b.Rows == R {
+		return rowsAt(b, s*q), b.Stride
+	}
+	return rowsAt(b, s), 0
+}
+
 // rowsAt returns b's data from row r on.
 func rowsAt(b graph.Block, r int) []float64 { return b.Data[r*b.Stride:] }
 
@@ -192,13 +215,14 @@ func (o *unaryOp) scaled(st *graph.State, dst, w graph.Block, acc bool) {
 	all, _ := o.recorded(st)
 	n, R := o.size, w.Rows
 	q := R / st.Samples
-	if dst.Rows == R {
+	if dst.Rows == R || acc && dst.Rows == st.Samples {
 		f := vec.MulRows
 		if acc {
 			f = vec.AddMulRows
 		}
 		bySample(st.Samples, q, n, func(s, xs, rows int) {
-			f(rowsAt(dst, s*q), dst.Stride, all[s*n:], xs, rowsAt(w, s*q), w.Stride, n, rows)
+			d, ds := sampleRows(dst, s, q, R)
+			f(d, ds, all[s*n:], xs, rowsAt(w, s*q), w.Stride, n, rows)
 		})
 		return
 	}
@@ -268,21 +292,16 @@ func (o *unaryOp) reverse2(st *graph.State, cw, dst, t, w, v graph.Block, fresh 
 	all1, all2 := o.recorded(st)
 	n := o.size
 	q := R / st.Samples
-	if t.Rows == R && dst.Rows == R && (w.Rows == R || q > 1 && w.Rows == st.Samples) && (!first || cw.Rows == R) {
-		// Row for row, or w one row a sample repeated over its q rows.
-		ws := w.Stride
-		if w.Rows != R {
-			ws = 0
-		}
+	if bySampleRows(R, st.Samples, t, dst, w) && (!first || bySampleRows(R, st.Samples, cw)) {
 		bySample(st.Samples, q, n, func(s, xs, rows int) {
-			wr := rowsAt(w, s)
-			if ws != 0 {
-				wr = rowsAt(w, s*q)
-			}
+			wr, ws := sampleRows(w, s, q, R)
 			if first {
-				vec.AddMulRows(rowsAt(cw, s*q), cw.Stride, all1[s*n:], xs, wr, ws, n, rows)
+				c, cs := sampleRows(cw, s, q, R)
+				vec.AddMulRows(c, cs, all1[s*n:], xs, wr, ws, n, rows)
 			}
-			vec.AddMul3Rows(rowsAt(dst, s*q), dst.Stride, all2[s*n:], xs, rowsAt(t, s*q), t.Stride, wr, ws, n, rows)
+			d, ds := sampleRows(dst, s, q, R)
+			tr, ts := sampleRows(t, s, q, R)
+			vec.AddMul3Rows(d, ds, all2[s*n:], xs, tr, ts, wr, ws, n, rows)
 		})
 		return
 	}
