@@ -250,11 +250,15 @@ func (p *problem) release() {
 // are busy computes every part itself, packing that operand once per part.
 func (p *problem) split() {
 	kr := p.kern
-	tm, tn := (p.m+kr.mr-1)/kr.mr, (p.n+kr.nr-1)/kr.nr // tiles
-	t := 1
-	if p.m*p.n*p.k >= parMinFlops {
-		t = min(Threads(), tm*tn)
+	if p.m*p.n*p.k < parMinFlops {
+		// One part, without the divisions below: they cost a quarter of a
+		// small product's overhead.
+		p.pm, p.pn = 1, 1
+		p.rowCut[0], p.rowCut[1], p.colCut[0], p.colCut[1] = 0, p.m, 0, p.n
+		return
 	}
+	tm, tn := (p.m+kr.mr-1)/kr.mr, (p.n+kr.nr-1)/kr.nr // tiles
+	t := min(Threads(), tm*tn)
 	bm, bn := 1, 1
 	// Fewer parts than t if t has no factors that fit the tiles.
 	for ; t > 1 && bm*bn == 1; t-- {
@@ -297,6 +301,10 @@ func (p *problem) part(q int) {
 	if i0 == i1 || j0 == j1 {
 		return
 	}
+	if da, db := p.direct(i1-i0, j1-j0); da && db {
+		p.block(nil, i0, i1, j0, j1) // nothing to pack
+		return
+	}
 	ws := getWorkspace()
 	p.block(ws, i0, i1, j0, j1)
 	putWorkspace(ws)
@@ -313,8 +321,8 @@ func grow(s []float64, n, bound int) []float64 {
 	return s[:n]
 }
 
-// block computes rows [i0, i1) and columns [j0, j1) of C: the five loops of
-// BLIS. For each block of nc columns and kc steps, B̃ is packed once; for
+// block computes rows [i0, i1) and columns [j0, j1) of C, packing in ws
+// (nil if problem.direct packs neither operand): the five loops of BLIS. For each block of nc columns and kc steps, B̃ is packed once; for
 // each block of mc rows, Ã; then each row panel of Ã (kept in L1) sweeps
 // the column panels of B̃ (in L2).
 //

@@ -3,6 +3,7 @@ package ops
 import (
 	"github.com/dualgrad/dualgrad/graph"
 	"github.com/dualgrad/dualgrad/hyperdual"
+	"github.com/dualgrad/dualgrad/internal/vec"
 )
 
 // A bilinearKernel is what a bilinear op f(a, b) defines: matrix products
@@ -78,6 +79,12 @@ func (o bilinearOp) Forward(st *graph.State, out graph.Block, in []graph.Block) 
 // addBias adds β·c, broadcast, to every row of out.
 func (o bilinearOp) addBias(out, c graph.Block) {
 	idx, span, beta := o.k.(biaser).Bias()
+	if cs, ok := biasRows(idx, span, beta, c, out.Rows); ok {
+		// A bias of the output's own shape: one add per element (β = 1),
+		// its one row repeated or a row for each.
+		vec.AddRows(out.Data, out.Stride, c.Data, cs, len(idx), out.Rows)
+		return
+	}
 	for r := 0; r < out.Rows; r++ {
 		yr, cr := out.Row(r), c.Row(pairRow(r, out.Rows, c.Rows))
 		if span == 1 {
@@ -95,9 +102,33 @@ func (o bilinearOp) addBias(out, c graph.Block) {
 	}
 }
 
+// biasRows reports whether a bias c broadcasts to R rows of the output
+// element for element with β = 1 (idx the identity, span 1), where β·c is
+// c itself, and returns the stride of c's rows paired with them: 0 for one
+// row repeated, c's own where it has R.
+func biasRows(idx []int, span int, beta float64, c graph.Block, R int) (int, bool) {
+	if span != 1 || beta != 1 || c.Rows != 1 && c.Rows != R {
+		return 0, false
+	}
+	for e, i := range idx {
+		if i != e {
+			return 0, false
+		}
+	}
+	if c.Rows == 1 {
+		return 0, true
+	}
+	return c.Stride, true
+}
+
 // biasVJP adds β·w, summed over broadcast elements in their order, to cC.
 func (o bilinearOp) biasVJP(cC, w graph.Block) {
 	idx, span, beta := o.k.(biaser).Bias()
+	if cs, ok := biasRows(idx, span, beta, cC, w.Rows); ok {
+		// Rows summed in order into cC's one row, or added row for row.
+		vec.AddRows(cC.Data, cs, w.Data, w.Stride, len(idx), w.Rows)
+		return
+	}
 	for r := 0; r < w.Rows; r++ {
 		wr, cr := w.Row(r), cC.Row(pairRow(r, w.Rows, cC.Rows))
 		if span == 1 {

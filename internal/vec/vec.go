@@ -128,13 +128,6 @@ func SumSqDot(x, y []float64) (ss, dot float64) {
 	return (s[0] + s[1]) + (s[2] + s[3]), (d[0] + d[1]) + (d[2] + d[3])
 }
 
-// rowsFit panics unless rows rows of n elements at stride s fit in x.
-func rowsFit(what string, x []float64, s, n, rows int) {
-	if n < 0 || rows < 0 || rows > 0 && n > 0 && (rows > 1 && s < n || (rows-1)*s+n > len(x)) {
-		panic("vec: " + what + " rows do not fit")
-	}
-}
-
 // repeatFit panics unless rows rows of n elements at stride s fit in x,
 // where a stride of 0 repeats one row.
 func repeatFit(what string, x []float64, s, n, rows int) {
@@ -210,13 +203,14 @@ func AddMul3Rows(dst []float64, ds int, x []float64, xs int, y []float64, ys int
 	}
 }
 
-// AddRows sets dst[r·ds + i] += x[r·xs + i] for r < rows and i < n: the
-// column matrices' scatter-add of a convolution's backward pass, one run
-// of a row at a time. It panics if the rows do not fit, or a stride is
-// shorter than n.
+// AddRows sets dst[r·ds + i] += x[r·xs + i] for r < rows and i < n, a
+// row at a time in order of r: the column matrices' scatter-add of a
+// convolution's backward pass, and a bias added to rows (xs = 0) or its
+// gradient summed over them (ds = 0). It panics if the rows do not fit, or
+// a stride is neither 0 nor at least n.
 func AddRows(dst []float64, ds int, x []float64, xs, n, rows int) {
-	rowsFit("AddRows dst", dst, ds, n, rows)
-	rowsFit("AddRows x", x, xs, n, rows)
+	repeatFit("AddRows dst", dst, ds, n, rows)
+	repeatFit("AddRows x", x, xs, n, rows)
 	if n == 0 || rows == 0 {
 		return
 	}
@@ -236,8 +230,8 @@ func AddRows(dst []float64, ds int, x []float64, xs, n, rows int) {
 // AddRows does. Runs of a few dozen elements are too short for copy's call
 // to pay.
 func CopyRows(dst []float64, ds int, x []float64, xs, n, rows int) {
-	rowsFit("CopyRows dst", dst, ds, n, rows)
-	rowsFit("CopyRows x", x, xs, n, rows)
+	repeatFit("CopyRows dst", dst, ds, n, rows)
+	repeatFit("CopyRows x", x, xs, n, rows)
 	if n == 0 || rows == 0 {
 		return
 	}

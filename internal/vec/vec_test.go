@@ -337,26 +337,37 @@ func TestSumSqDot(t *testing.T) {
 
 // TestRows checks AddRows and CopyRows bit for bit against the scalar
 // loops, for every run length to 70, one to three rows, strides of n to
-// n + 5 (so that rows start at every alignment) and the special values of
-// operands; the elements between runs must stay untouched.
+// n + 5 (so that rows start at every alignment) or 0 for dst or x (one
+// row repeated, a repeated dst row summing in row order) and the special
+// values of operands; the elements between runs must stay untouched.
 func TestRows(t *testing.T) {
 	eachOperands(rand.New(rand.NewPCG(8, 2)), func(n, off int, s [4][]float64) {
 		for rows := 1; rows <= 3; rows++ {
 			for gap := 0; gap <= 5; gap++ {
-				ds, xs := n+gap, n+(gap+off)%6
-				dst := operands(rand.New(rand.NewPCG(uint64(n), uint64(gap))), rows*ds, off)[0]
-				x := operands(rand.New(rand.NewPCG(uint64(rows), uint64(n))), rows*xs, 0)[1]
-				add, cp := append([]float64(nil), dst...), append([]float64(nil), dst...)
-				AddRows(add, ds, x, xs, n, rows)
-				CopyRows(cp, ds, x, xs, n, rows)
-				for e := range dst {
-					r, i := e/max(ds, 1), e%max(ds, 1)
-					wantAdd, wantCp := dst[e], dst[e]
-					if r < rows && i < n {
-						wantAdd, wantCp = dst[e]+x[r*xs+i], x[r*xs+i]
+				for zero := 0; zero < 3; zero++ { // none, dst or x repeats one row
+					ds, xs := n+gap, n+(gap+off)%6
+					switch zero {
+					case 1:
+						ds = 0
+					case 2:
+						xs = 0
 					}
-					if !same(add[e], wantAdd) || !same(cp[e], wantCp) {
-						t.Fatalf("n=%d rows=%d ds=%d xs=%d: [%d] add %v copy %v, want %v and %v", n, rows, ds, xs, e, add[e], cp[e], wantAdd, wantCp)
+					dst := operands(rand.New(rand.NewPCG(uint64(n), uint64(gap))), (rows-1)*ds+n, off)[0]
+					x := operands(rand.New(rand.NewPCG(uint64(rows), uint64(n))), (rows-1)*xs+n, 0)[1]
+					add, cp := append([]float64(nil), dst...), append([]float64(nil), dst...)
+					AddRows(add, ds, x, xs, n, rows)
+					CopyRows(cp, ds, x, xs, n, rows)
+					wantAdd, wantCp := append([]float64(nil), dst...), append([]float64(nil), dst...)
+					for r := 0; r < rows; r++ { // in order: a repeated dst row sums them
+						for i := 0; i < n; i++ {
+							wantAdd[r*ds+i] += x[r*xs+i]
+							wantCp[r*ds+i] = x[r*xs+i]
+						}
+					}
+					for e := range dst {
+						if !same(add[e], wantAdd[e]) || !same(cp[e], wantCp[e]) {
+							t.Fatalf("n=%d rows=%d ds=%d xs=%d: [%d] add %v copy %v, want %v and %v", n, rows, ds, xs, e, add[e], cp[e], wantAdd[e], wantCp[e])
+						}
 					}
 				}
 			}
