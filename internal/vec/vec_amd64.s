@@ -425,23 +425,43 @@ TEXT ·mulRowsAsm(SB), NOSPLIT, $0-64
 	SHLQ $3, R10
 	MOVQ ys+56(FP), R11
 	SHLQ $3, R11
-	MOVQ R12, BX
-	ANDQ $-4, BX
 mulRowsrow:
 	XORQ AX, AX
+	MOVQ R12, BX
+	ANDQ $-16, BX
+	JZ   mulRows4
+mulRows16:
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD 32(SI)(AX*8), Y1
+	VMULPD  32(DX)(AX*8), Y1, Y1
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD 64(SI)(AX*8), Y2
+	VMULPD  64(DX)(AX*8), Y2, Y2
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD 96(SI)(AX*8), Y3
+	VMULPD  96(DX)(AX*8), Y3, Y3
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT  mulRows16
 mulRows4:
+	MOVQ R12, BX
+	ANDQ $-4, BX
+mulRows4loop:
 	CMPQ AX, BX
 	JGE  mulRows1
 	VMOVUPD (SI)(AX*8), Y0
 	VMULPD  (DX)(AX*8), Y0, Y0
 	VMOVUPD Y0, (DI)(AX*8)
 	ADDQ $4, AX
-	JMP  mulRows4
+	JMP  mulRows4loop
 mulRows1:
 	CMPQ AX, R12
 	JGE  mulRowsnext
 	VMOVSD (SI)(AX*8), X0
-	VMULSD (DX)(AX*8), X0, X0
+	VMULSD  (DX)(AX*8), X0, X0
 	VMOVSD X0, (DI)(AX*8)
 	INCQ AX
 	JMP  mulRows1
@@ -467,11 +487,35 @@ TEXT ·addMulRowsAsm(SB), NOSPLIT, $0-64
 	SHLQ $3, R10
 	MOVQ ys+56(FP), R11
 	SHLQ $3, R11
-	MOVQ R12, BX
-	ANDQ $-4, BX
 addMulRowsrow:
 	XORQ AX, AX
+	MOVQ R12, BX
+	ANDQ $-16, BX
+	JZ   addMulRows4
+addMulRows16:
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VADDPD  (DI)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD 32(SI)(AX*8), Y1
+	VMULPD  32(DX)(AX*8), Y1, Y1
+	VADDPD  32(DI)(AX*8), Y1, Y1
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD 64(SI)(AX*8), Y2
+	VMULPD  64(DX)(AX*8), Y2, Y2
+	VADDPD  64(DI)(AX*8), Y2, Y2
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD 96(SI)(AX*8), Y3
+	VMULPD  96(DX)(AX*8), Y3, Y3
+	VADDPD  96(DI)(AX*8), Y3, Y3
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT  addMulRows16
 addMulRows4:
+	MOVQ R12, BX
+	ANDQ $-4, BX
+addMulRows4loop:
 	CMPQ AX, BX
 	JGE  addMulRows1
 	VMOVUPD (SI)(AX*8), Y0
@@ -479,13 +523,13 @@ addMulRows4:
 	VADDPD  (DI)(AX*8), Y0, Y0
 	VMOVUPD Y0, (DI)(AX*8)
 	ADDQ $4, AX
-	JMP  addMulRows4
+	JMP  addMulRows4loop
 addMulRows1:
 	CMPQ AX, R12
 	JGE  addMulRowsnext
 	VMOVSD (SI)(AX*8), X0
-	VMULSD (DX)(AX*8), X0, X0
-	VADDSD (DI)(AX*8), X0, X0
+	VMULSD  (DX)(AX*8), X0, X0
+	VADDSD  (DI)(AX*8), X0, X0
 	VMOVSD X0, (DI)(AX*8)
 	INCQ AX
 	JMP  addMulRows1
@@ -514,11 +558,39 @@ TEXT ·addMul3RowsAsm(SB), NOSPLIT, $0-80
 	SHLQ $3, R11
 	MOVQ zs+72(FP), R13
 	SHLQ $3, R13
-	MOVQ R12, BX
-	ANDQ $-4, BX
 addMul3Rowsrow:
 	XORQ AX, AX
+	MOVQ R12, BX
+	ANDQ $-16, BX
+	JZ   addMul3Rows4
+addMul3Rows16:
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VMULPD  (R8)(AX*8), Y0, Y0
+	VADDPD  (DI)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD 32(SI)(AX*8), Y1
+	VMULPD  32(DX)(AX*8), Y1, Y1
+	VMULPD  32(R8)(AX*8), Y1, Y1
+	VADDPD  32(DI)(AX*8), Y1, Y1
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD 64(SI)(AX*8), Y2
+	VMULPD  64(DX)(AX*8), Y2, Y2
+	VMULPD  64(R8)(AX*8), Y2, Y2
+	VADDPD  64(DI)(AX*8), Y2, Y2
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD 96(SI)(AX*8), Y3
+	VMULPD  96(DX)(AX*8), Y3, Y3
+	VMULPD  96(R8)(AX*8), Y3, Y3
+	VADDPD  96(DI)(AX*8), Y3, Y3
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT  addMul3Rows16
 addMul3Rows4:
+	MOVQ R12, BX
+	ANDQ $-4, BX
+addMul3Rows4loop:
 	CMPQ AX, BX
 	JGE  addMul3Rows1
 	VMOVUPD (SI)(AX*8), Y0
@@ -527,14 +599,14 @@ addMul3Rows4:
 	VADDPD  (DI)(AX*8), Y0, Y0
 	VMOVUPD Y0, (DI)(AX*8)
 	ADDQ $4, AX
-	JMP  addMul3Rows4
+	JMP  addMul3Rows4loop
 addMul3Rows1:
 	CMPQ AX, R12
 	JGE  addMul3Rowsnext
 	VMOVSD (SI)(AX*8), X0
-	VMULSD (DX)(AX*8), X0, X0
-	VMULSD (R8)(AX*8), X0, X0
-	VADDSD (DI)(AX*8), X0, X0
+	VMULSD  (DX)(AX*8), X0, X0
+	VMULSD  (R8)(AX*8), X0, X0
+	VADDSD  (DI)(AX*8), X0, X0
 	VMOVSD X0, (DI)(AX*8)
 	INCQ AX
 	JMP  addMul3Rows1
