@@ -36,9 +36,10 @@ type Adjoint struct {
 	p            Problem
 	opt          Options
 	m, n, pd, pf int
-	dIn, dOut    int // D's input and output nodes
-	fIn, fOut    int // Φ's
-	outSize      int // elements of Φ's output
+	dIn, dOut    int   // D's input and output nodes
+	fIn, fOut    int   // Φ's
+	outSize      int   // elements of Φ's output
+	fixed        int64 // bytes of the tapes' shared scratch, whatever the chunk
 	dt, ft       *passes.Tape
 	chunk        int // latents per chunk for Jacobians (EvalBatch)
 	sumChunk     int // latents per chunk for weighted sums (one cotangent row each)
@@ -75,11 +76,13 @@ func NewAdjoint(p Problem, opt Options) (*Adjoint, error) {
 	// One latent at a time, D's identity seed is implicit (never m × m);
 	// stacking latents forms it, so a chunk of more than one latent is used
 	// only where its blocks fit the budget with room to spare.
-	one := a.bytesPerLatent(true, false)
+	a.fixed = 8 * int64(graph.ScratchFloats(p.D)+graph.ScratchFloats(p.Phi))
+	one := a.fixed + a.bytesPerLatent(true, false)
 	if one > opt.budget() {
 		return nil, &BudgetError{What: "the adjoint engine's workspace for one latent", Need: one, Budget: opt.budget()}
 	}
-	a.chunk, a.sumChunk = stackChunk(a.bytesPerLatent(true, true), opt.budget()), stackChunk(a.bytesPerLatent(false, true), opt.budget())
+	rest := opt.budget() - a.fixed
+	a.chunk, a.sumChunk = stackChunk(a.bytesPerLatent(true, true), rest), stackChunk(a.bytesPerLatent(false, true), rest)
 	a.dt, a.ft = passes.NewTape(p.D), passes.NewTape(p.Phi)
 	a.dt.NoInputCotangent = true
 	a.sinkD = func(k int) graph.Block { return a.sink(p.D, k, a.sinkDataD, a.strideD) }

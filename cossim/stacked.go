@@ -37,7 +37,7 @@ func newStacked(p Problem, opt Options, workers int) (*stacked, error) {
 	}
 	st := &stacked{p: p, opt: opt, eng: []*Adjoint{a}}
 	// Every engine's chunk workspace counts against the one budget.
-	per := max(1, a.bytesPerLatent(true, a.chunk > 1)*int64(a.chunk), a.bytesPerLatent(false, a.sumChunk > 1)*int64(a.sumChunk))
+	per := a.fixed + max(1, a.bytesPerLatent(true, a.chunk > 1)*int64(a.chunk), a.bytesPerLatent(false, a.sumChunk > 1)*int64(a.sumChunk))
 	st.workers = int(max(1, min(int64(workers), opt.budget()/per)))
 	return st, nil
 }

@@ -255,6 +255,28 @@ type FreshWriter interface {
 	Reverse2Fresh(st *State, inW, inV, in, inT []Block, w, v Block, fresh uint64)
 }
 
+// A Scratcher is an op whose passes take a workspace's shared Scratch
+// buffer. ScratchFloats returns the most elements they ask of it, for the
+// engines' memory estimates: the buffer is shared by the nodes of a
+// workspace, so a workspace needs the largest, not the sum.
+type Scratcher interface {
+	ScratchFloats() int
+}
+
+// ScratchFloats returns the largest ScratchFloats of g's ops, the floats
+// of a workspace's shared Scratch buffer.
+func ScratchFloats(g *Graph) int {
+	n := 0
+	for i := 0; i < g.Len(); i++ {
+		if g.Kind(i) == KindOp {
+			if s, ok := g.Op(i).(Scratcher); ok {
+				n = max(n, s.ScratchFloats())
+			}
+		}
+	}
+	return n
+}
+
 // Kind tells what a node is.
 type Kind int
 

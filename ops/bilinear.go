@@ -102,6 +102,16 @@ func (o bilinearOp) addBias(out, c graph.Block) {
 	}
 }
 
+var _ graph.Scratcher = bilinearOp{}
+
+// ScratchFloats is the kernel's, for kernels that take Scratch buffers.
+func (o bilinearOp) ScratchFloats() int {
+	if s, ok := o.k.(graph.Scratcher); ok {
+		return s.ScratchFloats()
+	}
+	return 0
+}
+
 // biasRows reports whether a bias c broadcasts to R rows of the output
 // element for element with β = 1 (idx the identity, span 1), where β·c is
 // c itself, and returns the stride of c's rows paired with them: 0 for one

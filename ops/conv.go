@@ -286,6 +286,11 @@ func (c *convKernel) Cost() float64 {
 
 func (c *convKernel) Bias() ([]int, int, float64) { return c.bias, c.span, 1 }
 
+var _ graph.Scratcher = (*convKernel)(nil)
+
+// ScratchFloats is the core's scratch.
+func (c *convKernel) ScratchFloats() int { return c.core.scratch() }
+
 func (c *convKernel) Apply(st *graph.State, out, a, b graph.Block, acc bool) {
 	if c.transposed {
 		c.core.bwd(st, out, a, b, acc)
@@ -327,6 +332,11 @@ type convCore struct {
 	rs     []int
 	padded []bool
 	step   int // the innermost stride
+	// ranged tells that the usual routes' column matrices would exceed
+	// convMaxImage, so the products go an image, a group and a range of
+	// span small positions at a time (the ranged route).
+	ranged bool
+	span   int
 }
 
 // A convRun is count runs of n consecutive small positions, from j, j+dj,
@@ -407,7 +417,43 @@ func (c *convCore) init(n, groups, cs, cb int, small, big, kernel, strides, dil,
 		c.rs[kk+1] = len(c.runs)
 		convNext(kp, kernel)
 	}
+	c.ranged = c.usualScratch(c.chunk(c.n*c.l)) > convMaxImage
+	c.span = min(c.l, max(1, convMaxImage/c.ckg))
+	if convSpan > 0 {
+		c.span = min(c.l, convSpan)
+	}
 }
+
+// usualScratch returns the largest scratch buffer, in elements, that the
+// usual routes take with pc rows of images to a column matrix: the shared
+// routes' column matrix and product of pc rows, or the row routes' column
+// matrices of every image and group of one row.
+func (c *convCore) usualScratch(pc int) int {
+	return max((c.ckg+c.csg)*pc*c.n*c.l, c.n*c.groups*c.ckg*c.l)
+}
+
+// scratch returns the most scratch, in elements, that the conv's passes
+// ask of a workspace: the ranged route's column matrix of one range, or
+// the usual routes' buffers.
+func (c *convCore) scratch() int {
+	if c.ranged {
+		return c.ckg * c.span
+	}
+	return c.usualScratch(c.chunk(c.n * c.l))
+}
+
+// convMaxImage bounds the scratch of the usual routes, in elements (16
+// MiB). A convolution whose column matrices would exceed it takes the
+// ranged route, whose column matrix is at most this too: a 3 × 3
+// convolution over 64 channels of a 224 × 224 image, 577 × 50176 column
+// entries an image, goes 3640 positions at a time. Every layer of the
+// benchmark cases is far below it (the mnist case's conv2 takes 0.2M). A
+// variable for the tests.
+var convMaxImage = 1 << 21
+
+// convSpan, for the tests, sets the ranged route's positions per range if
+// positive.
+var convSpan = 0
 
 // convNext advances the row-major multi-index m over dims.
 func convNext(m, dims []int) {
@@ -465,6 +511,115 @@ func (c *convCore) col2im(x []float64, i, g int, col []float64, ld, off int) {
 					for t, p := 0, r.p+q*r.dp; t < len(v); t, p = t+1, p+step {
 						dst[p] += v[t]
 					}
+				}
+			}
+		}
+	}
+}
+
+// im2colRange is im2col of the small positions [j0, j1) only, into
+// col[(ch·k+κ)·ld + j − j0]: each run of a group is clipped to the range.
+func (c *convCore) im2colRange(col []float64, ld int, x []float64, i, g, j0, j1 int) {
+	step := c.step
+	for ch := 0; ch < c.cbg; ch++ {
+		src := x[(i*c.cb+g*c.cbg+ch)*c.s:][:c.s]
+		for kk := 0; kk < c.k; kk++ {
+			dst := col[(ch*c.k+kk)*ld:][:j1-j0]
+			if c.padded[kk] {
+				clear(dst)
+			}
+			for _, r := range c.runs[c.rs[kk]:c.rs[kk+1]] {
+				for q := 0; q < r.count; q++ {
+					jq, pq := r.j+q*r.dj, r.p+q*r.dp
+					a, b := max(j0, jq), min(j1, jq+r.n)
+					for j := a; j < b; j++ {
+						dst[j-j0] = src[pq+(j-jq)*step]
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2imRange is col2im of the small positions [j0, j1) only, from
+// col as im2colRange lays it out.
+func (c *convCore) col2imRange(x []float64, i, g int, col []float64, ld, j0, j1 int) {
+	step := c.step
+	for ch := 0; ch < c.cbg; ch++ {
+		dst := x[(i*c.cb+g*c.cbg+ch)*c.s:][:c.s]
+		for kk := 0; kk < c.k; kk++ {
+			src := col[(ch*c.k+kk)*ld:][:j1-j0]
+			for _, r := range c.runs[c.rs[kk]:c.rs[kk+1]] {
+				for q := 0; q < r.count; q++ {
+					jq, pq := r.j+q*r.dj, r.p+q*r.dp
+					a, b := max(j0, jq), min(j1, jq+r.n)
+					for j := a; j < b; j++ {
+						dst[pq+(j-jq)*step] += src[j-j0]
+					}
+				}
+			}
+		}
+	}
+}
+
+// The ranged route. Each row p of a product of P rows goes an image, a
+// group and a range of span small positions at a time, into the row of
+// the destination that pairs with it (D ≥ P is handled by the callers,
+// through convTmpRows and convSpread). Entries are the same sums as the
+// usual routes', but the weight gradient's sum over positions is split at
+// the ranges, in range order.
+
+// fwdRanged adds small = W ⋆ big into dst.
+func (c *convCore) fwdRanged(st *graph.State, dst, big, w graph.Block, P int) {
+	L := c.l
+	col := st.Scratch(c.ckg * c.span)
+	for p := 0; p < P; p++ {
+		x, wr, y := big.Row(pairRow(p, P, big.Rows)), w.Row(pairRow(p, P, w.Rows)), dst.Row(pairRow(p, P, dst.Rows))
+		for i := 0; i < c.n; i++ {
+			for g := 0; g < c.groups; g++ {
+				for j0 := 0; j0 < L; j0 += c.span {
+					ld := min(c.span, L-j0)
+					c.im2colRange(col, ld, x, i, g, j0, j0+ld)
+					blasimpl.GemmAcc(false, false, c.csg, ld, c.ckg, 1, wr[g*c.csg*c.ckg:], c.ckg, col, ld, 1,
+						y[(i*c.cs+g*c.csg)*L+j0:], L)
+				}
+			}
+		}
+	}
+}
+
+// bwdRanged adds big = Wᵀ ⋆ small into dst.
+func (c *convCore) bwdRanged(st *graph.State, dst, small, w graph.Block, P int) {
+	L := c.l
+	col := st.Scratch(c.ckg * c.span)
+	for p := 0; p < P; p++ {
+		y, wr, x := small.Row(pairRow(p, P, small.Rows)), w.Row(pairRow(p, P, w.Rows)), dst.Row(pairRow(p, P, dst.Rows))
+		for i := 0; i < c.n; i++ {
+			for g := 0; g < c.groups; g++ {
+				for j0 := 0; j0 < L; j0 += c.span {
+					ld := min(c.span, L-j0)
+					blasimpl.GemmAcc(true, false, c.ckg, ld, c.csg, 1, wr[g*c.csg*c.ckg:], c.ckg,
+						y[(i*c.cs+g*c.csg)*L+j0:], L, 0, col, ld)
+					c.col2imRange(x, i, g, col, ld, j0, j0+ld)
+				}
+			}
+		}
+	}
+}
+
+// wgtRanged adds W = small ⋆ big into dst.
+func (c *convCore) wgtRanged(st *graph.State, dst, small, big graph.Block, P int) {
+	L := c.l
+	col := st.Scratch(c.ckg * c.span)
+	for p := 0; p < P; p++ {
+		y, x, wr := small.Row(pairRow(p, P, small.Rows)), big.Row(pairRow(p, P, big.Rows)), dst.Row(pairRow(p, P, dst.Rows))
+		for i := 0; i < c.n; i++ {
+			for g := 0; g < c.groups; g++ {
+				for j0 := 0; j0 < L; j0 += c.span {
+					ld := min(c.span, L-j0)
+					c.im2colRange(col, ld, x, i, g, j0, j0+ld)
+					blasimpl.GemmAcc(false, true, c.csg, c.ckg, ld, 1, y[(i*c.cs+g*c.csg)*L+j0:], L, col, ld, 1,
+						wr[g*c.csg*c.ckg:], c.ckg)
 				}
 			}
 		}
@@ -568,9 +723,29 @@ func convSpread(dst, t graph.Block, acc bool) {
 	}
 }
 
+// rangedInto runs a ranged product of P rows, add(d) adding it into d,
+// into dst: directly where dst has at most P rows, and otherwise through P
+// temporary rows spread to dst's.
+func (c *convCore) rangedInto(st *graph.State, dst graph.Block, P int, acc bool, add func(graph.Block)) {
+	if dst.Rows > P {
+		t := convTmpRows(st, P, dst.Size)
+		add(t)
+		convSpread(dst, t, acc)
+		return
+	}
+	if !acc {
+		dst.Clear()
+	}
+	add(dst)
+}
+
 // fwd writes (or adds, if acc) small = W ⋆ big into dst.
 func (c *convCore) fwd(st *graph.State, dst, big, w graph.Block, acc bool) {
 	big, w, P := convPlan(st, dst.Rows, big, w)
+	if c.ranged {
+		c.rangedInto(st, dst, P, acc, func(d graph.Block) { c.fwdRanged(st, d, big, w, P) })
+		return
+	}
 	if w.Rows == 1 { // P = big.Rows ≤ dst.Rows: one product over all rows
 		c.fwdShared(st, dst, big, w.Data, acc)
 		return
@@ -679,6 +854,10 @@ func (c *convCore) im2colAll(col, x []float64) {
 // bwd writes (or adds, if acc) big = Wᵀ ⋆ small into dst.
 func (c *convCore) bwd(st *graph.State, dst, small, w graph.Block, acc bool) {
 	small, w, P := convPlan(st, dst.Rows, small, w)
+	if c.ranged {
+		c.rangedInto(st, dst, P, acc, func(d graph.Block) { c.bwdRanged(st, d, small, w, P) })
+		return
+	}
 	if dst.Rows > P && w.Rows > 1 {
 		t := convTmpRows(st, P, dst.Size)
 		c.bwdRows(st, t, small, w, P)
@@ -761,6 +940,10 @@ func (c *convCore) bwdRows(st *graph.State, dst, small, w graph.Block, P int) {
 // wgt adds W = small ⋆ big into dst.
 func (c *convCore) wgt(st *graph.State, dst, small, big graph.Block) {
 	small, big, P := convPlan(st, dst.Rows, small, big)
+	if c.ranged {
+		c.rangedInto(st, dst, P, true, func(d graph.Block) { c.wgtRanged(st, d, small, big, P) })
+		return
+	}
 	switch {
 	case dst.Rows == 1: // small and big both have P rows: one product sums them
 		c.wgtShared(st, dst.Data, small, big)

@@ -1,8 +1,10 @@
 package ops
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
@@ -127,11 +129,68 @@ func TestConvInitErrors(t *testing.T) {
 // TestConvRowPairing runs the kernels with every pairing of row counts
 // (1, 2 and 6 rows for destinations and operands) against a direct
 // convolution evaluated row by row.
+//
+// It runs them on each route: the usual ones, with one product for all
+// rows and with one per row, and the ranged one (convMaxImage), with one
+// small position per range and with ranges of 3, which cut the runs of
+// positions at every offset.
 func TestConvRowPairing(t *testing.T) {
-	for _, maxCol := range []int{convMaxCol, 1} { // one product for all rows, and one per row
-		defer func(v int) { convMaxCol = v }(convMaxCol)
-		convMaxCol = maxCol
+	defer func(c, m, s int) { convMaxCol, convMaxImage, convSpan = c, m, s }(convMaxCol, convMaxImage, convSpan)
+	for _, r := range []struct{ maxCol, maxImage, span int }{{convMaxCol, convMaxImage, 0}, {1, convMaxImage, 0}, {convMaxCol, 1, 0}, {convMaxCol, 1, 3}} {
+		convMaxCol, convMaxImage, convSpan = r.maxCol, r.maxImage, r.span
 		testConvRowPairing(t)
+	}
+}
+
+// TestConvRanged runs PyTorch's convolution fixtures (every derivative the
+// harness checks) on the ranged route, one small position per range and
+// three, and checks that Init chooses it by the usual routes' scratch:
+// every fixture's kernel takes the ranged route with a bound of 1 and the
+// usual ones with the default.
+func TestConvRanged(t *testing.T) {
+	data, err := os.ReadFile("testdata/conv.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Cases []fixtureCase `json:"cases"`
+	}
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	defer func(m, s int) { convMaxImage, convSpan = m, s }(convMaxImage, convSpan)
+	convMaxImage = 1
+	for _, span := range []int{1, 3} {
+		convSpan = span
+		for i := range file.Cases {
+			c := &file.Cases[i]
+			t.Run(fmt.Sprintf("%s/span%d", c.Name, span), func(t *testing.T) { checkFixture(t, c) })
+		}
+	}
+	convSpan = 0
+	for _, maxImage := range []int{1, 1 << 21} {
+		convMaxImage = maxImage
+		for i := range file.Cases {
+			c := &file.Cases[i]
+			op, err := fixtureBuilders[c.Op](c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			shapes := make([]graph.Shape, len(c.Inputs))
+			for j, in := range c.Inputs {
+				shapes[j] = graph.Shape(in.Shape)
+			}
+			if _, err := op.Init(shapes); err != nil {
+				t.Fatal(err)
+			}
+			core := &op.(bilinearOp).k.(*convKernel).core
+			if core.ranged != (maxImage == 1) {
+				t.Errorf("%s: ranged = %v with convMaxImage %d", c.Name, core.ranged, maxImage)
+			}
+			if maxImage == 1 && core.scratch() != core.ckg {
+				t.Errorf("%s: ranged scratch %d, want one position's column, %d", c.Name, core.scratch(), core.ckg)
+			}
+		}
 	}
 }
 
@@ -388,6 +447,36 @@ func TestSerialBLAS(t *testing.T) {
 			gonumblas.Implementation{}.Dgemm(tA, tB, m, n, k, 1.5, a, lda, b, ldb, 0.5, want, n)
 			convSerialBLAS{}.Dgemm(tA, tB, m, n, k, 1.5, a, lda, b, ldb, 0.5, c, n)
 			convClose(t, fmt.Sprintf("Dgemm %c%c", tA, tB), c, want)
+		}
+	}
+}
+
+// TestConvScratchBound checks that a convolution over a large image takes
+// the ranged route, with scratch within convMaxImage where the usual
+// routes would need more than 14 times that, and that the mnist case's
+// convolutions keep the usual routes (the benchmarked paths).
+func TestConvScratchBound(t *testing.T) {
+	init := func(x, w graph.Shape) *convCore {
+		op := Conv(ConvAttrs{Pads: []int{1, 1, 1, 1}})
+		if _, err := op.Init([]graph.Shape{x, w, {w[0]}}); err != nil {
+			t.Fatal(err)
+		}
+		if s := op.(graph.Scratcher).ScratchFloats(); s != op.(bilinearOp).k.(*convKernel).core.scratch() {
+			t.Fatalf("op's ScratchFloats %d, core's %d", s, op.(bilinearOp).k.(*convKernel).core.scratch())
+		}
+		return &op.(bilinearOp).k.(*convKernel).core
+	}
+	// 64 channels of 224 × 224, 3 × 3: (576 + 64) × 50176 floats an image.
+	c := init(graph.Shape{1, 64, 224, 224}, graph.Shape{64, 64, 3, 3})
+	if !c.ranged || c.scratch() > convMaxImage || c.usualScratch(1) < 14*convMaxImage {
+		t.Errorf("224 × 224: ranged %v, scratch %d, usual %d; want ranged, at most %d", c.ranged, c.scratch(), c.usualScratch(1), convMaxImage)
+	}
+	if want := convMaxImage / 576; c.span != want {
+		t.Errorf("224 × 224: %d positions a range, want %d", c.span, want)
+	}
+	for _, m := range mnistConvs {
+		if c := init(m.x, m.w); c.ranged {
+			t.Errorf("%s takes the ranged route", m.name)
 		}
 	}
 }
