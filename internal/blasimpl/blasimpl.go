@@ -52,6 +52,9 @@ func GemmAcc(transA, transB bool, M, N, K int, alpha float64, A []float64, lda i
 	case M == 1 && !transA && K > 0:
 		rowTimes(transB, N, K, alpha, A[:K], B, ldb, beta, C[:N])
 		return
+	case N == 1 && K > 0:
+		colTimes(transA, transB, M, K, alpha, A, lda, B, ldb, beta, C, ldc)
+		return
 	case M*N*K <= smallFlops:
 		small(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
 		return
@@ -133,6 +136,53 @@ func small(transA, transB bool, M, N, K int, alpha float64, A []float64, lda int
 			}
 			c[j] = s
 		}
+	}
+}
+
+// colTimes sets the column C = alpha·op(A)·op(B) + beta·C for N = 1, a
+// matrix-vector product (a layer with one output, such as Φ's last): a
+// packed product would pad its one column to a tile of 24 (measured 1.8 µs
+// for 32 × 32, against 0.3 µs here). Each entry is one sum in k order, as
+// in small, four rows at a time so that the four sums' additions overlap.
+func colTimes(transA, transB bool, M, K int, alpha float64, A []float64, lda int, B []float64, ldb int, beta float64, C []float64, ldc int) {
+	ai, ak := lda, 1
+	if transA {
+		ai, ak = 1, lda
+	}
+	bk := ldb // op(B) is K × 1: B's column 0, or with transB its row 0
+	if transB {
+		bk = 1
+	}
+	i := 0
+	for ; i+4 <= M && alpha != 0; i += 4 {
+		var s [4]float64
+		for k, pa, pb := 0, i*ai, 0; k < K; k, pa, pb = k+1, pa+ak, pb+bk {
+			b := B[pb]
+			s[0] += A[pa] * b
+			s[1] += A[pa+ai] * b
+			s[2] += A[pa+2*ai] * b
+			s[3] += A[pa+3*ai] * b
+		}
+		for r, v := range s {
+			v *= alpha
+			if beta != 0 {
+				v += beta * C[(i+r)*ldc]
+			}
+			C[(i+r)*ldc] = v
+		}
+	}
+	for ; i < M; i++ {
+		v := 0.0
+		if alpha != 0 {
+			for k, pa, pb := 0, i*ai, 0; k < K; k, pa, pb = k+1, pa+ak, pb+bk {
+				v += A[pa] * B[pb]
+			}
+			v *= alpha
+		}
+		if beta != 0 {
+			v += beta * C[i*ldc]
+		}
+		C[i*ldc] = v
 	}
 }
 

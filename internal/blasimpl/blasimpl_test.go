@@ -251,3 +251,84 @@ func TestOuter(t *testing.T) {
 		}
 	}
 }
+
+// TestColTimes checks the one-column path (N = 1) against gonum's Dgemm
+// for every transpose pair, row counts on both sides of its groups of
+// four, strides wider than the operands, alpha and beta including 0, a NaN
+// in C with beta = 0 and in A with alpha = 0; and that its entries are the
+// sums in k order, bit for bit.
+func TestColTimes(t *testing.T) {
+	impl := gonumblas.Implementation{}
+	const K, pad = 33, 2
+	for _, M := range []int{1, 4, 7, 32} {
+		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+			ar, ac := M, K
+			if tr[0] {
+				ar, ac = K, M
+			}
+			br, bc := K, 1
+			if tr[1] {
+				br, bc = 1, K
+			}
+			A, B := make([]float64, ar*(ac+pad)), make([]float64, br*(bc+pad))
+			for i := range A {
+				A[i] = float64(i%7)/3 - 1
+			}
+			for i := range B {
+				B[i] = 0.125*float64(i%11) - 0.5
+			}
+			ta, tb := blas.NoTrans, blas.NoTrans
+			if tr[0] {
+				ta = blas.Trans
+			}
+			if tr[1] {
+				tb = blas.Trans
+			}
+			for _, ab := range [][2]float64{{1, 0}, {-1.5, 1}, {0, 2}, {0.5, -1}} {
+				const ldc = 3
+				C, want := make([]float64, M*ldc), make([]float64, M*ldc)
+				for i := range C {
+					C[i], want[i] = float64(i), float64(i)
+				}
+				if ab[1] == 0 {
+					C[0] = math.NaN()
+				}
+				impl.Dgemm(ta, tb, M, 1, K, ab[0], A, ac+pad, B, bc+pad, ab[1], want, ldc)
+				GemmAcc(tr[0], tr[1], M, 1, K, ab[0], A, ac+pad, B, bc+pad, ab[1], C, ldc)
+				for i := range C {
+					if d := C[i] - want[i]; d > 1e-13 || d < -1e-13 {
+						t.Fatalf("M %d %v alpha, beta %v: C[%d] = %v, gonum %v", M, tr, ab, i, C[i], want[i])
+					}
+				}
+				if ab[0] != 1 || ab[1] != 0 || M == 1 && !tr[0] { // one row goes to rowTimes
+					continue
+				}
+				for i := 0; i < M; i++ { // the sum in k order
+					s := 0.0
+					for k := 0; k < K; k++ {
+						pa, pb := i*(ac+pad)+k, k*(bc+pad)
+						if tr[0] {
+							pa = k*(ac+pad) + i
+						}
+						if tr[1] {
+							pb = k
+						}
+						a, b := A[pa], B[pb]
+						s += a * b
+					}
+					if math.Float64bits(C[i*ldc]) != math.Float64bits(s) {
+						t.Fatalf("M %d %v: C[%d] = %v, the sum in k order %v", M, tr, i, C[i*ldc], s)
+					}
+				}
+			}
+		}
+	}
+	C := []float64{1, 1, 1, 1, 1}
+	A := []float64{math.NaN(), 1, 1, 1, 1}
+	GemmAcc(false, true, 5, 1, 1, 0, A, 1, []float64{3}, 1, 2, C, 1)
+	for i, v := range C {
+		if v != 2 {
+			t.Errorf("alpha = 0 with NaN in A: C[%d] = %v, want 2", i, v)
+		}
+	}
+}
