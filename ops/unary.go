@@ -256,23 +256,26 @@ func (o *unaryOp) reverse2(st *graph.State, cw, dst, t, w, v graph.Block, fresh 
 	first := !cw.Zero() && !w.Zero()                           // w_x += σ′ ⊙ w
 	second := !dst.Zero() && !w.Zero() && !t.Zero() && !o.flat // v_x += σ″ ⊙ ẋ ⊙ w
 	vTerm := !dst.Zero() && !v.Zero()                          // v_x += σ′ ⊙ v, before the σ″ terms as always
-	if fresh {
-		if !cw.Zero() {
-			if first && o.writeScaled(st, cw, w) {
-				first = false
-			} else {
-				cw.Clear()
-			}
-		}
-		if !dst.Zero() {
-			if vTerm && o.writeScaled(st, dst, v) {
-				vTerm = false
-			} else {
-				dst.Clear()
-			}
+	if fresh && !cw.Zero() {
+		if first && o.writeScaled(st, cw, w) {
+			first = false
+		} else {
+			cw.Clear()
 		}
 	}
-	if vTerm {
+	R := max(t.Rows, w.Rows)
+	// v_x's two terms in one pass over it (vec.MulMul3Rows, the same
+	// roundings), where the row kernels below take v's rows as well.
+	fuse := second && vTerm && v.Rows == R && dst.Rows == R && bySampleRows(R, st.Samples, t, w) &&
+		(!first || w.Rows != R || bySampleRows(R, st.Samples, cw))
+	if fresh && !dst.Zero() && !fuse {
+		if vTerm && o.writeScaled(st, dst, v) {
+			vTerm = false
+		} else {
+			dst.Clear()
+		}
+	}
+	if vTerm && !fuse {
 		o.addScaled(st, dst, v)
 	}
 	if !second {
@@ -281,7 +284,6 @@ func (o *unaryOp) reverse2(st *graph.State, cw, dst, t, w, v graph.Block, fresh 
 		}
 		return
 	}
-	R := max(t.Rows, w.Rows)
 	if first && w.Rows != R {
 		o.addScaled(st, cw, w)
 		first = false
@@ -301,6 +303,10 @@ func (o *unaryOp) reverse2(st *graph.State, cw, dst, t, w, v graph.Block, fresh 
 			}
 			d, ds := sampleRows(dst, s, q, R)
 			tr, ts := sampleRows(t, s, q, R)
+			if fuse {
+				vec.MulMul3Rows(d, ds, all1[s*n:], all2[s*n:], xs, rowsAt(v, s*q), v.Stride, tr, ts, wr, ws, n, rows, !fresh)
+				return
+			}
 			vec.AddMul3Rows(d, ds, all2[s*n:], xs, tr, ts, wr, ws, n, rows)
 		})
 		return

@@ -203,6 +203,46 @@ func AddMul3Rows(dst []float64, ds int, x []float64, xs int, y []float64, ys int
 	}
 }
 
+// MulMul3Rows sets dst[r·ds + i] = x[r·xs + i]·y[r·ys + i] +
+// (z[r·xs + i]·u[r·us + i])·v[r·vs + i] for r < rows and i < n, or with acc
+// adds x·y to dst first, (dst + x·y) + (z·u)·v: MulRows (or AddMulRows)
+// followed by AddMul3Rows, with the same roundings in one pass over dst.
+// x and z share the stride xs (a sample's σ′ and σ″). It panics as MulRows
+// does, and if dst's stride is 0 for more than one row: the two calls
+// would add a repeated row's terms in another order.
+func MulMul3Rows(dst []float64, ds int, x, z []float64, xs int, y []float64, ys int, u []float64, us int, v []float64, vs, n, rows int, acc bool) {
+	if ds == 0 && rows > 1 && n > 0 {
+		panic("vec: MulMul3Rows dst rows repeat")
+	}
+	repeatFit("MulMul3Rows dst", dst, ds, n, rows)
+	repeatFit("MulMul3Rows x", x, xs, n, rows)
+	repeatFit("MulMul3Rows z", z, xs, n, rows)
+	repeatFit("MulMul3Rows y", y, ys, n, rows)
+	repeatFit("MulMul3Rows u", u, us, n, rows)
+	repeatFit("MulMul3Rows v", v, vs, n, rows)
+	if n == 0 || rows == 0 {
+		return
+	}
+	if useAsm {
+		f := mulMul3RowsAsm
+		if acc {
+			f = addMulMul3RowsAsm
+		}
+		f(&dst[0], &x[0], &y[0], &z[0], &u[0], &v[0], n, rows, ds, xs, ys, us, vs)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		d, a, b, c, e, g := dst[r*ds:][:n], x[r*xs:][:n], y[r*ys:][:n], z[r*xs:][:n], u[r*us:][:n], v[r*vs:][:n]
+		for i := range d {
+			t := a[i] * b[i]
+			if acc {
+				t = d[i] + t
+			}
+			d[i] = t + c[i]*e[i]*g[i]
+		}
+	}
+}
+
 // AddRows sets dst[r·ds + i] += x[r·xs + i] for r < rows and i < n, a
 // row at a time in order of r: the column matrices' scatter-add of a
 // convolution's backward pass, and a bias added to rows (xs = 0) or its

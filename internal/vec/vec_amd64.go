@@ -39,3 +39,9 @@ func addMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
 
 //go:noescape
 func addMul3RowsAsm(dst, x, y, z *float64, n, rows, ds, xs, ys, zs int)
+
+//go:noescape
+func mulMul3RowsAsm(dst, x, y, z, u, v *float64, n, rows, ds, xs, ys, us, vs int)
+
+//go:noescape
+func addMulMul3RowsAsm(dst, x, y, z, u, v *float64, n, rows, ds, xs, ys, us, vs int)

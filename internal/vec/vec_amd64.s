@@ -619,3 +619,193 @@ addMul3Rowsnext:
 	JNZ  addMul3Rowsrow
 	VZEROUPPER
 	RET
+
+// func mulMul3RowsAsm(dst, x, y, z, u, v *float64, n, rows, ds, xs, ys, us, vs int)
+TEXT ·mulMul3RowsAsm(SB), NOSPLIT, $0-104
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ z+24(FP), R8
+	MOVQ u+32(FP), R9
+	MOVQ v+40(FP), R10
+	MOVQ n+48(FP), R11
+	MOVQ rows+56(FP), CX
+mulMul3Rowsrow:
+	XORQ AX, AX
+	MOVQ R11, BX
+	ANDQ $-16, BX
+	JZ   mulMul3Rows4
+mulMul3Rows16:
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VMOVUPD (R8)(AX*8), Y4
+	VMULPD  (R9)(AX*8), Y4, Y4
+	VMULPD  (R10)(AX*8), Y4, Y4
+	VADDPD  Y4, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD 32(SI)(AX*8), Y1
+	VMULPD  32(DX)(AX*8), Y1, Y1
+	VMOVUPD 32(R8)(AX*8), Y5
+	VMULPD  32(R9)(AX*8), Y5, Y5
+	VMULPD  32(R10)(AX*8), Y5, Y5
+	VADDPD  Y5, Y1, Y1
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD 64(SI)(AX*8), Y2
+	VMULPD  64(DX)(AX*8), Y2, Y2
+	VMOVUPD 64(R8)(AX*8), Y6
+	VMULPD  64(R9)(AX*8), Y6, Y6
+	VMULPD  64(R10)(AX*8), Y6, Y6
+	VADDPD  Y6, Y2, Y2
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD 96(SI)(AX*8), Y3
+	VMULPD  96(DX)(AX*8), Y3, Y3
+	VMOVUPD 96(R8)(AX*8), Y7
+	VMULPD  96(R9)(AX*8), Y7, Y7
+	VMULPD  96(R10)(AX*8), Y7, Y7
+	VADDPD  Y7, Y3, Y3
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT  mulMul3Rows16
+mulMul3Rows4:
+	MOVQ R11, BX
+	ANDQ $-4, BX
+mulMul3Rows4loop:
+	CMPQ AX, BX
+	JGE  mulMul3Rows1
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VMOVUPD (R8)(AX*8), Y4
+	VMULPD  (R9)(AX*8), Y4, Y4
+	VMULPD  (R10)(AX*8), Y4, Y4
+	VADDPD  Y4, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ $4, AX
+	JMP  mulMul3Rows4loop
+mulMul3Rows1:
+	CMPQ AX, R11
+	JGE  mulMul3Rowsnext
+	VMOVSD (SI)(AX*8), X0
+	VMULSD  (DX)(AX*8), X0, X0
+	VMOVSD (R8)(AX*8), X4
+	VMULSD  (R9)(AX*8), X4, X4
+	VMULSD  (R10)(AX*8), X4, X4
+	VADDSD  X4, X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP  mulMul3Rows1
+mulMul3Rowsnext:
+	MOVQ ds+64(FP), BX
+	LEAQ (DI)(BX*8), DI
+	MOVQ xs+72(FP), BX
+	LEAQ (SI)(BX*8), SI
+	MOVQ ys+80(FP), BX
+	LEAQ (DX)(BX*8), DX
+	MOVQ xs+72(FP), BX
+	LEAQ (R8)(BX*8), R8
+	MOVQ us+88(FP), BX
+	LEAQ (R9)(BX*8), R9
+	MOVQ vs+96(FP), BX
+	LEAQ (R10)(BX*8), R10
+	DECQ CX
+	JNZ  mulMul3Rowsrow
+	VZEROUPPER
+	RET
+
+// func addMulMul3RowsAsm(dst, x, y, z, u, v *float64, n, rows, ds, xs, ys, us, vs int)
+TEXT ·addMulMul3RowsAsm(SB), NOSPLIT, $0-104
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ z+24(FP), R8
+	MOVQ u+32(FP), R9
+	MOVQ v+40(FP), R10
+	MOVQ n+48(FP), R11
+	MOVQ rows+56(FP), CX
+addMulMul3Rowsrow:
+	XORQ AX, AX
+	MOVQ R11, BX
+	ANDQ $-16, BX
+	JZ   addMulMul3Rows4
+addMulMul3Rows16:
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VADDPD  (DI)(AX*8), Y0, Y0
+	VMOVUPD (R8)(AX*8), Y4
+	VMULPD  (R9)(AX*8), Y4, Y4
+	VMULPD  (R10)(AX*8), Y4, Y4
+	VADDPD  Y4, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD 32(SI)(AX*8), Y1
+	VMULPD  32(DX)(AX*8), Y1, Y1
+	VADDPD  32(DI)(AX*8), Y1, Y1
+	VMOVUPD 32(R8)(AX*8), Y5
+	VMULPD  32(R9)(AX*8), Y5, Y5
+	VMULPD  32(R10)(AX*8), Y5, Y5
+	VADDPD  Y5, Y1, Y1
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD 64(SI)(AX*8), Y2
+	VMULPD  64(DX)(AX*8), Y2, Y2
+	VADDPD  64(DI)(AX*8), Y2, Y2
+	VMOVUPD 64(R8)(AX*8), Y6
+	VMULPD  64(R9)(AX*8), Y6, Y6
+	VMULPD  64(R10)(AX*8), Y6, Y6
+	VADDPD  Y6, Y2, Y2
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD 96(SI)(AX*8), Y3
+	VMULPD  96(DX)(AX*8), Y3, Y3
+	VADDPD  96(DI)(AX*8), Y3, Y3
+	VMOVUPD 96(R8)(AX*8), Y7
+	VMULPD  96(R9)(AX*8), Y7, Y7
+	VMULPD  96(R10)(AX*8), Y7, Y7
+	VADDPD  Y7, Y3, Y3
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JLT  addMulMul3Rows16
+addMulMul3Rows4:
+	MOVQ R11, BX
+	ANDQ $-4, BX
+addMulMul3Rows4loop:
+	CMPQ AX, BX
+	JGE  addMulMul3Rows1
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VADDPD  (DI)(AX*8), Y0, Y0
+	VMOVUPD (R8)(AX*8), Y4
+	VMULPD  (R9)(AX*8), Y4, Y4
+	VMULPD  (R10)(AX*8), Y4, Y4
+	VADDPD  Y4, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ $4, AX
+	JMP  addMulMul3Rows4loop
+addMulMul3Rows1:
+	CMPQ AX, R11
+	JGE  addMulMul3Rowsnext
+	VMOVSD (SI)(AX*8), X0
+	VMULSD  (DX)(AX*8), X0, X0
+	VADDSD  (DI)(AX*8), X0, X0
+	VMOVSD (R8)(AX*8), X4
+	VMULSD  (R9)(AX*8), X4, X4
+	VMULSD  (R10)(AX*8), X4, X4
+	VADDSD  X4, X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP  addMulMul3Rows1
+addMulMul3Rowsnext:
+	MOVQ ds+64(FP), BX
+	LEAQ (DI)(BX*8), DI
+	MOVQ xs+72(FP), BX
+	LEAQ (SI)(BX*8), SI
+	MOVQ ys+80(FP), BX
+	LEAQ (DX)(BX*8), DX
+	MOVQ xs+72(FP), BX
+	LEAQ (R8)(BX*8), R8
+	MOVQ us+88(FP), BX
+	LEAQ (R9)(BX*8), R9
+	MOVQ vs+96(FP), BX
+	LEAQ (R10)(BX*8), R10
+	DECQ CX
+	JNZ  addMulMul3Rowsrow
+	VZEROUPPER
+	RET

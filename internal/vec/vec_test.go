@@ -468,6 +468,55 @@ func TestMulRows(t *testing.T) {
 	}
 }
 
+// TestMulMul3Rows checks MulMul3Rows bit for bit against the two calls it
+// fuses, MulRows (or AddMulRows) then AddMul3Rows, over lengths 0 to 70, 1
+// to 3 rows, gaps between rows and strides of 0 for σ′ and σ″ (x and z)
+// and for v, with the special values of operands; and that it refuses a
+// repeated dst row, whose sums the two calls would order differently.
+func TestMulMul3Rows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 3))
+	for n := 0; n <= 70; n++ {
+		for rows := 1; rows <= 3; rows++ {
+			for gap := 0; gap <= 2; gap++ {
+				for zero := -1; zero < 2; zero++ { // none, x and z, v
+					for _, acc := range []bool{false, true} {
+						ds, xs, ys, us, vs := n+gap, n+(gap+1)%3, n+(gap+2)%3, n+gap, n+(gap+1)%3
+						switch zero {
+						case 0:
+							xs = 0
+						case 1:
+							vs = 0
+						}
+						op := func(s, k int) []float64 { return operands(rng, max(1, (rows-1)*s+n), k%4)[k%4] }
+						dst, x, y, z, u, v := op(ds, 0), op(xs, 1), op(ys, 2), op(xs, 3), op(us, 4), op(vs, 5)
+						got, want := append([]float64(nil), dst...), append([]float64(nil), dst...)
+						MulMul3Rows(got, ds, x, z, xs, y, ys, u, us, v, vs, n, rows, acc)
+						if acc {
+							AddMulRows(want, ds, x, xs, y, ys, n, rows)
+						} else {
+							MulRows(want, ds, x, xs, y, ys, n, rows)
+						}
+						AddMul3Rows(want, ds, z, xs, u, us, v, vs, n, rows)
+						for e := range got {
+							if !same(got[e], want[e]) {
+								t.Fatalf("n=%d rows=%d strides %d %d %d %d %d acc %v: [%d] = %v, want %v",
+									n, rows, ds, xs, ys, us, vs, acc, e, got[e], want[e])
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a repeated dst row: no panic")
+		}
+	}()
+	b := make([]float64, 4)
+	MulMul3Rows(b, 0, b, b, 0, b, 0, b, 0, b, 0, 4, 2, true)
+}
+
 // TestRelu checks Relu bit for bit against the branch it stands for,
 // relu(x) = x and relu′(x) = 1 for x > 0 or NaN, +0 and 0 otherwise (at −0
 // and +0 as well: PyTorch's relu′(0) = 0), over every length to 70 and
