@@ -96,3 +96,41 @@ func BenchmarkKernel(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSmallProducts times the products of one chunk of the small
+// case's stacked sweep (32 latents, D 4→32→16, Φ 16→32→1), each at its
+// transposes as the sweep calls it: the per-call overhead that dominates
+// batches of small networks.
+func BenchmarkSmallProducts(b *testing.B) {
+	for _, s := range []struct {
+		ta, tb  bool
+		m, n, k int
+	}{
+		{false, true, 32, 32, 16}, {false, false, 32, 16, 32}, {true, false, 32, 4, 128},
+		{true, false, 16, 32, 128}, {false, true, 128, 32, 4}, {false, true, 128, 16, 32},
+		{false, false, 128, 32, 16},
+	} {
+		name := fmt.Sprintf("%s%s/%dx%dx%d", map[bool]string{false: "N", true: "T"}[s.ta], map[bool]string{false: "N", true: "T"}[s.tb], s.m, s.n, s.k)
+		b.Run(name, func(b *testing.B) {
+			lda, ldb := s.k, s.n
+			if s.ta {
+				lda = s.m
+			}
+			if s.tb {
+				ldb = s.k
+			}
+			a, bm, c := make([]float64, s.m*s.k), make([]float64, s.k*s.n), make([]float64, s.m*s.n)
+			for i := range a {
+				a[i] = float64(i%7) - 3
+			}
+			for i := range bm {
+				bm[i] = float64(i%5) - 2
+			}
+			Gemm(s.ta, s.tb, s.m, s.n, s.k, 1, a, lda, bm, ldb, 0, c, s.n) // warm-up: the packing buffers
+			b.ReportAllocs()
+			for b.Loop() {
+				Gemm(s.ta, s.tb, s.m, s.n, s.k, 1, a, lda, bm, ldb, 0, c, s.n)
+			}
+		})
+	}
+}
