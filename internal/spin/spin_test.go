@@ -1,6 +1,7 @@
 package spin
 
 import (
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ func TestGo(t *testing.T) {
 			g.Done()
 		}
 	}
+	before := workers.Load()
 	for round := 1; round <= 6; round++ {
 		if round == 4 {
 			time.Sleep(3 * Window) // the workers block on the channel
@@ -35,8 +37,50 @@ func TestGo(t *testing.T) {
 			}
 		}
 	}
-	if w, b := workers.Load(), busy.Load(); w < 1 || w > jobsPerRound || b != 0 {
-		t.Errorf("%d workers, %d busy after the rounds; want 1 to %d and 0", w, b, jobsPerRound)
+	// Workers are started only when every one is busy: never more than the
+	// most jobs in flight at once, here or in an earlier test.
+	if w, b := workers.Load(), busy.Load(); w < 1 || w > max(before, jobsPerRound) || b != 0 {
+		t.Errorf("%d workers, %d busy after the rounds; want 1 to %d and 0", w, b, max(before, jobsPerRound))
+	}
+}
+
+// TestGoConcurrent runs rounds from four goroutines at once, as concurrent
+// batches do, each waiting on its own Group, and checks every job ran
+// exactly once per round.
+func TestGoConcurrent(t *testing.T) {
+	const callers, rounds, jobsPerRound = 4, 50, 3
+	done := make(chan error, callers)
+	for c := 0; c < callers; c++ {
+		go func() {
+			var g Group
+			var ran [jobsPerRound]atomic.Int32
+			fs := make([]func(), jobsPerRound)
+			for j := range fs {
+				fs[j] = func() {
+					ran[j].Add(1)
+					g.Done()
+				}
+			}
+			for round := 1; round <= rounds; round++ {
+				g.Add(jobsPerRound)
+				for _, f := range fs {
+					Go(f)
+				}
+				g.Wait()
+				for j := range ran {
+					if got := ran[j].Load(); got != int32(round) {
+						done <- fmt.Errorf("round %d: job %d ran %d times", round, j, got)
+						return
+					}
+				}
+			}
+			done <- nil
+		}()
+	}
+	for c := 0; c < callers; c++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
 
