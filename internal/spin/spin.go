@@ -1,14 +1,14 @@
 // Package spin runs short jobs on persistent goroutines that spin for a
 // while before they park.
 //
-// A fork-join of two jobs of 100 µs each gained nothing on two cores of
+// A fork-join of two jobs of 80 µs each gained nothing on two cores of
 // this project's benchmark machine (a virtual machine) when the second job
 // went to a new or a parked goroutine: waking the thread of an idle CPU
 // took about as long as the job. A worker that polls for its next job for
 // up to Window after its last one is awake when the next fork comes, as
 // OpenMP's and OpenBLAS's threads are (docs/design.md, "Workers"). The
-// cost is CPU: an idle worker polls, yielding to other goroutines between
-// polls, for at most Window before it blocks.
+// cost is CPU: an idle worker polls, yielding to other goroutines every
+// yieldEvery polls, for at most Window before it blocks.
 package spin
 
 import (
