@@ -301,12 +301,13 @@ func (p *problem) part(q int) {
 	if i0 == i1 || j0 == j1 {
 		return
 	}
-	if da, db := p.direct(i1-i0, j1-j0); da && db {
-		p.block(nil, i0, i1, j0, j1) // nothing to pack
+	da, db := p.direct(i1-i0, j1-j0)
+	if da && db {
+		p.block(nil, da, db, i0, i1, j0, j1) // nothing to pack
 		return
 	}
 	ws := getWorkspace()
-	p.block(ws, i0, i1, j0, j1)
+	p.block(ws, da, db, i0, i1, j0, j1)
 	putWorkspace(ws)
 }
 
@@ -321,15 +322,17 @@ func grow(s []float64, n, bound int) []float64 {
 	return s[:n]
 }
 
-// block computes rows [i0, i1) and columns [j0, j1) of C, packing in ws
-// (nil if problem.direct packs neither operand): the five loops of BLIS. For each block of nc columns and kc steps, B̃ is packed once; for
-// each block of mc rows, Ã; then each row panel of Ã (kept in L1) sweeps
-// the column panels of B̃ (in L2).
+// block computes rows [i0, i1) and columns [j0, j1) of C: the five loops
+// of BLIS. For each block of nc columns and kc steps, B̃ is packed once;
+// for each block of mc rows, Ã; then each row panel of Ã (kept in L1)
+// sweeps the column panels of B̃ (in L2). directA and directB are
+// problem.direct's choice for the part; ws holds the packing buffers, nil
+// where both are read in place.
 //
 // With kernels that take strides, problem.direct may choose to read A or B
 // in place instead of packing it. Packed or not, every entry gets the same
 // operations in the same order.
-func (p *problem) block(ws *workspace, i0, i1, j0, j1 int) {
+func (p *problem) block(ws *workspace, directA, directB bool, i0, i1, j0, j1 int) {
 	kr := p.kern
 	mr, nr := kr.mr, kr.nr
 	kc0, mc0, nc0 := kr.kc, kr.mc, kr.nc
@@ -338,7 +341,6 @@ func (p *problem) block(ws *workspace, i0, i1, j0, j1 int) {
 	// sums the same blocks in the same order.
 	nkb := (p.k + kc0 - 1) / kc0
 	kcb := (p.k + nkb - 1) / nkb
-	directA, directB := p.direct(i1-i0, j1-j0)
 	if !directA {
 		ws.a = grow(ws.a, min(mc0, roundUp(i1-i0, mr))*kcb, roundUp(mc0, mr)*kc0)
 	}

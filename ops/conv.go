@@ -569,61 +569,50 @@ func (c *convCore) col2imRange(x []float64, i, g int, col []float64, ld, j0, j1 
 // usual routes', but the weight gradient's sum over positions is split at
 // the ranges, in range order.
 
-// fwdRanged adds small = W ⋆ big into dst.
-func (c *convCore) fwdRanged(st *graph.State, dst, big, w graph.Block, P int) {
-	L := c.l
+// eachRange calls f for each row p of a product of P rows, image i, group
+// g and range of small positions [j0, j0+ld), in that nesting, with the
+// ranged route's column matrix col.
+func (c *convCore) eachRange(st *graph.State, P int, f func(col []float64, p, i, g, j0, ld int)) {
 	col := st.Scratch(c.ckg * c.span)
 	for p := 0; p < P; p++ {
-		x, wr, y := big.Row(pairRow(p, P, big.Rows)), w.Row(pairRow(p, P, w.Rows)), dst.Row(pairRow(p, P, dst.Rows))
 		for i := 0; i < c.n; i++ {
 			for g := 0; g < c.groups; g++ {
-				for j0 := 0; j0 < L; j0 += c.span {
-					ld := min(c.span, L-j0)
-					c.im2colRange(col, ld, x, i, g, j0, j0+ld)
-					blasimpl.GemmAcc(false, false, c.csg, ld, c.ckg, 1, wr[g*c.csg*c.ckg:], c.ckg, col, ld, 1,
-						y[(i*c.cs+g*c.csg)*L+j0:], L)
+				for j0 := 0; j0 < c.l; j0 += c.span {
+					f(col, p, i, g, j0, min(c.span, c.l-j0))
 				}
 			}
 		}
 	}
+}
+
+// fwdRanged adds small = W ⋆ big into dst.
+func (c *convCore) fwdRanged(st *graph.State, dst, big, w graph.Block, P int) {
+	c.eachRange(st, P, func(col []float64, p, i, g, j0, ld int) {
+		x, wr, y := big.Row(pairRow(p, P, big.Rows)), w.Row(pairRow(p, P, w.Rows)), dst.Row(pairRow(p, P, dst.Rows))
+		c.im2colRange(col, ld, x, i, g, j0, j0+ld)
+		blasimpl.GemmAcc(false, false, c.csg, ld, c.ckg, 1, wr[g*c.csg*c.ckg:], c.ckg, col, ld, 1,
+			y[(i*c.cs+g*c.csg)*c.l+j0:], c.l)
+	})
 }
 
 // bwdRanged adds big = Wᵀ ⋆ small into dst.
 func (c *convCore) bwdRanged(st *graph.State, dst, small, w graph.Block, P int) {
-	L := c.l
-	col := st.Scratch(c.ckg * c.span)
-	for p := 0; p < P; p++ {
+	c.eachRange(st, P, func(col []float64, p, i, g, j0, ld int) {
 		y, wr, x := small.Row(pairRow(p, P, small.Rows)), w.Row(pairRow(p, P, w.Rows)), dst.Row(pairRow(p, P, dst.Rows))
-		for i := 0; i < c.n; i++ {
-			for g := 0; g < c.groups; g++ {
-				for j0 := 0; j0 < L; j0 += c.span {
-					ld := min(c.span, L-j0)
-					blasimpl.GemmAcc(true, false, c.ckg, ld, c.csg, 1, wr[g*c.csg*c.ckg:], c.ckg,
-						y[(i*c.cs+g*c.csg)*L+j0:], L, 0, col, ld)
-					c.col2imRange(x, i, g, col, ld, j0, j0+ld)
-				}
-			}
-		}
-	}
+		blasimpl.GemmAcc(true, false, c.ckg, ld, c.csg, 1, wr[g*c.csg*c.ckg:], c.ckg,
+			y[(i*c.cs+g*c.csg)*c.l+j0:], c.l, 0, col, ld)
+		c.col2imRange(x, i, g, col, ld, j0, j0+ld)
+	})
 }
 
 // wgtRanged adds W = small ⋆ big into dst.
 func (c *convCore) wgtRanged(st *graph.State, dst, small, big graph.Block, P int) {
-	L := c.l
-	col := st.Scratch(c.ckg * c.span)
-	for p := 0; p < P; p++ {
+	c.eachRange(st, P, func(col []float64, p, i, g, j0, ld int) {
 		y, x, wr := small.Row(pairRow(p, P, small.Rows)), big.Row(pairRow(p, P, big.Rows)), dst.Row(pairRow(p, P, dst.Rows))
-		for i := 0; i < c.n; i++ {
-			for g := 0; g < c.groups; g++ {
-				for j0 := 0; j0 < L; j0 += c.span {
-					ld := min(c.span, L-j0)
-					c.im2colRange(col, ld, x, i, g, j0, j0+ld)
-					blasimpl.GemmAcc(false, true, c.csg, c.ckg, ld, 1, y[(i*c.cs+g*c.csg)*L+j0:], L, col, ld, 1,
-						wr[g*c.csg*c.ckg:], c.ckg)
-				}
-			}
-		}
-	}
+		c.im2colRange(col, ld, x, i, g, j0, j0+ld)
+		blasimpl.GemmAcc(false, true, c.csg, c.ckg, ld, 1, y[(i*c.cs+g*c.csg)*c.l+j0:], c.l, col, ld, 1,
+			wr[g*c.csg*c.ckg:], c.ckg)
+	})
 }
 
 // gather copies group g of image i of the small row y into the csg × ld

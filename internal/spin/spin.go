@@ -31,27 +31,36 @@ const yieldEvery = 64
 // Recv receives from ch, polling it for up to Window before blocking. ok
 // is false if ch is closed.
 func Recv[T any](ch <-chan T) (v T, ok bool) {
-	select {
-	case v, ok = <-ch:
-		return v, ok
-	default:
-	}
-	deadline := time.Now().Add(Window)
-	for i := 1; ; i++ {
+	if poll(func() bool {
 		select {
 		case v, ok = <-ch:
-			return v, ok
+			return true
 		default:
+			return false
 		}
+	}) {
+		return v, ok
+	}
+	v, ok = <-ch
+	return v, ok
+}
+
+// poll calls ready until it reports true, for up to Window, yielding
+// every yieldEvery calls, and reports whether it did.
+func poll(ready func() bool) bool {
+	if ready() {
+		return true
+	}
+	deadline := time.Now().Add(Window)
+	for i := 1; !ready(); i++ {
 		if i%yieldEvery == 0 {
 			if time.Now().After(deadline) {
-				break
+				return false
 			}
 			runtime.Gosched()
 		}
 	}
-	v, ok = <-ch
-	return v, ok
+	return true
 }
 
 // Group is a sync.WaitGroup whose Wait polls for up to Window before it
@@ -76,15 +85,7 @@ func (g *Group) Done() {
 
 // Wait returns when every job added has finished.
 func (g *Group) Wait() {
-	deadline := time.Now().Add(Window)
-	for i := 1; g.pending.Load() != 0; i++ {
-		if i%yieldEvery == 0 {
-			if time.Now().After(deadline) {
-				break
-			}
-			runtime.Gosched()
-		}
-	}
+	poll(func() bool { return g.pending.Load() == 0 })
 	g.wg.Wait()
 }
 

@@ -12,15 +12,8 @@ import (
 // checks that every job ran exactly once before Wait returned.
 func TestGo(t *testing.T) {
 	const jobsPerRound = 5
-	var ran [jobsPerRound]atomic.Int32
 	var g Group
-	fs := make([]func(), jobsPerRound)
-	for j := range fs {
-		fs[j] = func() {
-			ran[j].Add(1)
-			g.Done()
-		}
-	}
+	ran, fs := countingJobs(&g, jobsPerRound)
 	before := workers.Load()
 	for round := 1; round <= 6; round++ {
 		if round == 4 {
@@ -44,6 +37,19 @@ func TestGo(t *testing.T) {
 	}
 }
 
+// countingJobs returns n jobs, job j counting its runs in ran[j] and
+// marking itself done in g.
+func countingJobs(g *Group, n int) ([]atomic.Int32, []func()) {
+	ran, fs := make([]atomic.Int32, n), make([]func(), n)
+	for j := range fs {
+		fs[j] = func() {
+			ran[j].Add(1)
+			g.Done()
+		}
+	}
+	return ran, fs
+}
+
 // TestGoConcurrent runs rounds from four goroutines at once, as concurrent
 // batches do, each waiting on its own Group, and checks every job ran
 // exactly once per round.
@@ -53,14 +59,7 @@ func TestGoConcurrent(t *testing.T) {
 	for c := 0; c < callers; c++ {
 		go func() {
 			var g Group
-			var ran [jobsPerRound]atomic.Int32
-			fs := make([]func(), jobsPerRound)
-			for j := range fs {
-				fs[j] = func() {
-					ran[j].Add(1)
-					g.Done()
-				}
-			}
+			ran, fs := countingJobs(&g, jobsPerRound)
 			for round := 1; round <= rounds; round++ {
 				g.Add(jobsPerRound)
 				for _, f := range fs {

@@ -141,42 +141,40 @@ func repeatFit(what string, x []float64, s, n, rows int) {
 // sample against each of its tangent rows), in one call. It panics if the
 // rows do not fit, or a stride is neither 0 nor at least n.
 func MulRows(dst []float64, ds int, x []float64, xs int, y []float64, ys, n, rows int) {
-	repeatFit("MulRows dst", dst, ds, n, rows)
-	repeatFit("MulRows x", x, xs, n, rows)
-	repeatFit("MulRows y", y, ys, n, rows)
-	if n == 0 || rows == 0 {
-		return
-	}
-	if useAsm {
-		mulRowsAsm(&dst[0], &x[0], &y[0], n, rows, ds, xs, ys)
-		return
-	}
-	for r := 0; r < rows; r++ {
-		d, a, b := dst[r*ds:][:n], x[r*xs:][:n], y[r*ys:][:n]
-		for i := range d {
-			d[i] = a[i] * b[i]
-		}
-	}
+	mulRows("MulRows", dst, ds, x, xs, y, ys, n, rows, false)
 }
 
 // AddMulRows sets dst[r·ds + i] += x[r·xs + i]·y[r·ys + i] for r < rows
 // and i < n, a row at a time in order of r (so a dst stride of 0 sums the
 // rows into one in that order). It panics as MulRows does.
 func AddMulRows(dst []float64, ds int, x []float64, xs int, y []float64, ys, n, rows int) {
-	repeatFit("AddMulRows dst", dst, ds, n, rows)
-	repeatFit("AddMulRows x", x, xs, n, rows)
-	repeatFit("AddMulRows y", y, ys, n, rows)
+	mulRows("AddMulRows", dst, ds, x, xs, y, ys, n, rows, true)
+}
+
+// mulRows is MulRows, or with acc AddMulRows, named what in its panics.
+func mulRows(what string, dst []float64, ds int, x []float64, xs int, y []float64, ys, n, rows int, acc bool) {
+	repeatFit(what+" dst", dst, ds, n, rows)
+	repeatFit(what+" x", x, xs, n, rows)
+	repeatFit(what+" y", y, ys, n, rows)
 	if n == 0 || rows == 0 {
 		return
 	}
 	if useAsm {
-		addMulRowsAsm(&dst[0], &x[0], &y[0], n, rows, ds, xs, ys)
+		f := mulRowsAsm
+		if acc {
+			f = addMulRowsAsm
+		}
+		f(&dst[0], &x[0], &y[0], n, rows, ds, xs, ys)
 		return
 	}
 	for r := 0; r < rows; r++ {
 		d, a, b := dst[r*ds:][:n], x[r*xs:][:n], y[r*ys:][:n]
 		for i := range d {
-			d[i] += a[i] * b[i]
+			if acc {
+				d[i] += a[i] * b[i]
+			} else {
+				d[i] = a[i] * b[i]
+			}
 		}
 	}
 }
