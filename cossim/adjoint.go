@@ -242,14 +242,15 @@ func (a *Adjoint) sweep(w []float64, wantD, wantPhi bool) {
 	}
 	gbar := a.gbar[:rows*n]
 	clear(gbar)
-	clear(a.tau[:nb*m*n])
-	for b := 0; b < nb; b++ {
-		for i := 0; i < m; i++ {
-			wi, r := 1.0, b*m+i
-			if w != nil {
-				wi, r = w[i], b
-			}
-			if !U.Zero() && !g.Zero() {
+	if U.Zero() || g.Zero() {
+		clear(a.tau[:nb*m*n])
+	} else { // grads writes every τ row: no clearing pass over the largest block
+		for b := 0; b < nb; b++ {
+			for i := 0; i < m; i++ {
+				wi, r := 1.0, b*m+i
+				if w != nil {
+					wi, r = w[i], b
+				}
 				a.cos[b].grads(gbar[r*n:(r+1)*n], a.tau[(b*m+i)*n:(b*m+i+1)*n], i, wi, U.Row(b*m+i))
 			}
 		}
