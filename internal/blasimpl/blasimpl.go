@@ -142,7 +142,7 @@ func small(transA, transB bool, M, N, K int, alpha float64, A []float64, lda int
 // colTimes sets the column C = alpha·op(A)·op(B) + beta·C for N = 1, a
 // matrix-vector product (a layer with one output, such as Φ's last): a
 // packed product would pad its one column to a tile of 24 (measured 1.8 µs
-// for 32 × 32, against 0.3 µs here). Each entry is one sum in k order, as
+// for 32 × 32, against 0.6 µs here). Each entry is one sum in k order, as
 // in small, four rows at a time so that the four sums' additions overlap.
 func colTimes(transA, transB bool, M, K int, alpha float64, A []float64, lda int, B []float64, ldb int, beta float64, C []float64, ldc int) {
 	ai, ak := lda, 1
@@ -155,15 +155,28 @@ func colTimes(transA, transB bool, M, K int, alpha float64, A []float64, lda int
 	}
 	i := 0
 	for ; i+4 <= M && alpha != 0; i += 4 {
-		var s [4]float64
-		for k, pa, pb := 0, i*ai, 0; k < K; k, pa, pb = k+1, pa+ak, pb+bk {
-			b := B[pb]
-			s[0] += A[pa] * b
-			s[1] += A[pa+ai] * b
-			s[2] += A[pa+2*ai] * b
-			s[3] += A[pa+3*ai] * b
+		// The sums in locals, not an array (which the compiler keeps in
+		// memory, making each addition wait on a store: 1.9 µs for 32 × 32).
+		var s0, s1, s2, s3 float64
+		if ak == 1 && bk == 1 { // rows of A and B's row: resliced, so no bounds checks
+			pa := i * ai
+			a0, a1, a2, a3, b := A[pa:pa+K], A[pa+ai:pa+ai+K], A[pa+2*ai:pa+2*ai+K], A[pa+3*ai:pa+3*ai+K], B[:K]
+			for k, x := range b {
+				s0 += a0[k] * x
+				s1 += a1[k] * x
+				s2 += a2[k] * x
+				s3 += a3[k] * x
+			}
+		} else {
+			for k, pa, pb := 0, i*ai, 0; k < K; k, pa, pb = k+1, pa+ak, pb+bk {
+				b := B[pb]
+				s0 += A[pa] * b
+				s1 += A[pa+ai] * b
+				s2 += A[pa+2*ai] * b
+				s3 += A[pa+3*ai] * b
+			}
 		}
-		for r, v := range s {
+		for r, v := range [4]float64{s0, s1, s2, s3} {
 			v *= alpha
 			if beta != 0 {
 				v += beta * C[(i+r)*ldc]
