@@ -47,7 +47,9 @@ func Softplus() graph.Op { return newUnaryKernel("Softplus", 30, hyperdual.Softp
 //	relu(NaN) = NaN
 //	relu″ ≡ 0: the second-order passes have no σ″ term, as PyTorch's double
 //	  backward (zeros) has none, so an overflowing ẋ·w gives no NaN
-func Relu() graph.Op { return flat(newUnaryUnits("Relu", 1, relu, nil, reluUnits)) }
+//	relu′ ⊙ w = +0 where x ≤ 0 whatever w, ±Inf and NaN included: a select,
+//	  as PyTorch's threshold_backward (and its forward-mode rule) is
+func Relu() graph.Op { return selecting(newUnaryUnits("Relu", 1, relu, nil, reluUnits)) }
 
 // reluUnits is relu at unit seeds: x and 1 where x > 0 or x is NaN, +0 and
 // 0 elsewhere (vec.Relu), and σ″ = 0 where d2 is given.
@@ -201,11 +203,13 @@ func Celu(alpha float64) graph.Op {
 //	  gradient strictly inside (−3 < x < 3 for nn.Hardsigmoid)
 //	hardsigmoid″ ≡ 0: no σ″ terms (PyTorch 1.13 has no double backward for it)
 //	hardsigmoid(NaN) = NaN with derivative 0
+//	hardsigmoid′ ⊙ w = +0 outside whatever w, ±Inf and NaN included: a
+//	  select, as PyTorch's hardsigmoid_backward is
 //
 // PyTorch 1.13's CPU backward multiplies by the float32 constant 1/6
 // (0.16666667163…) even in float64; this op uses α exactly.
 func HardSigmoid(alpha, beta float64) graph.Op {
-	return flat(newUnary("HardSigmoid", 4, func(x hyperdual.Number) hyperdual.Number {
+	return selecting(newUnary("HardSigmoid", 4, func(x hyperdual.Number) hyperdual.Number {
 		// The conversion forbids fusing into an FMA, so that the kinks are
 		// where αx + β rounds to 0 and 1 (exactly ±3 for α = 1/6, β = ½).
 		y := float64(alpha*x.Real) + beta
@@ -362,8 +366,10 @@ func Reciprocal() graph.Op { return newUnary("Reciprocal", 4, hyperdual.Inv) }
 //	  lo ≤ x ≤ hi, both bounds included
 //	clip″ ≡ 0: no σ″ terms (PyTorch's double backward is zeros)
 //	clip(NaN) = NaN with derivative 0
+//	clip′ ⊙ w = +0 outside [lo, hi] whatever w, ±Inf and NaN included: a
+//	  select, as PyTorch's clamp_backward (torch.where) is
 func Clip(lo, hi float64) graph.Op {
-	return ewCheck(flat(newUnary("Clip", 2, func(x hyperdual.Number) hyperdual.Number {
+	return ewCheck(selecting(newUnary("Clip", 2, func(x hyperdual.Number) hyperdual.Number {
 		a := x.Real
 		if a >= lo && a <= hi {
 			return x

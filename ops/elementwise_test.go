@@ -234,6 +234,95 @@ func TestElementwiseSpecial(t *testing.T) {
 	}
 }
 
+// TestElementwiseSelects checks the flat ops against PyTorch where a
+// tangent or cotangent is infinite or NaN (the "selects" list of
+// testdata/elementwise.json): relu, clip and hardsigmoid select, giving 0
+// where they are flat whatever the cotangent, and abs and leaky relu
+// multiply, giving NaN for 0·∞, in the JVP, the VJP and Reverse2's
+// σ′ ⊙ v, each on a block of one row and on a stacked block of two samples
+// with two tangent rows each (the row kernels' repeated-σ′ path).
+func TestElementwiseSelects(t *testing.T) {
+	data, err := os.ReadFile("testdata/elementwise.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Selects []struct {
+			fixtureCase
+			X     []string `json:"x"`
+			W     []string `json:"w"`
+			VJP   []string `json:"vjp"` // the tags shadow fixtureCase's numbers
+			JVP   []string `json:"jvp"`
+			VTerm []string `json:"vterm"`
+		} `json:"selects"`
+	}
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatal(err)
+	}
+	if len(file.Selects) != 5 { // relu, clip, hardsigmoid, abs, leaky relu
+		t.Fatalf("%d select cases, want 5", len(file.Selects))
+	}
+	nums := func(ss []string) []float64 {
+		v := make([]float64, len(ss))
+		for i, s := range ss {
+			var err error
+			if v[i], err = strconv.ParseFloat(s, 64); err != nil {
+				t.Fatalf("%q: %v", s, err)
+			}
+		}
+		return v
+	}
+	for i := range file.Selects {
+		c := &file.Selects[i]
+		t.Run(c.Name, func(t *testing.T) {
+			x, w := nums(c.X), nums(c.W)
+			n := len(x)
+			for _, samples := range []int{1, 2} {
+				op, err := fixtureBuilders[c.Op](&c.fixtureCase)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := op.Init([]graph.Shape{{n}}); err != nil {
+					t.Fatal(err)
+				}
+				var tmp []float64
+				st := graph.NewState(&tmp)
+				st.Samples = samples
+				// Every sample has the fixture's x; with two samples each
+				// has two tangent rows, w and w again.
+				rows := 2 * samples
+				if samples == 1 {
+					rows = 1
+				}
+				xs, ws := make([]float64, samples*n), make([]float64, rows*n)
+				for r := 0; r < samples; r++ {
+					copy(xs[r*n:], x)
+				}
+				for r := 0; r < rows; r++ {
+					copy(ws[r*n:], w)
+				}
+				in := []graph.Block{graph.MakeBlock(xs, samples, n)}
+				op.Forward(st, graph.MakeBlock(make([]float64, samples*n), samples, n), in)
+				wb := graph.MakeBlock(ws, rows, n)
+				jvp, vjp, vx := make([]float64, rows*n), make([]float64, rows*n), make([]float64, rows*n)
+				op.JVP(st, graph.MakeBlock(jvp, rows, n), in, []graph.Block{wb})
+				op.VJP(st, []graph.Block{graph.MakeBlock(vjp, rows, n)}, in, wb)
+				op.Reverse2(st, []graph.Block{{}}, []graph.Block{graph.MakeBlock(vx, rows, n)}, in, []graph.Block{wb}, graph.Block{}, wb)
+				for _, q := range []struct {
+					what      string
+					got, want []float64
+				}{{"JVP", jvp, nums(c.JVP)}, {"VJP", vjp, nums(c.VJP)}, {"σ′ ⊙ v", vx, nums(c.VTerm)}} {
+					for e, g := range q.got {
+						if !ewSameSpecial(g, q.want[e%n]) {
+							t.Errorf("%d samples: %s at x = %v, w = %v: %v, PyTorch %v", samples, q.what, x[e%n], w[e%n], g, q.want[e%n])
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
 // ewSameSpecial reports whether got equals want: both NaN, the same
 // infinity, or within 1e-12 relative.
 func ewSameSpecial(got, want float64) bool {

@@ -28,8 +28,15 @@ type unaryOp struct {
 	// PyTorch's double backward of such an op (zeros) does not have. With a
 	// units function, Forward records no σ″ at all (units gets a nil d2).
 	flat bool
-	cost float64
-	size int
+	// selects marks a flat σ whose σ′ = 0 means σ is constant there: σ′ ⊙ w
+	// is then +0 whatever w, a select as in PyTorch's backward (relu's
+	// threshold_backward, clamp's and hardsigmoid's torch.where), not a
+	// product, which would give NaN for an infinite or NaN w. A flat σ
+	// whose PyTorch backward multiplies (abs by sgn x, leaky relu by its
+	// slope) does not select.
+	selects bool
+	cost    float64
+	size    int
 }
 
 // newUnary returns the element-wise op of f. cost is the flops of one
@@ -60,6 +67,28 @@ func newUnaryUnits(name string, cost float64, f func(hyperdual.Number) hyperdual
 func flat(op graph.Op) graph.Op {
 	op.(*unaryOp).flat = true
 	return op
+}
+
+// selecting marks the element-wise op op as flat and as selecting (see
+// unaryOp.selects).
+func selecting(op graph.Op) graph.Op {
+	o := flat(op).(*unaryOp)
+	o.selects = true
+	return o
+}
+
+// mulRows returns the row kernel of σ′ ⊙ w, adding with acc: selecting
+// where the op selects.
+func (o *unaryOp) mulRows(acc bool) func(dst []float64, ds int, x []float64, xs int, y []float64, ys, n, rows int) {
+	switch {
+	case o.selects && acc:
+		return vec.AddSelMulRows
+	case o.selects:
+		return vec.SelMulRows
+	case acc:
+		return vec.AddMulRows
+	}
+	return vec.MulRows
 }
 
 func (o *unaryOp) Type() string { return o.name }
@@ -147,8 +176,9 @@ func (o *unaryOp) JVP(st *graph.State, out graph.Block, _, inT []graph.Block) {
 	}
 	all, _ := o.recorded(st)
 	n, q := o.size, out.Rows/st.Samples
+	mul := o.mulRows(false)
 	bySample(st.Samples, q, n, func(s, xs, rows int) {
-		vec.MulRows(rowsAt(out, s*q), out.Stride, all[s*n:], xs, rowsAt(t, s*q), t.Stride, n, rows)
+		mul(rowsAt(out, s*q), out.Stride, all[s*n:], xs, rowsAt(t, s*q), t.Stride, n, rows)
 	})
 }
 
@@ -216,10 +246,7 @@ func (o *unaryOp) scaled(st *graph.State, dst, w graph.Block, acc bool) {
 	n, R := o.size, w.Rows
 	q := R / st.Samples
 	if dst.Rows == R || acc && dst.Rows == st.Samples {
-		f := vec.MulRows
-		if acc {
-			f = vec.AddMulRows
-		}
+		f := o.mulRows(acc)
 		bySample(st.Samples, q, n, func(s, xs, rows int) {
 			d, ds := sampleRows(dst, s, q, R)
 			f(d, ds, all[s*n:], xs, rowsAt(w, s*q), w.Stride, n, rows)
@@ -228,10 +255,11 @@ func (o *unaryOp) scaled(st *graph.State, dst, w graph.Block, acc bool) {
 	}
 	// dst sums several rows of w (acc, then): each of its rows gets them in
 	// order.
+	add := o.mulRows(true)
 	for s := 0; s < st.Samples; s++ {
 		d := all[s*n : (s+1)*n]
 		for r := s * q; r < (s+1)*q; r++ {
-			vec.AddMul(dst.Row(pairRow(r, R, dst.Rows))[:len(d)], d, w.Row(r))
+			add(dst.Row(pairRow(r, R, dst.Rows)), 0, d, 0, w.Row(r), 0, n, 1)
 		}
 	}
 }

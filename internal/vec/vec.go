@@ -143,18 +143,33 @@ func repeatFit(fn, operand string, x []float64, s, n, rows int) {
 // sample against each of its tangent rows), in one call. It panics if the
 // rows do not fit, or a stride is neither 0 nor at least n.
 func MulRows(dst []float64, ds int, x []float64, xs int, y []float64, ys, n, rows int) {
-	mulRows("MulRows", dst, ds, x, xs, y, ys, n, rows, false)
+	mulRows("MulRows", dst, ds, x, xs, y, ys, n, rows, false, false)
 }
 
 // AddMulRows sets dst[r·ds + i] += x[r·xs + i]·y[r·ys + i] for r < rows
 // and i < n, a row at a time in order of r (so a dst stride of 0 sums the
 // rows into one in that order). It panics as MulRows does.
 func AddMulRows(dst []float64, ds int, x []float64, xs int, y []float64, ys, n, rows int) {
-	mulRows("AddMulRows", dst, ds, x, xs, y, ys, n, rows, true)
+	mulRows("AddMulRows", dst, ds, x, xs, y, ys, n, rows, true, false)
 }
 
-// mulRows is MulRows, or with acc AddMulRows, named what in its panics.
-func mulRows(what string, dst []float64, ds int, x []float64, xs int, y []float64, ys, n, rows int, acc bool) {
+// SelMulRows is MulRows with x selecting: dst[r·ds + i] = x·y where
+// x[r·xs + i] ≠ 0 and +0 where it is ±0, whatever y, as PyTorch's backward
+// of relu, clamp and hardsigmoid selects (torch.where, not a product): an
+// infinite or NaN y gives 0 where the op is flat. It panics as MulRows does.
+func SelMulRows(dst []float64, ds int, x []float64, xs int, y []float64, ys, n, rows int) {
+	mulRows("SelMulRows", dst, ds, x, xs, y, ys, n, rows, false, true)
+}
+
+// AddSelMulRows is AddMulRows with x selecting as in SelMulRows: it adds
+// x·y where x ≠ 0 and +0 where x is ±0.
+func AddSelMulRows(dst []float64, ds int, x []float64, xs int, y []float64, ys, n, rows int) {
+	mulRows("AddSelMulRows", dst, ds, x, xs, y, ys, n, rows, true, true)
+}
+
+// mulRows is MulRows, or with acc AddMulRows, with sel their selecting
+// forms, named what in its panics.
+func mulRows(what string, dst []float64, ds int, x []float64, xs int, y []float64, ys, n, rows int, acc, sel bool) {
 	repeatFit(what, "dst", dst, ds, n, rows)
 	repeatFit(what, "x", x, xs, n, rows)
 	repeatFit(what, "y", y, ys, n, rows)
@@ -163,8 +178,13 @@ func mulRows(what string, dst []float64, ds int, x []float64, xs int, y []float6
 	}
 	if useAsm {
 		f := mulRowsAsm
-		if acc {
+		switch {
+		case acc && sel:
+			f = addSelMulRowsAsm
+		case acc:
 			f = addMulRowsAsm
+		case sel:
+			f = selMulRowsAsm
 		}
 		f(&dst[0], &x[0], &y[0], n, rows, ds, xs, ys)
 		return
@@ -172,10 +192,14 @@ func mulRows(what string, dst []float64, ds int, x []float64, xs int, y []float6
 	for r := 0; r < rows; r++ {
 		d, a, b := dst[r*ds:][:n], x[r*xs:][:n], y[r*ys:][:n]
 		for i := range d {
+			p := a[i] * b[i]
+			if sel && a[i] == 0 {
+				p = 0
+			}
 			if acc {
-				d[i] += a[i] * b[i]
+				d[i] += p
 			} else {
-				d[i] = a[i] * b[i]
+				d[i] = p
 			}
 		}
 	}

@@ -38,6 +38,12 @@ func mulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
 func addMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
 
 //go:noescape
+func selMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
+
+//go:noescape
+func addSelMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
+
+//go:noescape
 func addMul3RowsAsm(dst, x, y, z *float64, n, rows, ds, xs, ys, zs int)
 
 //go:noescape

@@ -809,3 +809,136 @@ addMulMul3Rowsnext:
 	JNZ  addMulMul3Rowsrow
 	VZEROUPPER
 	RET
+
+// The selecting forms: the product where x ≠ 0, +0 where x is ±0 (a
+// mask from the comparison, ANDed onto the product).
+
+// func selMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
+TEXT ·selMulRowsAsm(SB), NOSPLIT, $0-64
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), R12
+	MOVQ rows+32(FP), CX
+	MOVQ ds+40(FP), R9
+	SHLQ $3, R9
+	MOVQ xs+48(FP), R10
+	SHLQ $3, R10
+	MOVQ ys+56(FP), R11
+	SHLQ $3, R11
+	VXORPD Y15, Y15, Y15
+selMulRowsAsmrow:
+	XORQ AX, AX
+	MOVQ R12, BX
+	ANDQ $-8, BX
+selMulRowsAsm8:
+	CMPQ AX, BX
+	JGE  selMulRowsAsm4
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y1
+	VCMPPD  $4, Y15, Y0, Y2        // x ≠ 0
+	VANDPD  Y2, Y1, Y1
+	VMOVUPD Y1, (DI)(AX*8)
+	VMOVUPD 32(SI)(AX*8), Y3
+	VMULPD  32(DX)(AX*8), Y3, Y4
+	VCMPPD  $4, Y15, Y3, Y5        // x ≠ 0
+	VANDPD  Y5, Y4, Y4
+	VMOVUPD Y4, 32(DI)(AX*8)
+	ADDQ $8, AX
+	JMP  selMulRowsAsm8
+selMulRowsAsm4:
+	MOVQ R12, BX
+	ANDQ $-4, BX
+	CMPQ AX, BX
+	JGE  selMulRowsAsm1
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y1
+	VCMPPD  $4, Y15, Y0, Y2
+	VANDPD  Y2, Y1, Y1
+	VMOVUPD Y1, (DI)(AX*8)
+	ADDQ $4, AX
+selMulRowsAsm1:
+	CMPQ AX, R12
+	JGE  selMulRowsAsmnext
+	VMOVSD (SI)(AX*8), X0
+	VMULSD (DX)(AX*8), X0, X1
+	VCMPSD $4, X15, X0, X2
+	VANDPD X2, X1, X1
+	VMOVSD X1, (DI)(AX*8)
+	INCQ AX
+	JMP  selMulRowsAsm1
+selMulRowsAsmnext:
+	ADDQ R9, DI
+	ADDQ R10, SI
+	ADDQ R11, DX
+	DECQ CX
+	JNZ  selMulRowsAsmrow
+	VZEROUPPER
+	RET
+
+// func addSelMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
+TEXT ·addSelMulRowsAsm(SB), NOSPLIT, $0-64
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), R12
+	MOVQ rows+32(FP), CX
+	MOVQ ds+40(FP), R9
+	SHLQ $3, R9
+	MOVQ xs+48(FP), R10
+	SHLQ $3, R10
+	MOVQ ys+56(FP), R11
+	SHLQ $3, R11
+	VXORPD Y15, Y15, Y15
+addSelMulRowsAsmrow:
+	XORQ AX, AX
+	MOVQ R12, BX
+	ANDQ $-8, BX
+addSelMulRowsAsm8:
+	CMPQ AX, BX
+	JGE  addSelMulRowsAsm4
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y1
+	VCMPPD  $4, Y15, Y0, Y2        // x ≠ 0
+	VANDPD  Y2, Y1, Y1
+	VADDPD  (DI)(AX*8), Y1, Y1
+	VMOVUPD Y1, (DI)(AX*8)
+	VMOVUPD 32(SI)(AX*8), Y3
+	VMULPD  32(DX)(AX*8), Y3, Y4
+	VCMPPD  $4, Y15, Y3, Y5        // x ≠ 0
+	VANDPD  Y5, Y4, Y4
+	VADDPD  32(DI)(AX*8), Y4, Y4
+	VMOVUPD Y4, 32(DI)(AX*8)
+	ADDQ $8, AX
+	JMP  addSelMulRowsAsm8
+addSelMulRowsAsm4:
+	MOVQ R12, BX
+	ANDQ $-4, BX
+	CMPQ AX, BX
+	JGE  addSelMulRowsAsm1
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y1
+	VCMPPD  $4, Y15, Y0, Y2
+	VANDPD  Y2, Y1, Y1
+	VADDPD  (DI)(AX*8), Y1, Y1
+	VMOVUPD Y1, (DI)(AX*8)
+	ADDQ $4, AX
+addSelMulRowsAsm1:
+	CMPQ AX, R12
+	JGE  addSelMulRowsAsmnext
+	VMOVSD (SI)(AX*8), X0
+	VMULSD (DX)(AX*8), X0, X1
+	VCMPSD $4, X15, X0, X2
+	VANDPD X2, X1, X1
+	VADDSD (DI)(AX*8), X1, X1
+	VMOVSD X1, (DI)(AX*8)
+	INCQ AX
+	JMP  addSelMulRowsAsm1
+addSelMulRowsAsmnext:
+	ADDQ R9, DI
+	ADDQ R10, SI
+	ADDQ R11, DX
+	DECQ CX
+	JNZ  addSelMulRowsAsmrow
+	VZEROUPPER
+	RET

@@ -392,11 +392,20 @@ func TestRows(t *testing.T) {
 	}
 }
 
-// TestMulRows checks MulRows, AddMulRows and AddMul3Rows bit for bit
-// against the scalar expressions they stand for, a row at a time in order,
-// over lengths 0 to 70, 1 to 3 rows, gaps between rows, and strides of 0
-// (a repeated row) for each operand in turn, dst's included, with the
-// special values of operands.
+// selMul is x·y, or +0 where x is ±0: the selecting kernels' element.
+func selMul(x, y float64) float64 {
+	if x == 0 {
+		return 0
+	}
+	return x * y
+}
+
+// TestMulRows checks MulRows, AddMulRows, their selecting forms and
+// AddMul3Rows bit for bit against the scalar expressions they stand for, a
+// row at a time in order, over lengths 0 to 70, 1 to 3 rows, gaps between
+// rows, and strides of 0 (a repeated row) for each operand in turn, dst's
+// included, with the special values of operands. (Dropping the mask of
+// addSelMulRowsAsm's 8-element step makes it fail, checked.)
 func TestMulRows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 1))
 	for n := 0; n <= 70; n++ {
@@ -421,6 +430,12 @@ func TestMulRows(t *testing.T) {
 							func(_ float64, r, i int) float64 { return op[1][r*st[1]+i] * op[2][r*st[2]+i] }},
 						{"AddMulRows", func(d []float64) { AddMulRows(d, st[0], op[1], st[1], op[2], st[2], n, rows) },
 							func(d float64, r, i int) float64 { return d + op[1][r*st[1]+i]*op[2][r*st[2]+i] }},
+						// The selecting forms: +0 wherever x is ±0, even
+						// against an infinite or NaN y (operands has both).
+						{"SelMulRows", func(d []float64) { SelMulRows(d, st[0], op[1], st[1], op[2], st[2], n, rows) },
+							func(_ float64, r, i int) float64 { return selMul(op[1][r*st[1]+i], op[2][r*st[2]+i]) }},
+						{"AddSelMulRows", func(d []float64) { AddSelMulRows(d, st[0], op[1], st[1], op[2], st[2], n, rows) },
+							func(d float64, r, i int) float64 { return d + selMul(op[1][r*st[1]+i], op[2][r*st[2]+i]) }},
 						{"AddMul3Rows", func(d []float64) { AddMul3Rows(d, st[0], op[1], st[1], op[2], st[2], op[3], st[3], n, rows) },
 							func(d float64, r, i int) float64 {
 								return d + op[1][r*st[1]+i]*op[2][r*st[2]+i]*op[3][r*st[3]+i]
@@ -455,6 +470,8 @@ func TestMulRows(t *testing.T) {
 			AddMul3Rows(make([]float64, 10), 5, make([]float64, 5), 0, make([]float64, 10), 5, make([]float64, 4), 0, 5, 2)
 		}},
 		{"stride below n", func() { MulRows(make([]float64, 10), 4, make([]float64, 10), 5, make([]float64, 10), 5, 5, 2) }},
+		{"short x, selecting", func() { SelMulRows(make([]float64, 10), 5, make([]float64, 9), 5, make([]float64, 10), 5, 5, 2) }},
+		{"short dst, selecting", func() { AddSelMulRows(make([]float64, 9), 5, make([]float64, 10), 5, make([]float64, 10), 5, 5, 2) }},
 		{"negative stride", func() { MulRows(make([]float64, 10), 5, make([]float64, 10), -5, make([]float64, 10), 5, 5, 1) }},
 	} {
 		func() {

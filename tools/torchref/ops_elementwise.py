@@ -11,6 +11,12 @@ The "special" list holds scalar points whose value or derivatives are
 infinite or NaN, which JSON numbers cannot hold, as Python reprs ("inf"):
 the value, f' (backward, w = 1) and f'' (double backward, w = t = 1).
 
+The "selects" list holds the flat ops (relu, clamp, hardsigmoid, abs, leaky
+relu) against infinite and NaN tangents and cotangents, as reprs: PyTorch's
+VJP, its forward-mode JVP (functorch.jvp) and the double backward's term in
+the cotangent, where relu, clamp and hardsigmoid select and abs and leaky
+relu multiply.
+
 HardSigmoid: PyTorch 1.13 has no double backward for hardsigmoid_backward,
 and its CPU backward multiplies by the float32 constant 1/6 even in float64
 (0.16666667163...). The fixture therefore differentiates the ONNX formula
@@ -130,6 +136,38 @@ SPECIAL = [
 ]
 
 
+# The flat ops against infinite and NaN tangents and cotangents: PyTorch's
+# backward of relu, clamp and hardsigmoid selects (0 where the op is flat,
+# whatever the cotangent), while abs and leaky relu multiply (by sgn x and
+# the slope, so 0·inf = NaN). Name, attrs, function, x; each x meets each
+# of w = +inf, -inf, nan, 2.5 in turn.
+SELECTS = [
+    ("Relu", {}, F.relu, [-2.0, 0.0, -0.0, 1.5]),
+    ("Clip", {"min": -1.0, "max": 2.0}, lambda x: torch.clamp(x, -1.0, 2.0), [-3.0, -1.0, 0.5, 2.0, 4.0]),
+    ("HardSigmoid", {"alpha": 1.0 / 6, "beta": 0.5}, hardsigmoid_onnx(1.0 / 6, 0.5), [-4.0, -3.0, 1.0, 3.0, 5.0]),
+    ("Abs", {}, torch.abs, [-2.0, 0.0, 1.5]),
+    ("LeakyRelu", {"alpha": 0.1}, lambda x: F.leaky_relu(x, 0.1), [-2.0, 0.0, 1.5]),
+]
+SELECT_W = [float("inf"), float("-inf"), float("nan"), 2.5]
+
+
+def select_case(op, attrs, fn, xs):
+    """PyTorch's VJP σ′⊙w (backward), JVP σ′⊙ẋ (functorch.jvp, forward
+    mode) and second-order term σ′⊙v (the double backward's derivative with
+    respect to the cotangent), each element of x against each w."""
+    import functorch
+    x0 = torch.tensor([x for x in xs for _ in SELECT_W])
+    w0 = torch.tensor(SELECT_W * len(xs))
+    x = x0.clone().requires_grad_(True)
+    w = w0.clone().requires_grad_(True)
+    g, = torch.autograd.grad(fn(x), x, w, create_graph=True)
+    v, = torch.autograd.grad(g, w, w0)
+    _, j = functorch.jvp(fn, (x0,), (w0,))
+    rs = lambda t: [repr(float(e)) for e in t]  # noqa: E731
+    return {"name": f"{op}({attr_tag(attrs)})", "op": op, "attrs": attrs,
+            "x": rs(x0), "w": rs(w0), "vjp": rs(g.detach()), "jvp": rs(j), "vterm": rs(v)}
+
+
 def attr_tag(attrs):
     return ",".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in attrs.items())
 
@@ -176,9 +214,10 @@ def main():
     for op, attrs, fn, xs in SPECIAL:
         for x0 in xs:
             special.append(special_case(op, attrs, fn, x0))
+    selects = [select_case(*c) for c in SELECTS]
     of.write_json(out, {"generator": "tools/torchref/ops_elementwise.py", "torch": torch.__version__,
-                        "cases": cases, "special": special})
-    print(f"{len(cases)} cases, {len(special)} special points -> {out}")
+                        "cases": cases, "special": special, "selects": selects})
+    print(f"{len(cases)} cases, {len(special)} special points, {len(selects)} select cases -> {out}")
 
 
 if __name__ == "__main__":
