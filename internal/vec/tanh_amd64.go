@@ -12,5 +12,12 @@ import "golang.org/x/sys/cpu"
 // fuse the scalar code's multiply-adds and so change its bits.
 var useTanhAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
+// useTanhAsm512 selects tanhAsm512, eight lanes at a time, where AVX-512F
+// is there too. A variable, so that the tests can run the AVX2 kernel.
+var useTanhAsm512 = useTanhAsm && cpu.X86.HasAVX512F
+
 //go:noescape
 func tanhAsm(y, d1, d2, x *float64, n int) int
+
+//go:noescape
+func tanhAsm512(y, d1, d2, x *float64, n int) int

@@ -2,7 +2,9 @@
 
 package vec
 
-// useTanhAsm is false: there is no assembly tanh in this build.
-const useTanhAsm = false
+// useTanhAsm and useTanhAsm512 are false: there is no assembly tanh in
+// this build.
+var useTanhAsm, useTanhAsm512 = false, false
 
-func tanhAsm(y, d1, d2, x *float64, n int) int { panic("vec: no assembly") }
+func tanhAsm(y, d1, d2, x *float64, n int) int    { panic("vec: no assembly") }
+func tanhAsm512(y, d1, d2, x *float64, n int) int { panic("vec: no assembly") }

@@ -195,11 +195,23 @@ func itoa(n int) string {
 }
 
 // TestTanhUnits checks TanhUnits bit for bit against realfn.Unit of
-// realfn.Tanh, over every length to 70 (so every split into groups of four
-// and a tail) and 200,000 random points: ordinary values at several scales,
-// the two branch points 0.625 and ½·log(2¹²⁷) and their neighbours, signed
-// zeros, subnormals, infinities and NaN, which the assembly leaves to Go.
+// realfn.Tanh, over every length to 70 (so every split into groups of
+// eight, of four and a tail) and 200,000 random points: ordinary values at
+// several scales, the two branch points 0.625 and ½·log(2¹²⁷) and their
+// neighbours, signed zeros, subnormals, infinities and NaN, which the
+// assembly leaves to Go; with the AVX-512 kernel where the machine has
+// it, and with the AVX2 one alone.
 func TestTanhUnits(t *testing.T) {
+	for _, wide := range []bool{useTanhAsm512, false} {
+		func() {
+			defer func(u bool) { useTanhAsm512 = u }(useTanhAsm512)
+			useTanhAsm512 = wide
+			testTanhUnits(t)
+		}()
+	}
+}
+
+func testTanhUnits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	lim := 0.5 * 8.8029691931113054295988e+01 // math.Tanh's bound, as in realfn
 	special := []float64{0, math.Copysign(0, -1), 0.625, math.Nextafter(0.625, 0), math.Nextafter(0.625, 1),
@@ -265,19 +277,24 @@ func TestTanhUnits(t *testing.T) {
 // BenchmarkTanhUnits times standard normal points, about half of them
 // below 0.625 (most groups of four take both branches), and points of
 // standard deviation 0.25, as a trained layer's pre-activations often are
-// (most groups take the rational branch alone).
+// (most groups take the rational branch alone); with the AVX-512 kernel
+// where the machine has it ("wide") and with the AVX2 one alone.
 func BenchmarkTanhUnits(b *testing.B) {
-	for _, sd := range []float64{1, 0.25} {
-		s := ordinary(1024)
-		for i := range s[0] {
-			s[0][i] *= sd
-		}
-		b.Run(fmt.Sprintf("sd=%g", sd), func(b *testing.B) {
-			b.SetBytes(8 * 1024)
-			for i := 0; i < b.N; i++ {
-				TanhUnits(s[1], s[2], s[3], s[0])
+	for _, wide := range []bool{useTanhAsm512, false} {
+		for _, sd := range []float64{1, 0.25} {
+			s := ordinary(1024)
+			for i := range s[0] {
+				s[0][i] *= sd
 			}
-		})
+			b.Run(fmt.Sprintf("wide=%v/sd=%g", wide, sd), func(b *testing.B) {
+				defer func(u bool) { useTanhAsm512 = u }(useTanhAsm512)
+				useTanhAsm512 = wide
+				b.SetBytes(8 * 1024)
+				for i := 0; i < b.N; i++ {
+					TanhUnits(s[1], s[2], s[3], s[0])
+				}
+			})
+		}
 	}
 }
 
