@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -35,7 +36,7 @@ type opCase struct {
 var opCases []opCase
 
 const (
-	harnessSamples = 2 // value rows
+	harnessSamples = 4 // value rows, more than harnessDirs (see TestOps)
 	harnessDirs    = 3 // tangent rows per sample
 )
 
@@ -152,16 +153,23 @@ func (h *harness) forwardAt(k int, t []graph.Block, step float64) []float64 {
 }
 
 func TestOps(t *testing.T) {
-	for _, c := range opCases {
-		t.Run(c.name, func(t *testing.T) {
-			h := newHarness(t, c)
-			h.checkHyperValue()
-			h.checkJVP()
-			h.checkAdjoint()
-			h.checkSecondOrder()
-			h.checkFresh()
-			h.checkAllocs()
-		})
+	// Both of eachGroup's ways through the element-wise ops' rows: a call
+	// for each sample, and (with more samples than directions) a call for
+	// each direction's rows of every sample.
+	defer func(g int) { groupMax = g }(groupMax)
+	for _, gm := range []int{0, 1 << 30} {
+		groupMax = gm
+		for _, c := range opCases {
+			t.Run(fmt.Sprintf("%s/groupMax=%d", c.name, gm), func(t *testing.T) {
+				h := newHarness(t, c)
+				h.checkHyperValue()
+				h.checkJVP()
+				h.checkAdjoint()
+				h.checkSecondOrder()
+				h.checkFresh()
+				h.checkAllocs()
+			})
+		}
 	}
 }
 

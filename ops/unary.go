@@ -177,30 +177,69 @@ func (o *unaryOp) JVP(st *graph.State, out graph.Block, _, inT []graph.Block) {
 	all, _ := o.recorded(st)
 	n, q := o.size, out.Rows/st.Samples
 	mul := o.mulRows(false)
-	bySample(st.Samples, q, n, func(s, xs, rows int) {
-		mul(rowsAt(out, s*q), out.Stride, all[s*n:], xs, rowsAt(t, s*q), t.Stride, n, rows)
+	R := out.Rows
+	eachGroup(st.Samples, q, n, func(g rowGroup) {
+		d, ds := g.rows(out, R)
+		x, xs := g.of(all, n)
+		y, ys := g.rows(t, R)
+		mul(d, ds, x, xs, y, ys, n, g.count)
 	})
 }
 
-// bySample calls f over the rows of a pass with q rows to each of samples
-// samples and n elements to a sample's σ′ or σ″: once for all the rows,
-// with σ′ advancing n a row (xs = n), where each sample has one row, and
-// otherwise once per sample s, with its σ′ repeated over its q rows
-// (xs = 0). Each call's rows start at row s·q; the vec kernels take them
-// in one call rather than one call a row, which cost as much as the
-// products on the narrow layers of small networks.
-func bySample(samples, q, n int, f func(s, xs, rows int)) {
-	if q == 1 {
-		f(0, n, samples)
-		return
-	}
-	for s := 0; s < samples; s++ {
-		f(s, 0, q)
+// A rowGroup is a set of a pass's rows that one call of a row kernel takes:
+// rows r0 + k·rstep for k < count, whose samples are s0 + k·sstep.
+type rowGroup struct{ r0, rstep, s0, sstep, count int }
+
+// eachGroup calls f over the rows of a pass with q rows of n elements to
+// each of samples samples, in few calls of the vec kernels: one for all
+// rows where each sample has one row; else, where a sample's rows are
+// few and short (q < samples, q·n ≤ groupMax), one for each row j of
+// every sample (rows j, j + q, …, with σ′ advancing a sample a row); else
+// one for each sample, its rows contiguous and its σ′ repeated over them
+// (stride 0). A call a row cost as much as the products on the narrow
+// layers of small networks, and a call a sample still a quarter of the
+// second-order sweep's element-wise time on small's 32 samples of 4 rows
+// of 32; on medium's 8 rows of 64 the strided rows were slower than the
+// calls they save. Every element gets the same operations whichever way,
+// and a destination with one row a sample gets its sample's terms in row
+// order either way, so the bits do not depend on it.
+func eachGroup(samples, q, n int, f func(g rowGroup)) {
+	switch {
+	case q == 1:
+		f(rowGroup{0, 1, 0, 1, samples})
+	case q < samples && q*n <= groupMax:
+		for j := 0; j < q; j++ {
+			f(rowGroup{j, q, 0, 1, samples})
+		}
+	default:
+		for s := 0; s < samples; s++ {
+			f(rowGroup{s * q, 1, s, 0, q})
+		}
 	}
 }
 
+// groupMax is the most elements of a sample's rows that eachGroup takes a
+// row of every sample at a time (strides of at most 2 KiB, never the 4 KiB
+// multiples at which stores and later loads alias). A variable for the
+// tests, which take both ways.
+var groupMax = 256
+
+// rows returns b's rows in g and their stride, for b with a row for each
+// of the pass's R rows or one for each sample (stride 0 where g's rows are
+// one sample's).
+func (g rowGroup) rows(b graph.Block, R int) ([]float64, int) {
+	if b.Rows == R {
+		return rowsAt(b, g.r0), g.rstep * b.Stride
+	}
+	return rowsAt(b, g.s0), g.sstep * b.Stride
+}
+
+// of returns the recorded σ′ or σ″ rows (n elements a sample) of g's rows,
+// and their stride.
+func (g rowGroup) of(all []float64, n int) ([]float64, int) { return all[g.s0*n:], g.sstep * n }
+
 // bySampleRows reports whether each block has R rows, or one a sample, so
-// that sampleRows gives its rows for a call of bySample.
+// that rowGroup.rows gives its rows.
 func bySampleRows(R, samples int, bs ...graph.Block) bool {
 	for _, b := range bs {
 		if b.Rows != R && b.Rows != samples {
@@ -208,18 +247,6 @@ func bySampleRows(R, samples int, bs ...graph.Block) bool {
 		}
 	}
 	return true
-}
-
-// sampleRows returns the rows of b that pair with the q rows of sample s
-// in a pass of R = q·samples rows, and their stride: b's own from row s·q
-// where b has R rows, and its row s repeated (stride 0) where it has one
-// a sample. The vec kernels take repeated rows in order, so a repeated
-// destination row gets its terms in row order, as pairRow's loops add them.
-func sampleRows(b graph.Block, s, q, R int) ([]float64, int) {
-	if b.Rows == R {
-		return rowsAt(b, s*q), b.Stride
-	}
-	return rowsAt(b, s), 0
 }
 
 // rowsAt returns b's data from row r on.
@@ -247,9 +274,11 @@ func (o *unaryOp) scaled(st *graph.State, dst, w graph.Block, acc bool) {
 	q := R / st.Samples
 	if dst.Rows == R || acc && dst.Rows == st.Samples {
 		f := o.mulRows(acc)
-		bySample(st.Samples, q, n, func(s, xs, rows int) {
-			d, ds := sampleRows(dst, s, q, R)
-			f(d, ds, all[s*n:], xs, rowsAt(w, s*q), w.Stride, n, rows)
+		eachGroup(st.Samples, q, n, func(g rowGroup) {
+			d, ds := g.rows(dst, R)
+			x, xs := g.of(all, n)
+			y, ys := g.rows(w, R)
+			f(d, ds, x, xs, y, ys, n, g.count)
 		})
 		return
 	}
@@ -323,19 +352,22 @@ func (o *unaryOp) reverse2(st *graph.State, cw, dst, t, w, v graph.Block, fresh 
 	n := o.size
 	q := R / st.Samples
 	if bySampleRows(R, st.Samples, t, dst, w) && (!first || bySampleRows(R, st.Samples, cw)) {
-		bySample(st.Samples, q, n, func(s, xs, rows int) {
-			wr, ws := sampleRows(w, s, q, R)
+		eachGroup(st.Samples, q, n, func(g rowGroup) {
+			wr, ws := g.rows(w, R)
+			d1, xs := g.of(all1, n)
+			d2, _ := g.of(all2, n)
 			if first {
-				c, cs := sampleRows(cw, s, q, R)
-				vec.AddMulRows(c, cs, all1[s*n:], xs, wr, ws, n, rows)
+				c, cs := g.rows(cw, R)
+				vec.AddMulRows(c, cs, d1, xs, wr, ws, n, g.count)
 			}
-			d, ds := sampleRows(dst, s, q, R)
-			tr, ts := sampleRows(t, s, q, R)
+			d, ds := g.rows(dst, R)
+			tr, ts := g.rows(t, R)
 			if fuse {
-				vec.MulMul3Rows(d, ds, all1[s*n:], all2[s*n:], xs, rowsAt(v, s*q), v.Stride, tr, ts, wr, ws, n, rows, !fresh)
+				vr, vs := g.rows(v, R)
+				vec.MulMul3Rows(d, ds, d1, d2, xs, vr, vs, tr, ts, wr, ws, n, g.count, !fresh)
 				return
 			}
-			vec.AddMul3Rows(d, ds, all2[s*n:], xs, tr, ts, wr, ws, n, rows)
+			vec.AddMul3Rows(d, ds, d2, xs, tr, ts, wr, ws, n, g.count)
 		})
 		return
 	}
