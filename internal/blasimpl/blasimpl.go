@@ -156,7 +156,8 @@ func colTimes(transA, transB bool, M, K int, alpha float64, A []float64, lda int
 	i := 0
 	for ; i+4 <= M && alpha != 0; i += 4 {
 		// The sums in locals, not an array (which the compiler keeps in
-		// memory, making each addition wait on a store: 1.9 µs for 32 × 32).
+		// memory, making each addition wait on a store: 1.2–1.6 µs for
+		// 32 × 32 against 0.6 µs).
 		var s0, s1, s2, s3 float64
 		if ak == 1 && bk == 1 { // rows of A and B's row: resliced, so no bounds checks
 			pa := i * ai
