@@ -109,9 +109,11 @@ func batchLatents(c Case, z []float64) *mat.Dense {
 // of Σ_b Σᵢ sᵢ(z_b) with respect to θ_D through one cossim.Batch with
 // GOMAXPROCS workers, as torch_bench.py's batch64 does: one SumGradInto,
 // which writes each latent's s beside the gradient from the same sweep.
+// In the openblas build OpenBLAS runs one thread meanwhile (batchBLAS).
 func BenchmarkCossimBatch(b *testing.B) {
 	for _, c := range Cases {
 		b.Run(c.Name, func(b *testing.B) {
+			defer batchBLAS()()
 			p, z := c.Problem()
 			Z := batchLatents(c, z)
 			bt, err := cossim.NewBatch(p, cossim.Options{}, cossim.KindAdjoint, 0)
@@ -217,13 +219,15 @@ func TestMNISTCase(t *testing.T) {
 
 // BenchmarkCossimBatchJac computes, for BatchSize latents, s and the full
 // ∂s/∂θ_D of each, streamed one latent at a time through one cossim.Batch
-// (the stacked adjoint sweep), as torch_bench.py's batch64_jac does.
+// (the stacked adjoint sweep), as torch_bench.py's batch64_jac does; with
+// OpenBLAS at one thread in the openblas build, as BenchmarkCossimBatch.
 func BenchmarkCossimBatchJac(b *testing.B) {
 	for _, c := range Cases {
 		if c.Name != "medium" && c.Name != "mnist" {
 			continue // torch_bench.py's batch64_jac cases
 		}
 		b.Run(c.Name, func(b *testing.B) {
+			defer batchBLAS()()
 			p, z := c.Problem()
 			Z := batchLatents(c, z)
 			bt, err := cossim.NewBatch(p, cossim.Options{Wrt: cossim.WrtD}, cossim.KindAdjoint, 0)

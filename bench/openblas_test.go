@@ -198,3 +198,17 @@ func TestOpenBLASSumGrad(t *testing.T) {
 		})
 	}
 }
+
+// TestBatchBLAS checks that batchBLAS sets OpenBLAS to one thread for a
+// batch benchmark and gives back the count it found.
+func TestBatchBLAS(t *testing.T) {
+	before := blasThreads()
+	restore := batchBLAS()
+	if n := blasThreads(); n != 1 {
+		t.Errorf("OpenBLAS has %d threads inside batchBLAS, want 1", n)
+	}
+	restore()
+	if n := blasThreads(); n != before {
+		t.Errorf("OpenBLAS has %d threads after batchBLAS, want %d as before", n, before)
+	}
+}

@@ -296,7 +296,11 @@ func WriteMarkdown(w io.Writer, r *Report, m Meta) error {
 	if two {
 		p("; the %s run is read from `%s`", labels[1], m.Go2File)
 	}
-	p(".\n")
+	p(".")
+	if m.Tags == "openblas" || two && labels[1] == "openblas" {
+		p(" In the openblas build the batch benchmarks set OpenBLAS to one thread while they run (`batchBLAS`), as [openblas.md](openblas.md) advises for batches, whose workers already use every core; the others leave OpenBLAS its default threads.")
+	}
+	p("\n")
 	if t := m.Torch; t != nil {
 		p("- **PyTorch** (`%s`): %d warm-up runs, then at least %d runs and %g s (stopping after %g s); the %s. ",
 			orDash(t.Generator), t.Protocol.WarmupRuns, t.Protocol.MinRepeats, t.Protocol.MinTotalS, t.Protocol.MaxTotalS, orDash(t.Protocol.Statistic))
