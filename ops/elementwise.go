@@ -19,7 +19,7 @@ import (
 // Tanh returns the element-wise hyperbolic tangent, ONNX Tanh. Its values
 // are math.Tanh's, bit for bit, and σ′ and σ″ come from the same
 // exponential (realfn.Tanh), four lanes at a time on machines with AVX2
-// and FMA (vec.TanhUnits, the same bits).
+// and FMA and eight with AVX-512F too (vec.TanhUnits, the same bits).
 func Tanh() graph.Op {
 	return newUnaryUnits("Tanh", 20, hyperdual.Tanh, realfn.Tanh, vec.TanhUnits)
 }

@@ -1,12 +1,13 @@
 // Package vec holds the element-wise loops of the hot paths: the products
 // that the element-wise ops' derivative passes run on every row (Mul,
 // AddMul, AddMul3: dst = x⊙y, dst += x⊙y, dst += x⊙y⊙z) and over strided
-// rows in one call (MulRows, AddMulRows, AddMul3Rows), the quotient
-// rule's fused pass and sums (QuotientPair, SumSqDot), tanh's and relu's
-// jets (TanhUnits, Relu), and the strided runs that convolutions move
-// between images and column matrices (CopyRows, AddRows). On amd64 with
-// AVX2 they run four lanes at a time in assembly; elsewhere, and with the
-// purego build tag, as Go loops.
+// rows in one call (MulRows, AddMulRows, AddMul3Rows, and the selecting
+// SelMulRows and AddSelMulRows of relu-like ops), the quotient rule's
+// fused pass and sums (QuotientPair, SumSqDot), tanh's and relu's jets
+// (TanhUnits, Relu), and the strided runs that convolutions move between
+// images and column matrices (CopyRows, AddRows). On amd64 with AVX2 they
+// run four lanes at a time in assembly (TanhUnits eight with AVX-512F);
+// elsewhere, and with the purego build tag, as Go loops.
 //
 // Both paths give the same bits: each lane is one IEEE multiply or add,
 // in the order the Go loop writes it (no fused multiply-add), so
