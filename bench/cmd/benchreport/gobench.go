@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Bench holds one Go benchmark's samples, one per -count repetition.
@@ -32,6 +33,19 @@ type GoRun struct {
 	Goos, Goarch, Pkg, CPU string
 	Benches                map[string]*Bench
 	Order                  []string // names in order of first appearance
+	// Start and End are when the run was measured, from the stamp line
+	// that -saveraw writes first (zero if the output has none).
+	Start, End time.Time
+}
+
+// stampPrefix begins the line, "benchreport: measured START to END" in
+// RFC 3339, that -saveraw writes before the go test output: a saved run
+// then says when it was measured.
+const stampPrefix = "benchreport: measured "
+
+// stampLine returns the stamp line of a run measured from start to end.
+func stampLine(start, end time.Time) string {
+	return stampPrefix + start.UTC().Format(time.RFC3339) + " to " + end.UTC().Format(time.RFC3339) + "\n"
 }
 
 // benchLine matches a result line: name-procs, iterations, value/unit pairs.
@@ -51,6 +65,14 @@ func ParseGoBench(r io.Reader) (*GoRun, error) {
 	for ln := 1; sc.Scan(); ln++ {
 		line := sc.Text()
 		switch {
+		case strings.HasPrefix(line, stampPrefix):
+			a, b, ok := strings.Cut(strings.TrimPrefix(line, stampPrefix), " to ")
+			start, err1 := time.Parse(time.RFC3339, a)
+			end, err2 := time.Parse(time.RFC3339, b)
+			if !ok || err1 != nil || err2 != nil {
+				return nil, fmt.Errorf("line %d: a stamp line that does not read %q: %q", ln, stampPrefix+"RFC3339 to RFC3339", line)
+			}
+			g.Start, g.End = start, end
 		case strings.HasPrefix(line, "goos: "):
 			g.Goos = strings.TrimPrefix(line, "goos: ")
 		case strings.HasPrefix(line, "goarch: "):

@@ -134,6 +134,7 @@ func run(args []string, log func(string, ...any)) error {
 			return fmt.Errorf("%s: %v", c.goFile, err)
 		}
 		meta.GoFromFile, meta.GoRaw = c.goFile, string(data)
+		meta.GoStart, meta.GoEnd = g.Start, g.End
 	} else {
 		var raw strings.Builder
 		meta.GoStart = time.Now()
@@ -154,7 +155,7 @@ func run(args []string, log func(string, ...any)) error {
 		meta.GoEnd = time.Now()
 		meta.GoRaw = raw.String()
 		if c.saveRaw != "" {
-			if err := writeFile(c.saveRaw, []byte(meta.GoRaw)); err != nil {
+			if err := writeFile(c.saveRaw, []byte(stampLine(meta.GoStart, meta.GoEnd)+meta.GoRaw)); err != nil {
 				return err
 			}
 		}
@@ -173,6 +174,7 @@ func run(args []string, log func(string, ...any)) error {
 		}
 		runs = append(runs, GoInput{Label: c.label2, Run: g2})
 		meta.Go2File, meta.Go2Raw = c.goFile2, string(data)
+		meta.Go2Start, meta.Go2End = g2.Start, g2.End
 		meta.Go2Command = go2Command(c)
 	}
 

@@ -927,3 +927,27 @@ func TestSpeedCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestStampLine checks the stamp line that -saveraw writes before a run:
+// ParseGoBench reads back when the run was measured, refuses a malformed
+// stamp, and the report's When section quotes it for a saved run.
+func TestStampLine(t *testing.T) {
+	start := time.Date(2026, 12, 1, 18, 31, 12, 0, time.UTC)
+	end := start.Add(8*time.Minute + 28*time.Second)
+	g, err := ParseGoBench(strings.NewReader(stampLine(start, end) + "goos: linux\nBenchmarkX-2 \t 10\t 5 ns/op\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !g.Start.Equal(start) || !g.End.Equal(end) || g.Goos != "linux" || len(g.Benches) != 1 {
+		t.Errorf("parsed %v to %v, goos %q, %d benchmarks; want %v to %v, linux, 1", g.Start, g.End, g.Goos, len(g.Benches), start, end)
+	}
+	if _, err := ParseGoBench(strings.NewReader(stampPrefix + "18:31 to 18:39\n")); err == nil {
+		t.Error("a stamp line without RFC 3339 times was accepted")
+	}
+	if got, want := measured(start, end), ", measured 2026-12-01 18:31 UTC to 18:39 UTC"; got != want {
+		t.Errorf("measured = %q, want %q", got, want)
+	}
+	if got := measured(time.Time{}, time.Time{}); got != "" {
+		t.Errorf("measured of an unstamped run = %q, want empty", got)
+	}
+}

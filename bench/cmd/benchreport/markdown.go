@@ -15,9 +15,12 @@ type Meta struct {
 	NumCPU         int
 	GoVersion      string
 	GoStart, GoEnd time.Time
-	GoCommands     []string // the go test commands run, in order
-	GoRaw          string   // their combined output
-	GoFromFile     string   // if set, the Go results were read from this file instead
+	// Go2Start and Go2End are when the second run was measured, if its
+	// file says (a stamp line).
+	Go2Start, Go2End time.Time
+	GoCommands       []string // the go test commands run, in order
+	GoRaw            string   // their combined output
+	GoFromFile       string   // if set, the Go results were read from this file instead
 
 	// The second Go run (-gofile2), shown beside the primary one; "" for none.
 	Go2File, Go2Raw string
@@ -60,12 +63,12 @@ func WriteMarkdown(w io.Writer, r *Report, m Meta) error {
 
 	p("## When\n\n")
 	if m.GoFromFile != "" {
-		p("- Go benchmarks (%s): read from `%s` (not run by this invocation).\n", labels[0], m.GoFromFile)
+		p("- Go benchmarks (%s): read from `%s`%s (not run by this invocation).\n", labels[0], m.GoFromFile, measured(m.GoStart, m.GoEnd))
 	} else {
 		p("- Go benchmarks (%s): measured %s to %s.\n", labels[0], stamp(m.GoStart), stamp(m.GoEnd))
 	}
 	if two {
-		p("- Go benchmarks (%s): read from `%s` (not run by this invocation).\n", labels[1], m.Go2File)
+		p("- Go benchmarks (%s): read from `%s`%s (not run by this invocation).\n", labels[1], m.Go2File, measured(m.Go2Start, m.Go2End))
 	}
 	switch {
 	case m.Torch == nil:
@@ -408,6 +411,15 @@ func bold(c Check) string {
 		return c.Verdict()
 	}
 	return "**" + c.Verdict() + "**"
+}
+
+// measured returns ", measured START to END" for a saved run whose file
+// has a stamp line, and "" for one without.
+func measured(start, end time.Time) string {
+	if start.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf(", measured %s to %s", stamp(start), end.UTC().Format("15:04 MST"))
 }
 
 func stamp(t time.Time) string {
