@@ -1,10 +1,8 @@
 package ops
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 
@@ -148,16 +146,10 @@ func TestConvRowPairing(t *testing.T) {
 // every fixture's kernel takes the ranged route with a bound of 1 and the
 // usual ones with the default.
 func TestConvRanged(t *testing.T) {
-	data, err := os.ReadFile("testdata/conv.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var file struct {
 		Cases []fixtureCase `json:"cases"`
 	}
-	if err := json.Unmarshal(data, &file); err != nil {
-		t.Fatal(err)
-	}
+	readFixture(t, "testdata/conv.json", &file)
 	defer func(m, s int) { convMaxImage, convSpan = m, s }(convMaxImage, convSpan)
 	convMaxImage = 1
 	for _, span := range []int{1, 3} {

@@ -1,11 +1,9 @@
 package ops
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"testing"
 
@@ -178,10 +176,6 @@ func init() {
 // such as sqrt′(0) = +Inf), written by PyTorch as strings: the value, the
 // first derivative (backward) and the second (double backward) at x.
 func TestElementwiseSpecial(t *testing.T) {
-	data, err := os.ReadFile("testdata/elementwise.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var file struct {
 		Special []struct {
 			fixtureCase
@@ -191,19 +185,11 @@ func TestElementwiseSpecial(t *testing.T) {
 			D2    string `json:"d2"`
 		} `json:"special"`
 	}
-	if err := json.Unmarshal(data, &file); err != nil {
-		t.Fatal(err)
-	}
+	readFixture(t, "testdata/elementwise.json", &file)
 	if len(file.Special) == 0 {
 		t.Fatal("no special cases")
 	}
-	num := func(s string) float64 {
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			t.Fatalf("%q: %v", s, err)
-		}
-		return v
-	}
+	num := func(s string) float64 { return reprs(t, s)[0] }
 	for i := range file.Special {
 		c := &file.Special[i]
 		t.Run(c.Name, func(t *testing.T) {
@@ -242,10 +228,6 @@ func TestElementwiseSpecial(t *testing.T) {
 // σ′ ⊙ v, each on a block of one row and on a stacked block of two samples
 // with two tangent rows each (the row kernels' repeated-σ′ path).
 func TestElementwiseSelects(t *testing.T) {
-	data, err := os.ReadFile("testdata/elementwise.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var file struct {
 		Selects []struct {
 			fixtureCase
@@ -256,22 +238,11 @@ func TestElementwiseSelects(t *testing.T) {
 			VTerm []string `json:"vterm"`
 		} `json:"selects"`
 	}
-	if err := json.Unmarshal(data, &file); err != nil {
-		t.Fatal(err)
-	}
+	readFixture(t, "testdata/elementwise.json", &file)
 	if len(file.Selects) != 5 { // relu, clip, hardsigmoid, abs, leaky relu
 		t.Fatalf("%d select cases, want 5", len(file.Selects))
 	}
-	nums := func(ss []string) []float64 {
-		v := make([]float64, len(ss))
-		for i, s := range ss {
-			var err error
-			if v[i], err = strconv.ParseFloat(s, 64); err != nil {
-				t.Fatalf("%q: %v", s, err)
-			}
-		}
-		return v
-	}
+	nums := func(ss []string) []float64 { return reprs(t, ss...) }
 	for i := range file.Selects {
 		c := &file.Selects[i]
 		t.Run(c.Name, func(t *testing.T) {
@@ -321,6 +292,19 @@ func TestElementwiseSelects(t *testing.T) {
 			}
 		})
 	}
+}
+
+// reprs parses the fixtures' Python reprs of numbers ("inf", "nan", "-0.0").
+func reprs(t *testing.T, ss ...string) []float64 {
+	t.Helper()
+	v := make([]float64, len(ss))
+	for i, s := range ss {
+		var err error
+		if v[i], err = strconv.ParseFloat(s, 64); err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+	}
+	return v
 }
 
 // ewSameSpecial reports whether got equals want: both NaN, the same

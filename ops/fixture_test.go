@@ -48,6 +48,18 @@ func (c *fixtureCase) attr(name string, v any) (bool, error) {
 
 var fixtureBuilders = map[string]func(*fixtureCase) (graph.Op, error){}
 
+// readFixture decodes the fixture file path into v, failing t if it cannot.
+func readFixture(t *testing.T, path string, v any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
 func TestTorchFixtures(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
 	if err != nil {
@@ -55,16 +67,10 @@ func TestTorchFixtures(t *testing.T) {
 	}
 	n := 0
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var file struct {
 			Cases []fixtureCase `json:"cases"`
 		}
-		if err := json.Unmarshal(data, &file); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+		readFixture(t, f, &file)
 		for i := range file.Cases {
 			c := &file.Cases[i]
 			t.Run(filepath.Base(f)+"/"+c.Name, func(t *testing.T) { checkFixture(t, c) })

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 
@@ -151,10 +150,6 @@ func jsonFloats(v []jsonFloat) []float64 {
 // NaN of a window is selected, and a window of −∞ selects its first
 // element.
 func TestPoolNonFinite(t *testing.T) {
-	data, err := os.ReadFile("testdata/pool.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var file struct {
 		NaNCases []struct {
 			Name      string                     `json:"name"`
@@ -170,9 +165,7 @@ func TestPoolNonFinite(t *testing.T) {
 			VJP       []float64                  `json:"vjp"`
 		} `json:"nan_cases"`
 	}
-	if err := json.Unmarshal(data, &file); err != nil {
-		t.Fatal(err)
-	}
+	readFixture(t, "testdata/pool.json", &file)
 	if len(file.NaNCases) == 0 {
 		t.Fatal("no nan_cases")
 	}

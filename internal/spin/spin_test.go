@@ -19,15 +19,8 @@ func TestGo(t *testing.T) {
 		if round == 4 {
 			time.Sleep(3 * Window) // the workers block on the channel
 		}
-		g.Add(jobsPerRound)
-		for _, f := range fs {
-			Go(f)
-		}
-		g.Wait()
-		for j := range ran {
-			if got := ran[j].Load(); got != int32(round) {
-				t.Fatalf("round %d: job %d ran %d times", round, j, got)
-			}
+		if err := runRound(&g, ran, fs, round); err != nil {
+			t.Fatal(err)
 		}
 	}
 	// Workers are started only when every one is busy: never more than the
@@ -50,6 +43,22 @@ func countingJobs(g *Group, n int) ([]atomic.Int32, []func()) {
 	return ran, fs
 }
 
+// runRound runs the jobs fs, made by countingJobs with g and ran, through
+// Go and waits on g; it reports a job that has not run round times since.
+func runRound(g *Group, ran []atomic.Int32, fs []func(), round int) error {
+	g.Add(len(fs))
+	for _, f := range fs {
+		Go(f)
+	}
+	g.Wait()
+	for j := range ran {
+		if got := ran[j].Load(); got != int32(round) {
+			return fmt.Errorf("round %d: job %d ran %d times", round, j, got)
+		}
+	}
+	return nil
+}
+
 // TestGoConcurrent runs rounds from four goroutines at once, as concurrent
 // batches do, each waiting on its own Group, and checks every job ran
 // exactly once per round.
@@ -61,16 +70,9 @@ func TestGoConcurrent(t *testing.T) {
 			var g Group
 			ran, fs := countingJobs(&g, jobsPerRound)
 			for round := 1; round <= rounds; round++ {
-				g.Add(jobsPerRound)
-				for _, f := range fs {
-					Go(f)
-				}
-				g.Wait()
-				for j := range ran {
-					if got := ran[j].Load(); got != int32(round) {
-						done <- fmt.Errorf("round %d: job %d ran %d times", round, j, got)
-						return
-					}
+				if err := runRound(&g, ran, fs, round); err != nil {
+					done <- err
+					return
 				}
 			}
 			done <- nil

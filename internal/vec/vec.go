@@ -177,15 +177,18 @@ func mulRows(what string, dst []float64, ds int, x []float64, xs int, y []float6
 	if n == 0 || rows == 0 {
 		return
 	}
-	if useAsm {
+	switch {
+	case useAsm && sel:
+		a := 0
+		if acc {
+			a = 1
+		}
+		selMulRowsAsm(&dst[0], &x[0], &y[0], n, rows, ds, xs, ys, a)
+		return
+	case useAsm:
 		f := mulRowsAsm
-		switch {
-		case acc && sel:
-			f = addSelMulRowsAsm
-		case acc:
+		if acc {
 			f = addMulRowsAsm
-		case sel:
-			f = selMulRowsAsm
 		}
 		f(&dst[0], &x[0], &y[0], n, rows, ds, xs, ys)
 		return

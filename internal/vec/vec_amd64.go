@@ -38,10 +38,7 @@ func mulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
 func addMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
 
 //go:noescape
-func selMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
-
-//go:noescape
-func addSelMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
+func selMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys, acc int)
 
 //go:noescape
 func addMul3RowsAsm(dst, x, y, z *float64, n, rows, ds, xs, ys, zs int)

@@ -811,10 +811,12 @@ addMulMul3Rowsnext:
 	RET
 
 // The selecting forms: the product where x ≠ 0, +0 where x is ±0 (a
-// mask from the comparison, ANDed onto the product).
+// mask from the comparison, ANDed onto the product), added to dst where
+// acc ≠ 0 (a predictable branch a step: adding +0 instead would turn a
+// product of −0 into +0).
 
-// func selMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
-TEXT ·selMulRowsAsm(SB), NOSPLIT, $0-64
+// func selMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys, acc int)
+TEXT ·selMulRowsAsm(SB), NOSPLIT, $0-72
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ y+16(FP), DX
@@ -826,6 +828,7 @@ TEXT ·selMulRowsAsm(SB), NOSPLIT, $0-64
 	SHLQ $3, R10
 	MOVQ ys+56(FP), R11
 	SHLQ $3, R11
+	MOVQ acc+64(FP), R13
 	VXORPD Y15, Y15, Y15
 selMulRowsAsmrow:
 	XORQ AX, AX
@@ -838,11 +841,16 @@ selMulRowsAsm8:
 	VMULPD  (DX)(AX*8), Y0, Y1
 	VCMPPD  $4, Y15, Y0, Y2        // x ≠ 0
 	VANDPD  Y2, Y1, Y1
-	VMOVUPD Y1, (DI)(AX*8)
 	VMOVUPD 32(SI)(AX*8), Y3
 	VMULPD  32(DX)(AX*8), Y3, Y4
 	VCMPPD  $4, Y15, Y3, Y5        // x ≠ 0
 	VANDPD  Y5, Y4, Y4
+	TESTQ R13, R13
+	JZ   selMulRowsAsmst8
+	VADDPD  (DI)(AX*8), Y1, Y1
+	VADDPD  32(DI)(AX*8), Y4, Y4
+selMulRowsAsmst8:
+	VMOVUPD Y1, (DI)(AX*8)
 	VMOVUPD Y4, 32(DI)(AX*8)
 	ADDQ $8, AX
 	JMP  selMulRowsAsm8
@@ -855,6 +863,10 @@ selMulRowsAsm4:
 	VMULPD  (DX)(AX*8), Y0, Y1
 	VCMPPD  $4, Y15, Y0, Y2
 	VANDPD  Y2, Y1, Y1
+	TESTQ R13, R13
+	JZ   selMulRowsAsmst4
+	VADDPD  (DI)(AX*8), Y1, Y1
+selMulRowsAsmst4:
 	VMOVUPD Y1, (DI)(AX*8)
 	ADDQ $4, AX
 selMulRowsAsm1:
@@ -864,6 +876,10 @@ selMulRowsAsm1:
 	VMULSD (DX)(AX*8), X0, X1
 	VCMPSD $4, X15, X0, X2
 	VANDPD X2, X1, X1
+	TESTQ R13, R13
+	JZ   selMulRowsAsmst1
+	VADDSD (DI)(AX*8), X1, X1
+selMulRowsAsmst1:
 	VMOVSD X1, (DI)(AX*8)
 	INCQ AX
 	JMP  selMulRowsAsm1
@@ -873,72 +889,5 @@ selMulRowsAsmnext:
 	ADDQ R11, DX
 	DECQ CX
 	JNZ  selMulRowsAsmrow
-	VZEROUPPER
-	RET
-
-// func addSelMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)
-TEXT ·addSelMulRowsAsm(SB), NOSPLIT, $0-64
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ y+16(FP), DX
-	MOVQ n+24(FP), R12
-	MOVQ rows+32(FP), CX
-	MOVQ ds+40(FP), R9
-	SHLQ $3, R9
-	MOVQ xs+48(FP), R10
-	SHLQ $3, R10
-	MOVQ ys+56(FP), R11
-	SHLQ $3, R11
-	VXORPD Y15, Y15, Y15
-addSelMulRowsAsmrow:
-	XORQ AX, AX
-	MOVQ R12, BX
-	ANDQ $-8, BX
-addSelMulRowsAsm8:
-	CMPQ AX, BX
-	JGE  addSelMulRowsAsm4
-	VMOVUPD (SI)(AX*8), Y0
-	VMULPD  (DX)(AX*8), Y0, Y1
-	VCMPPD  $4, Y15, Y0, Y2        // x ≠ 0
-	VANDPD  Y2, Y1, Y1
-	VADDPD  (DI)(AX*8), Y1, Y1
-	VMOVUPD Y1, (DI)(AX*8)
-	VMOVUPD 32(SI)(AX*8), Y3
-	VMULPD  32(DX)(AX*8), Y3, Y4
-	VCMPPD  $4, Y15, Y3, Y5        // x ≠ 0
-	VANDPD  Y5, Y4, Y4
-	VADDPD  32(DI)(AX*8), Y4, Y4
-	VMOVUPD Y4, 32(DI)(AX*8)
-	ADDQ $8, AX
-	JMP  addSelMulRowsAsm8
-addSelMulRowsAsm4:
-	MOVQ R12, BX
-	ANDQ $-4, BX
-	CMPQ AX, BX
-	JGE  addSelMulRowsAsm1
-	VMOVUPD (SI)(AX*8), Y0
-	VMULPD  (DX)(AX*8), Y0, Y1
-	VCMPPD  $4, Y15, Y0, Y2
-	VANDPD  Y2, Y1, Y1
-	VADDPD  (DI)(AX*8), Y1, Y1
-	VMOVUPD Y1, (DI)(AX*8)
-	ADDQ $4, AX
-addSelMulRowsAsm1:
-	CMPQ AX, R12
-	JGE  addSelMulRowsAsmnext
-	VMOVSD (SI)(AX*8), X0
-	VMULSD (DX)(AX*8), X0, X1
-	VCMPSD $4, X15, X0, X2
-	VANDPD X2, X1, X1
-	VADDSD (DI)(AX*8), X1, X1
-	VMOVSD X1, (DI)(AX*8)
-	INCQ AX
-	JMP  addSelMulRowsAsm1
-addSelMulRowsAsmnext:
-	ADDQ R9, DI
-	ADDQ R10, SI
-	ADDQ R11, DX
-	DECQ CX
-	JNZ  addSelMulRowsAsmrow
 	VZEROUPPER
 	RET

@@ -18,8 +18,7 @@ func reluAsm(y, d1, x *float64, n int)                 { panic("vec: no assembly
 
 func mulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)            { panic("vec: no assembly") }
 func addMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)         { panic("vec: no assembly") }
-func selMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)         { panic("vec: no assembly") }
-func addSelMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys int)      { panic("vec: no assembly") }
+func selMulRowsAsm(dst, x, y *float64, n, rows, ds, xs, ys, acc int)    { panic("vec: no assembly") }
 func addMul3RowsAsm(dst, x, y, z *float64, n, rows, ds, xs, ys, zs int) { panic("vec: no assembly") }
 
 func mulMul3RowsAsm(dst, x, y, z, u, v *float64, n, rows, ds, xs, ys, us, vs int) {

@@ -422,7 +422,7 @@ func selMul(x, y float64) float64 {
 // row at a time in order, over lengths 0 to 70, 1 to 3 rows, gaps between
 // rows, and strides of 0 (a repeated row) for each operand in turn, dst's
 // included, with the special values of operands. (Dropping the mask of
-// addSelMulRowsAsm's 8-element step makes it fail, checked.)
+// the accumulating 8-element step of selMulRowsAsm makes it fail, checked.)
 func TestMulRows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 1))
 	for n := 0; n <= 70; n++ {
