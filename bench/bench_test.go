@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/dualgrad/dualgrad/cossim"
+	"github.com/dualgrad/dualgrad/dgemm"
 	"github.com/dualgrad/dualgrad/graph"
+	"github.com/dualgrad/dualgrad/internal/blasimpl"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -129,12 +131,14 @@ func BenchmarkCossimBatch(b *testing.B) {
 			}
 			step() // warm-up: SumGrad's per-worker buffers
 			settle(step)
+			macs := blasimpl.CountMACs(step)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				step()
 			}
 			b.ReportMetric(float64(bt.Workers()), "workers")
+			reportRate(b, macs)
 		})
 	}
 }
@@ -235,22 +239,56 @@ func BenchmarkCossimBatchJac(b *testing.B) {
 				b.Fatal(err)
 			}
 			emit := func(int, *cossim.Result) error { return nil }
-			if err := bt.Stream(Z, emit); err != nil {
-				b.Fatal(err)
-			}
-			settle(func() {
+			step := func() {
 				if err := bt.Stream(Z, emit); err != nil {
 					b.Fatal(err)
 				}
-			})
+			}
+			step()
+			settle(step)
+			macs := blasimpl.CountMACs(step)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if err := bt.Stream(Z, emit); err != nil {
-					b.Fatal(err)
-				}
+				step()
 			}
+			reportRate(b, macs)
 		})
+	}
+}
+
+// BenchmarkKernelRate times one 256 × 256 × 256 product on one thread
+// through blasimpl, the route of the engines' products (dgemm, or OpenBLAS
+// at one thread in the openblas build): the rate the kernels reach on a
+// product large enough to run at full speed, against which reportRate's
+// figures are read.
+func BenchmarkKernelRate(b *testing.B) {
+	defer batchBLAS()()
+	dgemm.SetThreads(1)
+	defer dgemm.SetThreads(0) // the default, which no other benchmark changes
+	const n = 256
+	rng := rand.New(rand.NewPCG(1, 2))
+	A, B, C := make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
+	for i := range A {
+		A[i], B[i] = rng.NormFloat64(), rng.NormFloat64()
+	}
+	blasimpl.Gemm(false, false, n, n, n, A, n, B, n, C, n)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		blasimpl.Gemm(false, false, n, n, n, A, n, B, n, C, n)
+	}
+	reportRate(b, n*n*n)
+}
+
+// reportRate reports the products' rate of a timed loop whose every op asks
+// for macs multiply-adds (blasimpl.CountMACs of one untimed op): 2·macs
+// flops per op over the loop's wall time, on all the workers together.
+// Set against BenchmarkDgemm's GFLOP/cpu-s times the cores, it tells how
+// close an op's products run to what the kernels can do.
+func reportRate(b *testing.B, macs int64) {
+	if s := b.Elapsed().Seconds(); s > 0 {
+		b.ReportMetric(2*float64(macs)*float64(b.N)/s/1e9, "GFLOP/s")
 	}
 }
 

@@ -18,11 +18,31 @@
 package blasimpl
 
 import (
+	"sync/atomic"
+
 	"github.com/dualgrad/dualgrad/dgemm"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	gonumblas "gonum.org/v1/gonum/blas/gonum"
 	"gonum.org/v1/gonum/floats"
+)
+
+// CountMACs runs f and returns the multiply-adds of the products that
+// Gemm and GemmAcc were asked for meanwhile, on any goroutine: the sum of
+// M·N·K, whichever route each took. Calls must not overlap. Benchmarks
+// count one untimed step with it to report the rate of a pass's products
+// against the machine's; outside it, counting costs one load per product.
+func CountMACs(f func()) int64 {
+	tally.Store(0)
+	tallying.Store(true)
+	defer tallying.Store(false)
+	f()
+	return tally.Load()
+}
+
+var (
+	tallying atomic.Bool
+	tally    atomic.Int64
 )
 
 // Native reports whether blas64 routes to gonum's own pure-Go BLAS, that
@@ -43,9 +63,13 @@ func Gemm(transA, transB bool, M, N, K int, A []float64, lda int, B []float64, l
 // GemmAcc sets C = alpha·op(A)·op(B) + beta·C, with the shapes of Gemm.
 // With beta = 0, C is overwritten without being read.
 func GemmAcc(transA, transB bool, M, N, K int, alpha float64, A []float64, lda int, B []float64, ldb int, beta float64, C []float64, ldc int) {
-	switch {
-	case M == 0 || N == 0:
+	if M == 0 || N == 0 {
 		return
+	}
+	if tallying.Load() {
+		tally.Add(int64(M) * int64(N) * int64(K))
+	}
+	switch {
 	case K == 1 && !transB:
 		outer(transA, M, N, alpha, A, lda, B[:N], beta, C, ldc)
 		return

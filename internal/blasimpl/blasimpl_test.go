@@ -2,6 +2,7 @@ package blasimpl
 
 import (
 	"math"
+	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -330,5 +331,39 @@ func TestColTimes(t *testing.T) {
 		if v != 2 {
 			t.Errorf("alpha = 0 with NaN in A: C[%d] = %v, want 2", i, v)
 		}
+	}
+}
+
+// TestCountMACs checks that CountMACs counts M·N·K of every product on
+// every route (outer, one row, one column, small, dgemm), on any
+// goroutine, and nothing outside it.
+func TestCountMACs(t *testing.T) {
+	shapes := [][3]int{{7, 5, 1}, {1, 9, 6}, {8, 1, 11}, {4, 5, 6}, {40, 33, 29}, {0, 5, 3}}
+	want := int64(0)
+	for _, s := range shapes {
+		want += int64(s[0] * s[1] * s[2])
+	}
+	run := func() {
+		for _, s := range shapes {
+			M, N, K := s[0], s[1], s[2]
+			A, B, C := make([]float64, max(1, M*K)), make([]float64, max(1, K*N)), make([]float64, max(1, M*N))
+			Gemm(false, false, M, N, K, A, K, B, N, C, N)
+		}
+	}
+	run() // not counted
+	var wg sync.WaitGroup
+	got := CountMACs(func() {
+		for range 3 {
+			wg.Add(1)
+			go func() { defer wg.Done(); run() }()
+		}
+		wg.Wait()
+	})
+	if got != 3*want {
+		t.Errorf("CountMACs = %d, want %d (3 goroutines of %d)", got, 3*want, want)
+	}
+	run()
+	if got := CountMACs(func() {}); got != 0 {
+		t.Errorf("CountMACs of nothing = %d, want 0", got)
 	}
 }

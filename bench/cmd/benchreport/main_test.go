@@ -418,8 +418,14 @@ func TestBuild(t *testing.T) {
 	if len(rep.Runs) != 2 || rep.Runs[0].Procs != 2 || rep.Runs[1].Label != "openblas" || len(rep.Cases) != len(Cases()) {
 		t.Fatalf("runs %+v, %d cases", rep.Runs, len(rep.Cases))
 	}
-	if n := len(rep.Runs[0].Ran); n != 22 { // 11 Cossim, 3 SumGrad, 5 Batch, 3 BatchJac
-		t.Errorf("%d benchmarks ran, want 22", n)
+	if n := len(rep.Runs[0].Ran); n != 23 { // 11 Cossim, 3 SumGrad, 5 Batch, KernelRate, 3 BatchJac
+		t.Errorf("%d benchmarks ran, want 23", n)
+	}
+	if k0, k1 := rep.Runs[0].KernelRate, rep.Runs[1].KernelRate; k0 != 50 || k1 != 0 {
+		t.Errorf("kernel rates %g, %g; want 50 (canned) and 0 (not run)", k0, k1)
+	}
+	if r := rep.Case("large").Go[1].T["batch"].Rate; r != 90 {
+		t.Errorf("openblas large batch rate %g, want 90 (canned)", r)
 	}
 	for _, c := range []struct {
 		cs, best string
@@ -657,7 +663,7 @@ func TestWriteMarkdown(t *testing.T) {
 		"| 11 | large | full ∂s/∂θ_D: dualgrad faster than PyTorch's fastest method | ≥ 20.0× | 18.0× | PyTorch fastest (autograd_batched, 2 threads) 90.0 ms ÷ adjoint 5.00 ms | **FAIL (not one run)** | 36.0× | PASS (not one run) |",
 		"| 12 | small | batch of 64 (s, Σ-gradient): dualgrad faster than PyTorch's fastest method | ≥ 20.0× | 19.0× | PyTorch fastest (batch64_leading_rows, 2 threads) 1.90 ms ÷ Batch 100 µs | **FAIL (not one run)** | 21.1× | PASS (not one run) |",
 		"| 12 | medium | full Jacobians for a batch of 64: dualgrad faster than PyTorch's fastest method | ≥ 4.00× | 3.00× | PyTorch fastest (batch64_jac_vmap_rev_fwd, 2 threads) 15.0 ms ÷ Batch.Stream 5.00 ms | **FAIL (not one run)** | 5.00× | PASS (not one run) |",
-		"| 9, 11, 12 | all | 0 allocations per call after warm-up, in every Go benchmark that ran | 0 allocs/op | 0 allocs/op | median allocs/op is 0 in all 22 benchmarks that ran | PASS | 1 allocs/op (median allocs/op: BenchmarkCossimBatch/mnist 1) | **FAIL** |",
+		"| 9, 11, 12 | all | 0 allocations per call after warm-up, in every Go benchmark that ran | 0 allocs/op | 0 allocs/op | median allocs/op is 0 in all 23 benchmarks that ran | PASS | 1 allocs/op (median allocs/op: BenchmarkCossimBatch/mnist 1) | **FAIL** |",
 		// Per task: both runs, PyTorch's winner and threads, the ratios.
 		"| case | m | P_D | dualgrad (pure Go) | dualgrad (openblas) | PyTorch fastest | PyTorch threads, method | PyTorch ÷ pure Go | PyTorch ÷ openblas | pure Go ÷ openblas |",
 		"| large | 16 | 271632 | 5.00 ms (adjoint) | 2.50 ms (adjoint) | 90.0 ms | 2 threads, autograd_batched | 18.0× | 36.0× | 2.00× |",
@@ -691,6 +697,10 @@ func TestWriteMarkdown(t *testing.T) {
 		"measured 2026-01-02 03:04 UTC to 2026-01-02 03:05 UTC",
 		"![median time per call for each case",
 		"go test -bench=. ./bench/\n",
+		// Products' rate: the pure-Go run has the kernels' rate, openblas not.
+		"| | one thread, 256³ | 50.0 | × 2 threads = 100.0 | not run | |",
+		"| large | 64 latents: s, ∇Σ_bΣᵢsᵢ | 80.0 | 80 % | 90.0 | |",
+		"| medium | 64 latents: s, ∂s/∂θ_D each | 5.0 | 5 % | | |",
 		"## Raw Go benchmark output (pure Go)",
 		"raw output\n```",
 		"## Raw Go benchmark output (openblas)",

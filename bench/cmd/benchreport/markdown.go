@@ -163,6 +163,8 @@ func WriteMarkdown(w io.Writer, r *Report, m Meta) error {
 		p("\n")
 	}
 
+	writeRates(p, r, labels)
+
 	p("## Other ratios\n\n")
 	p("Informative, not targets of current issues (issues 5 and 6 had targets on some of them), from the %s run: ", labels[0])
 	p("the forward engine against the looped one, and the best engine against PyTorch's functorch (the fastest torch.func variant) and PyTorch's looped method.\n\n")
@@ -454,4 +456,65 @@ func arrows(w []int) string {
 // mdEscape keeps a message inside one table cell.
 func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+// writeRates writes the section on the batch benchmarks' products' rate
+// against the kernels', if a run measured both.
+func writeRates(p func(string, ...any), r *Report, labels []string) {
+	has := false
+	for i, run := range r.Runs {
+		for _, c := range r.Cases {
+			if run.KernelRate > 0 && c.Go[i].T["batch"].Rate > 0 {
+				has = true
+			}
+		}
+	}
+	if !has {
+		return
+	}
+	p("## Products' rate\n\n")
+	p("How close the batch benchmarks run to the machine. `GFLOP/s` is 2 × the multiply-adds of one op's matrix products ")
+	p("(counted once, untimed, by `blasimpl.CountMACs`) over the op's median time, on all the workers together. ")
+	p("`BenchmarkKernelRate` times one 256 × 256 × 256 product on one thread through the same route (dgemm, or OpenBLAS in the openblas build): ")
+	p("the rate the kernels reach at full speed. The share is the batch's rate over GOMAXPROCS times that: what is left to gain ")
+	p("without doing fewer multiply-adds. Element-wise work, packing and the quotient rule count as time, not as flops.\n\n")
+	p("| case | task |")
+	for _, l := range labels {
+		p(" GFLOP/s (%s) | share of %s's kernels |", l, l)
+	}
+	p("\n|---|---|%s\n", strings.Repeat("---|---|", len(labels)))
+	p("| | one thread, 256³ |")
+	for _, run := range r.Runs {
+		if run.KernelRate > 0 {
+			p(" %.1f | × %d threads = %.1f |", run.KernelRate, run.Procs, run.KernelRate*float64(run.Procs))
+		} else {
+			p(" not run | |")
+		}
+	}
+	p("\n")
+	for _, tk := range []struct{ key, what string }{{"batch", "64 latents: s, ∇Σ_bΣᵢsᵢ"}, {"batchjac", "64 latents: s, ∂s/∂θ_D each"}} {
+		for _, c := range r.Cases {
+			found := false
+			for i := range r.Runs {
+				found = found || c.Go[i].T[tk.key].Rate > 0
+			}
+			if !found {
+				continue
+			}
+			p("| %s | %s |", c.Name, tk.what)
+			for i, run := range r.Runs {
+				rate := c.Go[i].T[tk.key].Rate
+				switch {
+				case rate <= 0:
+					p(" | |")
+				case run.KernelRate > 0 && run.Procs > 0:
+					p(" %.1f | %.0f %% |", rate, 100*rate/(run.KernelRate*float64(run.Procs)))
+				default:
+					p(" %.1f | |", rate)
+				}
+			}
+			p("\n")
+		}
+	}
+	p("\n")
 }

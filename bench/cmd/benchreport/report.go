@@ -42,6 +42,9 @@ type Timing struct {
 	// Go: the medians of allocs/op and B/op, and whether the output had them.
 	Allocs, Bytes float64
 	HasAllocs     bool
+	// Go: the median of the GFLOP/s metric, the products' rate (0 if the
+	// benchmark did not report it).
+	Rate float64
 	// PyTorch: the thread count of the fastest record, and the method timed
 	// (for a task's fastest or a summary, the method that won).
 	Threads int
@@ -89,6 +92,9 @@ var goRows = []row{
 	{key: "batch", label: "dualgrad Batch (Eval, SumGrad)", task: "batch64", bench: "BenchmarkCossimBatch/%s"},
 	{key: "batchjac", label: "dualgrad Batch.Stream", task: "batch64_jac", bench: "BenchmarkCossimBatchJac/%s"},
 }
+
+// kernelRateBench is the benchmark of the products' full-speed rate.
+const kernelRateBench = "BenchmarkKernelRate"
 
 // fullEngines compute the full Jacobian; the best of them is "the best engine".
 var fullEngines = []string{"forward", "adjoint", "looped"}
@@ -147,6 +153,10 @@ type RunInfo struct {
 	Label string
 	Procs int          // GOMAXPROCS of its benchmarks
 	Ran   []BenchAlloc // every benchmark that ran, in order
+	// KernelRate is BenchmarkKernelRate's median GFLOP/s: one thread's
+	// rate on a product large enough to run at full speed (0 if it did
+	// not run).
+	KernelRate float64
 }
 
 // BenchAlloc is a benchmark's median allocs/op.
@@ -267,6 +277,9 @@ func Build(in Input) (*Report, error) {
 				info.Procs = b.Procs
 			}
 		}
+		if b := g.Benches[kernelRateBench]; b != nil {
+			info.KernelRate, _ = b.Median("GFLOP/s")
+		}
 		rep.Runs = append(rep.Runs, info)
 	}
 	for _, c := range in.Cases {
@@ -310,6 +323,7 @@ func goTimings(g *GoRun, caseName string) GoTimings {
 			tm.Allocs, tm.HasAllocs = b.Median("allocs/op")
 			tm.Bytes, _ = b.Median("B/op")
 			tm.Samples = len(b.Values["ns/op"])
+			tm.Rate, _ = b.Median("GFLOP/s")
 		}
 		gt.T[gr.key] = tm
 	}
