@@ -284,8 +284,8 @@ func BenchmarkKernelRate(b *testing.B) {
 // reportRate reports the products' rate of a timed loop whose every op asks
 // for macs multiply-adds (blasimpl.CountMACs of one untimed op): 2·macs
 // flops per op over the loop's wall time, on all the workers together.
-// Set against BenchmarkDgemm's GFLOP/cpu-s times the cores, it tells how
-// close an op's products run to what the kernels can do.
+// Set against BenchmarkKernelRate's times the workers, it tells how close
+// an op's products run to what the kernels can do.
 func reportRate(b *testing.B, macs int64) {
 	if s := b.Elapsed().Seconds(); s > 0 {
 		b.ReportMetric(2*float64(macs)*float64(b.N)/s/1e9, "GFLOP/s")
