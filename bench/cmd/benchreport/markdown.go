@@ -458,18 +458,30 @@ func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 }
 
-// writeRates writes the section on the batch benchmarks' products' rate
-// against the kernels', if a run measured both.
+// writeRates writes the section on the products' rate of the benchmarks
+// that report one against the kernels', if a run measured the kernels'.
 func writeRates(p func(string, ...any), r *Report, labels []string) {
-	has := false
-	for i, run := range r.Runs {
-		for _, c := range r.Cases {
-			if run.KernelRate > 0 && c.Go[i].T["batch"].Rate > 0 {
-				has = true
+	type line struct {
+		c  *CaseReport
+		gr row
+	}
+	var lines []line
+	for _, gr := range goRows {
+		for i := range r.Cases {
+			c := &r.Cases[i]
+			for j := range r.Runs {
+				if c.Go[j].T[gr.key].Rate > 0 {
+					lines = append(lines, line{c, gr})
+					break
+				}
 			}
 		}
 	}
-	if !has {
+	kernels := false
+	for _, run := range r.Runs {
+		kernels = kernels || run.KernelRate > 0
+	}
+	if len(lines) == 0 || !kernels {
 		return
 	}
 	p("## Products' rate\n\n")
@@ -492,29 +504,20 @@ func writeRates(p func(string, ...any), r *Report, labels []string) {
 		}
 	}
 	p("\n")
-	for _, tk := range []struct{ key, what string }{{"batch", "64 latents: s, ∇Σ_bΣᵢsᵢ"}, {"batchjac", "64 latents: s, ∂s/∂θ_D each"}} {
-		for _, c := range r.Cases {
-			found := false
-			for i := range r.Runs {
-				found = found || c.Go[i].T[tk.key].Rate > 0
+	for _, ln := range lines {
+		p("| %s | %s |", ln.c.Name, taskNamed(ln.gr.task).what)
+		for i, run := range r.Runs {
+			rate := ln.c.Go[i].T[ln.gr.key].Rate
+			switch {
+			case rate <= 0:
+				p(" | |")
+			case run.KernelRate > 0 && run.Procs > 0:
+				p(" %.1f | %.0f %% |", rate, 100*rate/(run.KernelRate*float64(run.Procs)))
+			default:
+				p(" %.1f | |", rate)
 			}
-			if !found {
-				continue
-			}
-			p("| %s | %s |", c.Name, tk.what)
-			for i, run := range r.Runs {
-				rate := c.Go[i].T[tk.key].Rate
-				switch {
-				case rate <= 0:
-					p(" | |")
-				case run.KernelRate > 0 && run.Procs > 0:
-					p(" %.1f | %.0f %% |", rate, 100*rate/(run.KernelRate*float64(run.Procs)))
-				default:
-					p(" %.1f | |", rate)
-				}
-			}
-			p("\n")
 		}
+		p("\n")
 	}
 	p("\n")
 }
