@@ -104,6 +104,13 @@ type Block struct {
 	Data       []float64
 	Rows, Size int
 	Stride     int
+	// Unit marks a tangent block of identity seeds, one per sample: Rows
+	// a multiple of Size and row r the unit vector e_{r mod Size}. Data
+	// holds those rows all the same, so an op may ignore the mark; one
+	// that is linear in the block may instead work on a single seed and
+	// repeat or fold the result (a pass's first layer then costs one
+	// sample's product, not a batch's).
+	Unit bool
 }
 
 // MakeBlock returns the block of rows contiguous rows of size elements in

@@ -13,7 +13,8 @@ import (
 // pairing of package graph; the fast case, one operand a single row (a
 // weight), is one matrix product over all rows of the other.
 //
-// State buffers 0–15 are the kernel's; the adapter uses 16 and up.
+// State buffers 0–15 are the kernel's; the adapter uses 16 and up (Hyper
+// 16–19, the folded rows of a Unit seed's term 20).
 type bilinearKernel interface {
 	Type() string
 	Init(in []graph.Shape) (graph.Shape, error)
@@ -160,11 +161,15 @@ func (o bilinearOp) biasVJP(cC, w graph.Block) {
 func (o bilinearOp) JVP(st *graph.State, out graph.Block, in, inT []graph.Block) {
 	acc := false
 	if !inT[0].Zero() {
-		o.k.Apply(st, out, inT[0], in[1], false)
+		if !o.applyUnit(st, out, inT[0], in[1], true) {
+			o.k.Apply(st, out, inT[0], in[1], false)
+		}
 		acc = true
 	}
 	if !inT[1].Zero() {
-		o.k.Apply(st, out, in[0], inT[1], acc)
+		if acc || !o.applyUnit(st, out, inT[1], in[0], false) {
+			o.k.Apply(st, out, in[0], inT[1], acc)
+		}
 		acc = true
 	}
 	if !acc {
@@ -198,11 +203,70 @@ func (o bilinearOp) Reverse2(st *graph.State, inW, inV, in, inT []graph.Block, w
 		return
 	}
 	if !inV[0].Zero() && !inT[1].Zero() {
-		o.k.TransposeA(st, inV[0], w, inT[1])
+		if u, wf, ok := o.foldUnit(st, inV[0], inT[1], w); ok {
+			o.k.TransposeA(st, inV[0], wf, u)
+		} else {
+			o.k.TransposeA(st, inV[0], w, inT[1])
+		}
 	}
 	if !inV[1].Zero() && !inT[0].Zero() {
-		o.k.TransposeB(st, inV[1], inT[0], w)
+		if u, wf, ok := o.foldUnit(st, inV[1], inT[0], w); ok {
+			o.k.TransposeB(st, inV[1], u, wf)
+		} else {
+			o.k.TransposeB(st, inV[1], inT[0], w)
+		}
 	}
+}
+
+// unitSeeds reports whether u is a graph.Block.Unit block of more than one
+// seed, and returns the rows of one.
+func unitSeeds(u graph.Block) (graph.Block, bool) {
+	m := u.Size
+	if !u.Unit || m == 0 || u.Rows <= m || u.Rows%m != 0 {
+		return graph.Block{}, false
+	}
+	return graph.Block{Data: u.Data[:(m-1)*u.Stride+m], Rows: m, Size: m, Stride: u.Stride}, true
+}
+
+// applyUnit writes f(u, b) (first) or f(b, u) into out when u is a
+// graph.Block.Unit block of several seeds and b one row: row r of the
+// product depends on u's row r alone, so it is the product of one seed,
+// repeated. It reports false, having written nothing, otherwise.
+func (o bilinearOp) applyUnit(st *graph.State, out, u, b graph.Block, first bool) bool {
+	one, ok := unitSeeds(u)
+	if !ok || b.Rows != 1 || u.Rows != out.Rows || !out.Contiguous() {
+		return false
+	}
+	m, n := one.Rows, out.Size
+	head := graph.MakeBlock(out.Data, m, n)
+	if first {
+		o.k.Apply(st, head, one, b, false)
+	} else {
+		o.k.Apply(st, head, b, one, false)
+	}
+	for done := m * n; done < out.Rows*n; done *= 2 { // doubling copies
+		copy(out.Data[done:out.Rows*n], out.Data[:done])
+	}
+	return true
+}
+
+// foldUnit prepares a second-order term f(u, ·)ᵀw (or f(·, u)ᵀw) summed
+// into dst's one row when u is a graph.Block.Unit block of several seeds:
+// the term is linear in w and u repeats every m rows, so it equals the
+// term of one seed against w's rows summed over the samples, in sample
+// order. It returns that seed and the summed rows, or false.
+func (o bilinearOp) foldUnit(st *graph.State, dst, u, w graph.Block) (graph.Block, graph.Block, bool) {
+	one, ok := unitSeeds(u)
+	if !ok || dst.Rows != 1 || w.Rows != u.Rows {
+		return graph.Block{}, graph.Block{}, false
+	}
+	m, n := one.Rows, w.Size
+	wf := st.Floats(20, m*n)
+	vec.CopyRows(wf, n, w.Data, w.Stride, n, m)
+	for r := m; r < w.Rows; r += m {
+		vec.AddRows(wf, n, w.Data[r*w.Stride:], w.Stride, n, m)
+	}
+	return one, graph.MakeBlock(wf, m, n), true
 }
 
 // Reverse2Fresh writes the fresh inputs' cotangents. A kernel that is a

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dualgrad/dualgrad/graph"
 	"github.com/dualgrad/dualgrad/hyperdual"
+	"github.com/dualgrad/dualgrad/internal/blasimpl"
 	"gonum.org/v1/gonum/diff/fd"
 )
 
@@ -167,6 +168,7 @@ func TestOps(t *testing.T) {
 				h.checkAdjoint()
 				h.checkSecondOrder()
 				h.checkFresh()
+				h.checkUnit()
 				h.checkAllocs()
 			})
 		}
@@ -466,6 +468,72 @@ func rowOf(t []graph.Block, k int) func(j int) []float64 {
 
 // checkAllocs checks that every pass method makes no allocations once the
 // state has its buffers.
+// checkUnit checks the graph.Block.Unit shortcut. With input j's tangent
+// the identity seeds of every sample (a pass's first layer after
+// TangentIdentity) and the other tangents zero, marking the block may
+// change the work but not the results: JVP bit for bit (a product of unit
+// rows has one nonzero term per element, so it is exact in any order),
+// Reverse2 with v = 0 to 1e-13 (a summed sink's folded term adds in
+// another order). A bilinear op whose other operand is shared must do
+// fewer multiply-adds marked.
+func (h *harness) checkUnit() {
+	const maxSeed = 1 << 18 // floats of identity seed: leaves out large images
+	for j, s := range h.c.in {
+		m := s.Size()
+		R := h.nb * m
+		if !h.hasTan(j) || h.isShared(j) || m == 0 || R*m > maxSeed {
+			continue
+		}
+		id := make([]float64, R*m)
+		for r := 0; r < R; r++ {
+			id[r*m+r%m] = 1
+		}
+		size := h.out.Size()
+		w := h.random(R, size)
+		run := func(unit bool) (graph.Block, []graph.Block, int64) {
+			t := make([]graph.Block, len(h.c.in))
+			inW := make([]graph.Block, len(h.c.in)) // zero: no first-order cotangents
+			inV := make([]graph.Block, len(h.c.in))
+			for k, sk := range h.c.in {
+				t[k] = graph.Block{Rows: R, Size: sk.Size(), Stride: sk.Size()}
+				rows := R // per tangent row, or summed for a shared input
+				if h.isShared(k) {
+					rows = 1
+				}
+				inV[k] = graph.MakeBlock(make([]float64, rows*sk.Size()), rows, sk.Size())
+			}
+			t[j] = graph.MakeBlock(id, R, m)
+			t[j].Unit = unit
+			jvp := graph.MakeBlock(make([]float64, R*size), R, size)
+			macs := blasimpl.CountMACs(func() {
+				h.op.JVP(h.st, jvp, h.x, t)
+				h.op.Reverse2(h.st, inW, inV, h.x, t, w, graph.Block{})
+			})
+			return jvp, inV, macs
+		}
+		jvp0, inV0, macs0 := run(false)
+		jvp1, inV1, macs1 := run(true)
+		for e, v := range jvp0.Data {
+			if jvp1.Data[e] != v && !(v != v && jvp1.Data[e] != jvp1.Data[e]) {
+				h.t.Errorf("input %d Unit: JVP element %d is %v, %v unmarked", j, e, jvp1.Data[e], v)
+				return
+			}
+		}
+		for k := range inV0 {
+			scale := maxAbs(inV0[k])
+			for e, v := range inV0[k].Data {
+				if !close(inV1[k].Data[e], v, 1e-13, scale) {
+					h.t.Errorf("input %d Unit: Reverse2's cotangent of input %d, element %d, is %v, %v unmarked", j, k, e, inV1[k].Data[e], v)
+					return
+				}
+			}
+		}
+		if _, bil := h.op.(bilinearOp); bil && j < 2 && h.isShared(1-j) && macs1 >= macs0 {
+			h.t.Errorf("input %d Unit: %d multiply-adds marked, %d unmarked; want fewer", j, macs1, macs0)
+		}
+	}
+}
+
 func (h *harness) checkAllocs() {
 	t := h.tangents()
 	size := h.out.Size()

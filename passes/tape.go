@@ -343,6 +343,7 @@ func (t *Tape) jvpChunked(i int) {
 //
 // After TangentIdentity with one sample, the input's own tangent is formed
 // here on first request (m × m): the passes themselves never ask for it.
+// A seed that TangentIdentity formed whole is marked graph.Block.Unit.
 func (t *Tape) Tan(i int) graph.Block {
 	if !t.hasTan[i] {
 		return graph.Block{Rows: t.tanR, Size: t.size(i), Stride: t.size(i)}
@@ -351,7 +352,9 @@ func (t *Tape) Tan(i int) graph.Block {
 		id := t.idChunk(0, t.tanR)
 		t.tan[i] = append(t.tan[i][:0], id.Data...)
 	}
-	return block(t.tan[i], t.tanR, t.size(i))
+	b := block(t.tan[i], t.tanR, t.size(i))
+	b.Unit = t.idRows == t.tanR && t.idRows > 0 && i == t.g.InputNode()
+	return b
 }
 
 // ParamSink gives the block that a parameter's cotangent accumulates into,

@@ -278,3 +278,36 @@ func TestFresh(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitMark checks which input tangents carry graph.Block.Unit: the
+// identity seed of several samples, formed whole, and never a caller's
+// seed or the implicit one.
+func TestUnitMark(t *testing.T) {
+	defer func(e int) { explicitIdentity = e }(explicitIdentity)
+	rng := rand.New(rand.NewPCG(3, 4))
+	const m, nb = 5, 3
+	g := examples.RandDense(rng, []int{m, 4, 2}, []layers.Activation{layers.Tanh, layers.Tanh}, 1).Graph()
+	tape := NewTape(g)
+	in := g.InputNode()
+	check := func(what string, want bool) {
+		t.Helper()
+		if got := tape.Tan(in).Unit; got != want {
+			t.Errorf("%s: Unit %v, want %v", what, got, want)
+		}
+	}
+	tape.Forward(graph.MakeBlock(examples.Vec(rng, nb*m), nb, m))
+	tape.TangentIdentity()
+	check("identity seed of 3 samples", true)
+	seed := make([]float64, nb*m*m)
+	for r := 0; r < nb*m; r++ {
+		seed[r*m+r%m] = 1 // the same rows, but the caller's
+	}
+	tape.Tangent(graph.MakeBlock(seed, nb*m, m))
+	check("a caller's seed", false)
+	tape.TangentIdentity()
+	check("the identity seed again", true)
+	explicitIdentity = 0
+	tape.Forward(graph.MakeBlock(examples.Vec(rng, m), 1, m))
+	tape.TangentIdentity()
+	check("the implicit seed of one sample", false)
+}
