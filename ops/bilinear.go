@@ -263,8 +263,10 @@ func (o bilinearOp) foldUnit(st *graph.State, dst, u, w graph.Block) (graph.Bloc
 	m, n := one.Rows, w.Size
 	wf := st.Floats(20, m*n)
 	vec.CopyRows(wf, n, w.Data, w.Stride, n, m)
-	for r := m; r < w.Rows; r += m {
-		vec.AddRows(wf, n, w.Data[r*w.Stride:], w.Stride, n, m)
+	// Seed row i's rows of every later sample summed into its row, a call
+	// per seed row (m of them) rather than per sample.
+	for i := 0; i < m; i++ {
+		vec.AddRows(wf[i*n:], 0, w.Data[(m+i)*w.Stride:], m*w.Stride, n, w.Rows/m-1)
 	}
 	return one, graph.MakeBlock(wf, m, n), true
 }
