@@ -43,10 +43,7 @@ func BenchmarkLinearUnitSeed(b *testing.B) {
 		}
 		return graph.MakeBlock(d, rows, size)
 	}
-	id := make([]float64, R*m)
-	for r := 0; r < R; r++ {
-		id[r*m+r%m] = 1
-	}
+	id := identitySeeds(R, m)
 	for _, unit := range []bool{false, true} {
 		b.Run(fmt.Sprintf("unit=%v", unit), func(b *testing.B) {
 			op := LinearOp()

@@ -466,8 +466,6 @@ func rowOf(t []graph.Block, k int) func(j int) []float64 {
 	}
 }
 
-// checkAllocs checks that every pass method makes no allocations once the
-// state has its buffers.
 // checkUnit checks the graph.Block.Unit shortcut. With input j's tangent
 // the identity seeds of every sample (a pass's first layer after
 // TangentIdentity) and the other tangents zero, marking the block may
@@ -484,10 +482,7 @@ func (h *harness) checkUnit() {
 		if !h.hasTan(j) || h.isShared(j) || m == 0 || R*m > maxSeed {
 			continue
 		}
-		id := make([]float64, R*m)
-		for r := 0; r < R; r++ {
-			id[r*m+r%m] = 1
-		}
+		id := identitySeeds(R, m)
 		size := h.out.Size()
 		w := h.random(R, size)
 		run := func(unit bool) (graph.Block, []graph.Block, int64) {
@@ -534,6 +529,18 @@ func (h *harness) checkUnit() {
 	}
 }
 
+// identitySeeds returns the identity seeds of R/m samples: R rows of m, row r
+// the unit vector e_{r mod m}.
+func identitySeeds(R, m int) []float64 {
+	id := make([]float64, R*m)
+	for r := 0; r < R; r++ {
+		id[r*m+r%m] = 1
+	}
+	return id
+}
+
+// checkAllocs checks that every pass method makes no allocations once the
+// state has its buffers.
 func (h *harness) checkAllocs() {
 	t := h.tangents()
 	size := h.out.Size()
