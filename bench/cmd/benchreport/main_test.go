@@ -957,6 +957,10 @@ func TestStampLine(t *testing.T) {
 	if got, want := measured(start, end), ", measured 2026-12-01 18:31 UTC to 18:39 UTC"; got != want {
 		t.Errorf("measured = %q, want %q", got, want)
 	}
+	late := time.Date(2026, 12, 1, 23, 58, 59, 0, time.UTC) // a run across midnight, as docs/benchmarks.md's openblas one
+	if got, want := measured(late, late.Add(4*time.Minute)), ", measured 2026-12-01 23:58 UTC to 2026-12-02 00:02 UTC"; got != want {
+		t.Errorf("measured across midnight = %q, want %q", got, want)
+	}
 	if got := measured(time.Time{}, time.Time{}); got != "" {
 		t.Errorf("measured of an unstamped run = %q, want empty", got)
 	}

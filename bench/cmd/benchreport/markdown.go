@@ -416,12 +416,17 @@ func bold(c Check) string {
 }
 
 // measured returns ", measured START to END" for a saved run whose file
-// has a stamp line, and "" for one without.
+// has a stamp line, and "" for one without. END carries its date only if
+// the run crossed midnight (UTC).
 func measured(start, end time.Time) string {
 	if start.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf(", measured %s to %s", stamp(start), end.UTC().Format("15:04 MST"))
+	to := end.UTC().Format("15:04 MST")
+	if y, m, d := start.UTC().Date(); end.UTC().Year() != y || end.UTC().Month() != m || end.UTC().Day() != d {
+		to = stamp(end)
+	}
+	return fmt.Sprintf(", measured %s to %s", stamp(start), to)
 }
 
 func stamp(t time.Time) string {
