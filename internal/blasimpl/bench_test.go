@@ -1,6 +1,9 @@
 package blasimpl
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func BenchmarkSkinny(b *testing.B) {
 	for _, sh := range []struct {
@@ -22,6 +25,28 @@ func BenchmarkSkinny(b *testing.B) {
 				GemmAcc(false, sh.tB, sh.M, sh.N, sh.K, 1, A, sh.K, B, sh.K, 0, C, sh.N)
 			}
 			b.ReportMetric(2*float64(sh.M*sh.N*sh.K)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkOuter times the rank-one route (K = 1) at the shape of the small
+// case's Φ reverse (32 latents against its one-output layer of 32), with
+// β = 0 (every row in one OuterRows call) and β = 1 (a row at a time).
+func BenchmarkOuter(b *testing.B) {
+	const M, N = 32, 32
+	A, B, C := make([]float64, M), make([]float64, N), make([]float64, M*N)
+	for i := range A {
+		A[i] = float64(i%7) - 3
+	}
+	for j := range B {
+		B[j] = 0.25 * float64(j%5)
+	}
+	for _, beta := range []float64{0, 1} {
+		b.Run(fmt.Sprintf("32x32x1/beta=%v", beta), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				GemmAcc(false, false, M, N, 1, 1, A, 1, B, N, beta, C, N)
+			}
 		})
 	}
 }

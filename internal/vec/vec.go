@@ -4,8 +4,9 @@
 // rows in one call (MulRows, AddMulRows, AddMul3Rows, and the selecting
 // SelMulRows and AddSelMulRows of relu-like ops), the quotient rule's
 // fused pass and sums (QuotientPair, SumSqDot), tanh's and relu's jets
-// (TanhUnits, Relu), and the strided runs that convolutions move between
-// images and column matrices (CopyRows, AddRows). On amd64 with AVX2 they
+// (TanhUnits, Relu), the strided runs that convolutions move between
+// images and column matrices (CopyRows, AddRows), and rank-one products
+// over cleared rows (OuterRows). On amd64 with AVX2 they
 // run four lanes at a time in assembly (TanhUnits eight with AVX-512F);
 // elsewhere, and with the purego build tag, as Go loops.
 //
@@ -290,6 +291,31 @@ func AddRows(dst []float64, ds int, x []float64, xs, n, rows int) {
 		d, s := dst[r*ds:][:n], x[r*xs:][:n]
 		for i, v := range s {
 			d[i] += v
+		}
+	}
+}
+
+// OuterRows sets dst[r·ds + i] = (alpha·a[r·as])·b[i] + 0 for r < rows and
+// i < n: the rank-one product α·a·bᵀ over cleared rows, in one call rather
+// than a clear and an axpy per row. The +0 is the cleared entry: it turns
+// a product of −0 into +0, as accumulating onto zeros does (and as the
+// products' kernels do with β = 0), and changes nothing else. It panics if
+// the rows do not fit, or a stride is neither 0 nor at least n (1 for a).
+func OuterRows(dst []float64, ds int, a []float64, as int, alpha float64, b []float64, n, rows int) {
+	repeatFit("OuterRows", "dst", dst, ds, n, rows)
+	repeatFit("OuterRows", "a", a, as, 1, rows)
+	repeatFit("OuterRows", "b", b, 0, n, rows)
+	if n == 0 || rows == 0 {
+		return
+	}
+	if useAsm {
+		outerRowsAsm(&dst[0], &a[0], &b[0], n, rows, ds, as, alpha)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		d, s := dst[r*ds:][:n], alpha*a[r*as]
+		for i, v := range b[:n] {
+			d[i] = s*v + 0
 		}
 	}
 }

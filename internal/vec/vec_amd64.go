@@ -48,3 +48,6 @@ func mulMul3RowsAsm(dst, x, y, z, u, v *float64, n, rows, ds, xs, ys, us, vs int
 
 //go:noescape
 func addMulMul3RowsAsm(dst, x, y, z, u, v *float64, n, rows, ds, xs, ys, us, vs int)
+
+//go:noescape
+func outerRowsAsm(dst, a, b *float64, n, rows, ds, as int, alpha float64)

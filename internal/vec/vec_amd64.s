@@ -891,3 +891,74 @@ selMulRowsAsmnext:
 	JNZ  selMulRowsAsmrow
 	VZEROUPPER
 	RET
+
+// func outerRowsAsm(dst, a, b *float64, n, rows, ds, as int, alpha float64)
+// Row r: s = alpha·a[r·as] broadcast, then dst = s·b + 0 sixteen, four and
+// one at a time, each lane one multiply and one add of +0, as the Go loop.
+TEXT ·outerRowsAsm(SB), NOSPLIT, $0-64
+	MOVQ   dst+0(FP), DI
+	MOVQ   a+8(FP), SI
+	MOVQ   b+16(FP), DX
+	MOVQ   n+24(FP), R12
+	MOVQ   rows+32(FP), CX
+	MOVQ   ds+40(FP), R9
+	SHLQ   $3, R9
+	MOVQ   as+48(FP), R10
+	SHLQ   $3, R10
+	VMOVSD alpha+56(FP), X14
+	VXORPD Y13, Y13, Y13
+
+outerRowsrow:
+	VMULSD       (SI), X14, X15
+	VBROADCASTSD X15, Y15
+	XORQ         AX, AX
+	MOVQ         R12, BX
+	ANDQ         $-16, BX
+	JZ           outerRows4
+
+outerRows16:
+	VMULPD  (DX)(AX*8), Y15, Y0
+	VADDPD  Y13, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	VMULPD  32(DX)(AX*8), Y15, Y1
+	VADDPD  Y13, Y1, Y1
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMULPD  64(DX)(AX*8), Y15, Y2
+	VADDPD  Y13, Y2, Y2
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMULPD  96(DX)(AX*8), Y15, Y3
+	VADDPD  Y13, Y3, Y3
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ    $16, AX
+	CMPQ    AX, BX
+	JLT     outerRows16
+
+outerRows4:
+	MOVQ R12, BX
+	ANDQ $-4, BX
+
+outerRows4loop:
+	CMPQ    AX, BX
+	JGE     outerRows1
+	VMULPD  (DX)(AX*8), Y15, Y0
+	VADDPD  Y13, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ    $4, AX
+	JMP     outerRows4loop
+
+outerRows1:
+	CMPQ   AX, R12
+	JGE    outerRowsnext
+	VMULSD (DX)(AX*8), X15, X0
+	VADDSD X13, X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ   AX
+	JMP    outerRows1
+
+outerRowsnext:
+	ADDQ R9, DI
+	ADDQ R10, SI
+	DECQ CX
+	JNZ  outerRowsrow
+	VZEROUPPER
+	RET

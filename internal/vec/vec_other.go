@@ -28,3 +28,7 @@ func mulMul3RowsAsm(dst, x, y, z, u, v *float64, n, rows, ds, xs, ys, us, vs int
 func addMulMul3RowsAsm(dst, x, y, z, u, v *float64, n, rows, ds, xs, ys, us, vs int) {
 	panic("vec: no assembly")
 }
+
+func outerRowsAsm(dst, a, b *float64, n, rows, ds, as int, alpha float64) {
+	panic("vec: no assembly")
+}

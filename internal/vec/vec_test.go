@@ -502,6 +502,68 @@ func TestMulRows(t *testing.T) {
 	}
 }
 
+// TestOuterRows checks OuterRows bit for bit against its scalar
+// expression, (alpha·a)·b + 0, over lengths 0 to 70, 1 to 3 rows, gaps
+// between rows of dst, strides of a from 0 (one entry repeated) to 3, and
+// alphas including ±0, infinities and NaN, with the special values of
+// operands: a product of −0 must come out +0, and the entries between
+// dst's rows must stay untouched.
+func TestOuterRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 12))
+	alphas := []float64{1, -2.5, 0, math.Copysign(0, -1), math.Inf(1), math.NaN(), 1e300, 1e-300}
+	for n := 0; n <= 70; n++ {
+		for rows := 1; rows <= 3; rows++ {
+			for gap := 0; gap <= 2; gap++ {
+				for as := 0; as <= 3; as++ {
+					ds := n + gap
+					dst := operands(rng, (rows-1)*ds+n, gap)[0]
+					a := operands(rng, (rows-1)*as+1, 0)[1]
+					b := operands(rng, n, as%2)[2]
+					alpha := alphas[rng.IntN(len(alphas))]
+					got := append([]float64(nil), dst...)
+					OuterRows(got, ds, a, as, alpha, b, n, rows)
+					want := append([]float64(nil), dst...)
+					for r := 0; r < rows; r++ {
+						for i := 0; i < n; i++ {
+							want[r*ds+i] = alpha*a[r*as]*b[i] + 0
+						}
+					}
+					for e := range got {
+						if !same(got[e], want[e]) {
+							t.Fatalf("n=%d rows=%d ds=%d as=%d alpha=%v: [%d] = %v, want %v", n, rows, ds, as, alpha, e, got[e], want[e])
+						}
+					}
+					for r := 0; r < rows; r++ { // the +0, whatever the reference compiles to
+						for i := 0; i < n; i++ {
+							if v := got[r*ds+i]; v == 0 && math.Signbit(v) {
+								t.Fatalf("n=%d rows=%d: row %d [%d] = −0, want +0", n, rows, r, i)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, c := range []struct {
+		name string
+		f    func()
+	}{
+		{"short dst", func() { OuterRows(make([]float64, 9), 5, make([]float64, 2), 1, 1, make([]float64, 5), 5, 2) }},
+		{"short a", func() { OuterRows(make([]float64, 10), 5, make([]float64, 2), 2, 1, make([]float64, 5), 5, 2) }},
+		{"short b", func() { OuterRows(make([]float64, 10), 5, make([]float64, 2), 1, 1, make([]float64, 4), 5, 2) }},
+		{"stride below n", func() { OuterRows(make([]float64, 10), 4, make([]float64, 2), 1, 1, make([]float64, 5), 5, 2) }},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", c.name)
+				}
+			}()
+			c.f()
+		}()
+	}
+}
+
 // TestMulMul3Rows checks MulMul3Rows bit for bit against the two calls it
 // fuses, MulRows (or AddMulRows) then AddMul3Rows, over lengths 0 to 70, 1
 // to 3 rows, gaps between rows and strides of 0 for σ′ and σ″ (x and z)
