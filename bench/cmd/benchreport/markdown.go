@@ -423,7 +423,7 @@ func measured(start, end time.Time) string {
 		return ""
 	}
 	to := end.UTC().Format("15:04 MST")
-	if y, m, d := start.UTC().Date(); end.UTC().Year() != y || end.UTC().Month() != m || end.UTC().Day() != d {
+	if day := "2006-01-02"; end.UTC().Format(day) != start.UTC().Format(day) {
 		to = stamp(end)
 	}
 	return fmt.Sprintf(", measured %s to %s", stamp(start), to)
