@@ -497,14 +497,23 @@ func (a *Adjoint) chunkSum(Z graph.Block, lo, nb int, w []float64, gd, gp []floa
 // S (unless nil), and, with add, the engine's gradient buffers into gradD
 // and gradPhi (the first chunk wrote them directly).
 func (a *Adjoint) foldSum(total *float64, S *mat.Dense, gradD, gradPhi []float64, lo int, w []float64, add bool) {
+	// A local sum, not *total (a store and a load per term), and rows of S
+	// written element by element, not with copy (a call per latent).
+	t := *total
+	w = w[:a.m]
 	for b := 0; b < a.nb; b++ {
-		for i, s := range a.slot[b].S {
-			*total += w[i] * s
+		s := a.slot[b].S[:a.m]
+		for i, v := range s {
+			t += w[i] * v
 		}
 		if S != nil {
-			copy(S.RawRowView(lo+b), a.slot[b].S)
+			dst := S.RawRowView(lo + b)[:a.m]
+			for i, v := range s {
+				dst[i] = v
+			}
 		}
 	}
+	*total = t
 	if add && gradD != nil {
 		floats.Add(gradD, a.sumD)
 	}

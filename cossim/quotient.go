@@ -39,12 +39,12 @@ func norm2(x []float64) float64 {
 	return norm2Scaled(x)
 }
 
-// normCos returns |x| = norm2(x) and x·y/|x|, for y at least as long as
-// x: in one pass over x with four partial sums of each where the plain
-// sum of squares is in range, and elsewhere from x scaled by a power of
-// two. The cosine is 0 where |x| is 0 or not finite.
-func normCos(x, y []float64) (nrm, cos float64) {
-	if s, d := vec.SumSqDot(x, y); s >= 0x1p-900 && s <= math.MaxFloat64 {
+// normCosSums returns |x| = norm2(x) and x·y/|x|, for y at least as long
+// as x, given (s, d) = vec.SumSqDot(x, y): from those plain sums where s is
+// in range, and elsewhere from x scaled by a power of two. The cosine is 0
+// where |x| is 0 or not finite.
+func normCosSums(x, y []float64, s, d float64) (nrm, cos float64) {
+	if s >= 0x1p-900 && s <= math.MaxFloat64 {
 		nrm = math.Sqrt(s)
 		return nrm, d / nrm
 	}
@@ -91,15 +91,17 @@ func norm2Scaled(x []float64) float64 {
 
 // cosines holds one sample's quotient-rule quantities.
 type cosines struct {
-	gn   float64   // |g|
-	ghat []float64 // ĝ
-	un   []float64 // |uᵢ|
-	chat []float64 // ĉᵢ
-	rho  []float64 // ρᵢ
+	gn      float64   // |g|
+	ghat    []float64 // ĝ
+	un      []float64 // |uᵢ|
+	chat    []float64 // ĉᵢ
+	rho     []float64 // ρᵢ
+	ss, dot []float64 // |uᵢ|² and uᵢ·ĝ as plain sums, eval's scratch
 }
 
 func newCosines(m, n int) *cosines {
-	return &cosines{ghat: make([]float64, n), un: make([]float64, m), chat: make([]float64, m), rho: make([]float64, m)}
+	return &cosines{ghat: make([]float64, n), un: make([]float64, m), chat: make([]float64, m), rho: make([]float64, m),
+		ss: make([]float64, m), dot: make([]float64, m)}
 }
 
 // eval computes the cosines of g and the rows of U (m rows of n, row
@@ -127,9 +129,11 @@ func (c *cosines) eval(res *Result, g, U []float64, eps float64) error {
 		clear(c.ghat[:n])
 	}
 	res.GradNormSq = c.gn * c.gn
+	m := len(c.un)
+	vec.SumSqDotRows(c.ss, c.dot, U, n, c.ghat, n, m) // one call for the m columns, not m
 	for i := range c.un {
 		u := U[i*n : (i+1)*n]
-		un, ch := normCos(u, c.ghat)
+		un, ch := normCosSums(u, c.ghat, c.ss[i], c.dot[i])
 		c.un[i] = un
 		if math.IsNaN(un) || math.IsInf(un, 0) {
 			return &RangeError{Quantity: "|uᵢ|", Direction: i, Value: un}

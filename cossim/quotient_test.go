@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/dualgrad/dualgrad/internal/vec"
 )
 
 // TestNorm2: norm2's plain sum of squares and its scaled fallback both
@@ -42,6 +44,13 @@ func TestNorm2(t *testing.T) {
 	if v := norm2([]float64{1, math.NaN()}); !math.IsNaN(v) {
 		t.Errorf("norm2 with a NaN: %v", v)
 	}
+}
+
+// normCos is what cosines.eval computes for one column: the plain sums,
+// then normCosSums.
+func normCos(x, y []float64) (nrm, cos float64) {
+	s, d := vec.SumSqDot(x, y)
+	return normCosSums(x, y, s, d)
 }
 
 // TestNormCos checks normCos's norm and cosine x·y/|x| against 256-bit

@@ -29,6 +29,11 @@ type problem struct {
 	// leaves the problem alone.
 	claim atomic.Uint64
 	gen   uint32 // the current call's generation, the caller's own
+
+	// gemv marks a Gemv call: transA is its trans, a its matrix (m × n,
+	// row stride lda), b its x and c its y, and part q is the entries
+	// [rowCut[q], rowCut[q+1]) of y.
+	gemv bool
 }
 
 // maxThreads bounds the parts of one call.
@@ -196,7 +201,14 @@ func product(transA, transB bool, m, n, k int, alpha float64, a []float64, lda i
 	p.m, p.n, p.k = m, n, k
 	p.alpha, p.beta = alpha, beta
 	p.a, p.lda, p.b, p.ldb, p.c, p.ldc = a, lda, b, ldb, c, ldc
+	p.gemv = false
 	p.split()
+	p.runParts()
+}
+
+// runParts computes the parts of p, on the caller and on workers, and
+// releases p.
+func (p *problem) runParts() {
 	parts := p.pm * p.pn
 	if parts == 1 {
 		p.part(0)
@@ -296,6 +308,10 @@ func (p *problem) split() {
 
 // part computes part q of p.
 func (p *problem) part(q int) {
+	if p.gemv {
+		p.gemvPart(p.rowCut[q], p.rowCut[q+1])
+		return
+	}
 	i0, i1 := p.rowCut[q/p.pn], p.rowCut[q/p.pn+1]
 	j0, j1 := p.colCut[q%p.pn], p.colCut[q%p.pn+1]
 	if i0 == i1 || j0 == j1 {

@@ -226,23 +226,16 @@ func colTimes(transA, transB bool, M, K int, alpha float64, A []float64, lda int
 }
 
 // rowTimes sets the row c = alpha·a·op(B) + beta·c, a matrix-vector
-// product that streams B once: as dot products with B's rows when op(B) is
-// Bᵀ, as a sum of B's rows scaled by a's entries otherwise. Packing B for
-// a one-row product, as a blocked GEMM does, would read it twice.
+// product that streams B once (dgemm.Gemv): as dot products with B's rows
+// when op(B) is Bᵀ, as a sum of B's rows scaled by a's entries otherwise.
+// Packing B for a one-row product, as a blocked GEMM does, would read it
+// twice.
 func rowTimes(transB bool, N, K int, alpha float64, a, B []float64, ldb int, beta float64, c []float64) {
-	scale(beta, c)
-	if alpha == 0 {
+	if transB { // B stored N × K: c = B·a
+		dgemm.Gemv(false, N, K, alpha, B, ldb, a, beta, c)
 		return
 	}
-	if transB {
-		for j := range c {
-			c[j] += alpha * floats.Dot(a, B[j*ldb:j*ldb+K])
-		}
-		return
-	}
-	for k, x := range a {
-		floats.AddScaled(c, alpha*x, B[k*ldb:k*ldb+N])
-	}
+	dgemm.Gemv(true, K, N, alpha, B, ldb, a, beta, c) // B stored K × N: c = Bᵀ·a
 }
 
 // outer sets C = alpha·a·bᵀ + beta·C for the column a of op(A) (K = 1) and

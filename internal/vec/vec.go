@@ -3,7 +3,8 @@
 // AddMul, AddMul3: dst = x⊙y, dst += x⊙y, dst += x⊙y⊙z) and over strided
 // rows in one call (MulRows, AddMulRows, AddMul3Rows, and the selecting
 // SelMulRows and AddSelMulRows of relu-like ops), the quotient rule's
-// fused pass and sums (QuotientPair, SumSqDot), tanh's and relu's jets
+// fused pass and sums (QuotientPair, SumSqDot, SumSqDotRows), the two
+// halves of a matrix-vector product (DotRows, AxpyRows), tanh's and relu's jets
 // (TanhUnits, Relu), the strided runs that convolutions move between
 // images and column matrices (CopyRows, AddRows), and rank-one products
 // over cleared rows (OuterRows). On amd64 with AVX2 they
@@ -128,6 +129,93 @@ func SumSqDot(x, y []float64) (ss, dot float64) {
 		d[0] += x[k] * y[k]
 	}
 	return (s[0] + s[1]) + (s[2] + s[3]), (d[0] + d[1]) + (d[2] + d[3])
+}
+
+// SumSqDotRows sets ss[r], dot[r] = SumSqDot(x[r·xs:r·xs+n], y[:n]) for
+// r < rows, with the same bits: the m Jacobian columns of one sample
+// against its ĝ in one call, not m. It panics if ss or dot is shorter than
+// rows, the rows of x do not fit, xs is neither 0 nor at least n, or y is
+// shorter than n.
+func SumSqDotRows(ss, dot []float64, x []float64, xs int, y []float64, n, rows int) {
+	if len(ss) < rows || len(dot) < rows || len(y) < n {
+		panic("vec: SumSqDotRows destination or y too short")
+	}
+	repeatFit("SumSqDotRows", "x", x, xs, n, rows)
+	if rows == 0 {
+		return
+	}
+	if useAsm && n >= 4 && n%4 == 0 {
+		sumSqDotRowsAsm(&ss[0], &dot[0], &x[0], &y[0], n, rows, xs)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		ss[r], dot[r] = SumSqDot(x[r*xs:r*xs+n], y)
+	}
+}
+
+// DotRows sets dst[r] = Σ_j a[r·lda + j]·x[j] for r < rows and j < n, each
+// sum as SumSqDot's dot (four partial sums, the same bits): the dot
+// products of a matrix-vector product y = A·x, four rows of A per pass so
+// that x is read once per four rows. It panics if dst is shorter than
+// rows, x shorter than n, or the rows of a do not fit at stride lda.
+func DotRows(dst, a []float64, lda int, x []float64, n, rows int) {
+	if len(dst) < rows || len(x) < n {
+		panic("vec: DotRows dst or x too short")
+	}
+	repeatFit("DotRows", "a", a, lda, n, rows)
+	r := 0
+	if useAsm && n >= 4 {
+		k := n &^ 3
+		var p [16]float64
+		for ; r+4 <= rows; r += 4 {
+			dotRows4Asm(&p, &a[r*lda], lda, &x[0], k)
+			for q := range 4 {
+				s := p[4*q : 4*q+4]
+				row := a[(r+q)*lda : (r+q)*lda+n]
+				for j := k; j < n; j++ { // the tail into the first partial sum
+					s[0] += row[j] * x[j]
+				}
+				dst[r+q] = (s[0] + s[1]) + (s[2] + s[3])
+			}
+		}
+	}
+	for ; r < rows; r++ {
+		_, dst[r] = SumSqDot(a[r*lda:r*lda+n], x)
+	}
+}
+
+// AxpyRows adds s[r]·a[r·lda + j] to y[j] for j < n, row after row for r <
+// rows, each product rounded and then added (no fused multiply-add): the
+// sum of scaled rows of y = Aᵀ·x, with the bits of a loop of axpys, four
+// rows per pass over y. It panics if y is shorter than n, s shorter than
+// rows, or the rows of a do not fit at stride lda.
+func AxpyRows(y, s, a []float64, lda, n, rows int) {
+	if len(y) < n || len(s) < rows {
+		panic("vec: AxpyRows y or s too short")
+	}
+	repeatFit("AxpyRows", "a", a, lda, n, rows)
+	y = y[:n]
+	r := 0
+	if useAsm && n >= 4 {
+		k := n &^ 3
+		for ; r+4 <= rows; r += 4 {
+			c := (*[4]float64)(s[r : r+4])
+			axpyRows4Asm(&y[0], &a[r*lda], lda, c, k)
+			for j := k; j < n; j++ {
+				v := y[j]
+				for q := range 4 {
+					v += float64(c[q] * a[(r+q)*lda+j])
+				}
+				y[j] = v
+			}
+		}
+	}
+	for ; r < rows; r++ {
+		row, c := a[r*lda:r*lda+n], s[r]
+		for j, v := range row {
+			y[j] += float64(c * v)
+		}
+	}
 }
 
 // repeatFit panics unless rows rows of n elements at stride s fit in x,

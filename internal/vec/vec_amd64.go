@@ -23,6 +23,15 @@ func quotientPairAsm(dg, du, u, gh *float64, n int, c *[4]float64)
 func sumSqDotAsm(x, y *float64, n int, s, d *[4]float64)
 
 //go:noescape
+func sumSqDotRowsAsm(ss, dot, x, y *float64, n, rows, xs int)
+
+//go:noescape
+func dotRows4Asm(p *[16]float64, a *float64, lda int, x *float64, n int)
+
+//go:noescape
+func axpyRows4Asm(y, a *float64, lda int, s *[4]float64, n int)
+
+//go:noescape
 func addRowsAsm(dst, x *float64, n, rows, ds, xs int)
 
 //go:noescape

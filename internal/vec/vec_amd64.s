@@ -239,6 +239,122 @@ sd4:
 	VZEROUPPER
 	RET
 
+// func sumSqDotRowsAsm(ss, dot, x, y *float64, n, rows, xs int)
+// n is a positive multiple of 4 and rows ≥ 1. Each row is sumSqDotAsm's
+// loop, then SumSqDot's (s₀ + s₁) + (s₂ + s₃): VHADDPD forms s₀ + s₁ in
+// the low lane and s₂ + s₃ in the high lane's low element.
+TEXT ·sumSqDotRowsAsm(SB), NOSPLIT, $0-56
+	MOVQ ss+0(FP), R8
+	MOVQ dot+8(FP), R9
+	MOVQ x+16(FP), SI
+	MOVQ y+24(FP), DX
+	MOVQ n+32(FP), CX
+	MOVQ rows+40(FP), BX
+	MOVQ xs+48(FP), R10
+	SHLQ $3, R10
+sdrow:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	XORQ AX, AX
+sdr4:
+	VMOVUPD (SI)(AX*8), Y2
+	VMULPD  Y2, Y2, Y3
+	VADDPD  Y3, Y0, Y0
+	VMULPD  (DX)(AX*8), Y2, Y4
+	VADDPD  Y4, Y1, Y1
+	ADDQ    $4, AX
+	CMPQ    AX, CX
+	JLT     sdr4
+	VHADDPD Y0, Y0, Y0
+	VEXTRACTF128 $1, Y0, X2
+	VADDSD  X2, X0, X0
+	VMOVSD  X0, (R8)
+	VHADDPD Y1, Y1, Y1
+	VEXTRACTF128 $1, Y1, X3
+	VADDSD  X3, X1, X1
+	VMOVSD  X1, (R9)
+	ADDQ $8, R8
+	ADDQ $8, R9
+	ADDQ R10, SI
+	DECQ BX
+	JNZ  sdrow
+	VZEROUPPER
+	RET
+
+// func dotRows4Asm(p *[16]float64, a *float64, lda int, x *float64, n int)
+// Rows q < 4 of a, lda apart, against x, over n (a positive multiple of 4)
+// elements: p[4q + l] is row q's partial sum of the j ≡ l mod 4, as
+// sumSqDotAsm's dot.
+TEXT ·dotRows4Asm(SB), NOSPLIT, $0-40
+	MOVQ p+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	SHLQ $3, R8
+	MOVQ x+24(FP), DX
+	MOVQ n+32(FP), CX
+	LEAQ (SI)(R8*1), R9
+	LEAQ (R9)(R8*1), R10
+	LEAQ (R10)(R8*1), R11
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ AX, AX
+dr4:
+	VMOVUPD (DX)(AX*8), Y4
+	VMULPD  (SI)(AX*8), Y4, Y5
+	VADDPD  Y5, Y0, Y0
+	VMULPD  (R9)(AX*8), Y4, Y6
+	VADDPD  Y6, Y1, Y1
+	VMULPD  (R10)(AX*8), Y4, Y7
+	VADDPD  Y7, Y2, Y2
+	VMULPD  (R11)(AX*8), Y4, Y8
+	VADDPD  Y8, Y3, Y3
+	ADDQ    $4, AX
+	CMPQ    AX, CX
+	JLT     dr4
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	VZEROUPPER
+	RET
+
+// func axpyRows4Asm(y, a *float64, lda int, s *[4]float64, n int)
+// y[j] = (((y[j] + s₀·a₀[j]) + s₁·a₁[j]) + s₂·a₂[j]) + s₃·a₃[j] for the rows
+// a_q of a, lda apart, over n (a positive multiple of 4) elements.
+TEXT ·axpyRows4Asm(SB), NOSPLIT, $0-40
+	MOVQ y+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	SHLQ $3, R8
+	MOVQ s+24(FP), DX
+	MOVQ n+32(FP), CX
+	LEAQ (SI)(R8*1), R9
+	LEAQ (R9)(R8*1), R10
+	LEAQ (R10)(R8*1), R11
+	VBROADCASTSD (DX), Y8
+	VBROADCASTSD 8(DX), Y9
+	VBROADCASTSD 16(DX), Y10
+	VBROADCASTSD 24(DX), Y11
+	XORQ AX, AX
+ax4:
+	VMOVUPD (DI)(AX*8), Y0
+	VMULPD  (SI)(AX*8), Y8, Y1
+	VADDPD  Y1, Y0, Y0
+	VMULPD  (R9)(AX*8), Y9, Y2
+	VADDPD  Y2, Y0, Y0
+	VMULPD  (R10)(AX*8), Y10, Y3
+	VADDPD  Y3, Y0, Y0
+	VMULPD  (R11)(AX*8), Y11, Y4
+	VADDPD  Y4, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ    $4, AX
+	CMPQ    AX, CX
+	JLT     ax4
+	VZEROUPPER
+	RET
+
 // addRowsAsm and copyRowsAsm: for each of CX rows, n (R8) elements from SI
 // into DI, then SI += xs (R10) and DI += ds (R9), in bytes. rows ≥ 1.
 

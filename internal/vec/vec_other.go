@@ -9,8 +9,11 @@ func mulAsm(dst, x, y *float64, n int)        { panic("vec: no assembly") }
 func addMulAsm(dst, x, y *float64, n int)     { panic("vec: no assembly") }
 func addMul3Asm(dst, x, y, z *float64, n int) { panic("vec: no assembly") }
 
-func quotientPairAsm(dg, du, u, gh *float64, n int, c *[4]float64) { panic("vec: no assembly") }
-func sumSqDotAsm(x, y *float64, n int, s, d *[4]float64)           { panic("vec: no assembly") }
+func quotientPairAsm(dg, du, u, gh *float64, n int, c *[4]float64)       { panic("vec: no assembly") }
+func sumSqDotAsm(x, y *float64, n int, s, d *[4]float64)                 { panic("vec: no assembly") }
+func sumSqDotRowsAsm(ss, dot, x, y *float64, n, rows, xs int)            { panic("vec: no assembly") }
+func dotRows4Asm(p *[16]float64, a *float64, lda int, x *float64, n int) { panic("vec: no assembly") }
+func axpyRows4Asm(y, a *float64, lda int, s *[4]float64, n int)          { panic("vec: no assembly") }
 
 func addRowsAsm(dst, x *float64, n, rows, ds, xs int)  { panic("vec: no assembly") }
 func copyRowsAsm(dst, x *float64, n, rows, ds, xs int) { panic("vec: no assembly") }

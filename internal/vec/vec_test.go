@@ -352,6 +352,84 @@ func TestSumSqDot(t *testing.T) {
 	})
 }
 
+// TestSumSqDotRows checks SumSqDotRows bit for bit against SumSqDot on
+// each row (itself checked above), for every length to 70, one to five
+// rows at strides n to n + 3 or 0 (one row repeated) and the special
+// values of operands; it must write rows entries and no more.
+func TestSumSqDotRows(t *testing.T) {
+	eachOperands(rand.New(rand.NewPCG(6, 11)), func(n, off int, s [4][]float64) {
+		y := s[1]
+		for rows := 1; rows <= 5; rows++ {
+			for gap := -1; gap <= 3; gap++ {
+				xs := n + gap
+				if gap < 0 {
+					xs = 0
+				}
+				x := operands(rand.New(rand.NewPCG(uint64(n), uint64(rows))), (rows-1)*xs+n, off)[0]
+				ss, dot := make([]float64, rows+1), make([]float64, rows+1)
+				ss[rows], dot[rows] = 7, 7 // beyond the rows: must stay
+				SumSqDotRows(ss, dot, x, xs, y, n, rows)
+				for r := 0; r < rows; r++ {
+					ws, wd := SumSqDot(x[r*xs:r*xs+n], y)
+					if !same(ss[r], ws) || !same(dot[r], wd) {
+						t.Fatalf("n=%d off=%d rows=%d xs=%d row %d: %v %v, want %v %v", n, off, rows, xs, r, ss[r], dot[r], ws, wd)
+					}
+				}
+				if ss[rows] != 7 || dot[rows] != 7 {
+					t.Fatalf("n=%d rows=%d xs=%d: wrote beyond the rows", n, rows, xs)
+				}
+			}
+		}
+	})
+}
+
+// TestDotAxpyRows checks DotRows against SumSqDot's dot on each row and
+// AxpyRows against a row-by-row loop of rounded products and sums, bit for
+// bit, for every length to 70, zero to nine rows (groups of four and the
+// rest), strides n to n + 3 or 0 and the special values of operands; they
+// must write nothing beyond the rows and the n entries.
+func TestDotAxpyRows(t *testing.T) {
+	eachOperands(rand.New(rand.NewPCG(6, 12)), func(n, off int, s [4][]float64) {
+		x := s[1]
+		for rows := 0; rows <= 9; rows++ {
+			for gap := -1; gap <= 3; gap++ {
+				lda := n + gap
+				if gap < 0 {
+					lda = 0
+				}
+				rng := rand.New(rand.NewPCG(uint64(n), uint64(rows)))
+				a := operands(rng, max(0, (rows-1)*lda+n), off)[0]
+				sc := operands(rng, rows, 0)[2]
+				dst := make([]float64, rows+1)
+				dst[rows] = 7 // beyond the rows: must stay
+				DotRows(dst, a, lda, x, n, rows)
+				for r := 0; r < rows; r++ {
+					if _, want := SumSqDot(a[r*lda:r*lda+n], x); !same(dst[r], want) {
+						t.Fatalf("DotRows n=%d off=%d rows=%d lda=%d row %d: %v, want %v", n, off, rows, lda, r, dst[r], want)
+					}
+				}
+				if dst[rows] != 7 {
+					t.Fatalf("DotRows n=%d rows=%d: wrote beyond the rows", n, rows)
+				}
+				y := append(append([]float64(nil), s[3]...), 7) // y[n] = 7 must stay
+				want := append([]float64(nil), y...)
+				for r := 0; r < rows; r++ {
+					for j := 0; j < n; j++ {
+						p := sc[r] * a[r*lda+j]
+						want[j] += p
+					}
+				}
+				AxpyRows(y, sc, a, lda, n, rows)
+				for j := range y {
+					if !same(y[j], want[j]) {
+						t.Fatalf("AxpyRows n=%d off=%d rows=%d lda=%d: y[%d] = %v, want %v", n, off, rows, lda, j, y[j], want[j])
+					}
+				}
+			}
+		}
+	})
+}
+
 // TestRows checks AddRows and CopyRows bit for bit against the scalar
 // loops, for every run length to 70, one to three rows, strides of n to
 // n + 5 (so that rows start at every alignment) or 0 for dst or x (one
