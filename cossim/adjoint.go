@@ -497,8 +497,7 @@ func (a *Adjoint) chunkSum(Z graph.Block, lo, nb int, w []float64, gd, gp []floa
 // S (unless nil), and, with add, the engine's gradient buffers into gradD
 // and gradPhi (the first chunk wrote them directly).
 func (a *Adjoint) foldSum(total *float64, S *mat.Dense, gradD, gradPhi []float64, lo int, w []float64, add bool) {
-	// A local sum, not *total (a store and a load per term), and rows of S
-	// written element by element, not with copy (a call per latent).
+	// A local sum, not *total: a store and a load per term.
 	t := *total
 	w = w[:a.m]
 	for b := 0; b < a.nb; b++ {
@@ -507,10 +506,7 @@ func (a *Adjoint) foldSum(total *float64, S *mat.Dense, gradD, gradPhi []float64
 			t += w[i] * v
 		}
 		if S != nil {
-			dst := S.RawRowView(lo + b)[:a.m]
-			for i, v := range s {
-				dst[i] = v
-			}
+			copy(S.RawRowView(lo+b), s)
 		}
 	}
 	*total = t
