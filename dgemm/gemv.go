@@ -50,6 +50,13 @@ func Gemv(trans bool, m, n int, alpha float64, a []float64, lda int, x []float64
 		scale(1, ly, beta, y, ly)
 		return
 	}
+	if m*n < parMinFlops || Threads() == 1 {
+		// One part, without the pool: a pooled problem's Put can allocate
+		// after a collection has emptied the pool, and one-row products
+		// are most of a looped sweep's calls.
+		gemvRange(trans, m, n, alpha, a, lda, x, beta, y, 0, ly)
+		return
+	}
 	p := problems.Get().(*problem)
 	p.gemv, p.transA = true, trans
 	p.m, p.n = m, n
@@ -69,15 +76,11 @@ const (
 	gemvRows    = 64
 )
 
-// splitGemv cuts y (ly entries) into parts: one below parMinFlops, else
-// as many as Threads allows with at least gemvMinPart entries each, cut at
-// multiples of 8.
+// splitGemv cuts y (ly entries) into as many parts as Threads allows
+// with at least gemvMinPart entries each, cut at multiples of 8.
 func (p *problem) splitGemv(ly int) {
 	p.pn = 1
-	t := 1
-	if p.m*p.n >= parMinFlops {
-		t = max(1, min(Threads(), ly/gemvMinPart))
-	}
+	t := max(1, min(Threads(), ly/gemvMinPart))
 	p.pm = t
 	p.rowCut[0] = 0
 	for q := 1; q < t; q++ {
@@ -88,14 +91,17 @@ func (p *problem) splitGemv(ly int) {
 
 // gemvPart computes the entries [lo, hi) of a Gemv's y.
 func (p *problem) gemvPart(lo, hi int) {
-	a, lda, x, y := p.a, p.lda, p.b, p.c
-	alpha, beta := p.alpha, p.beta
+	gemvRange(p.transA, p.m, p.n, p.alpha, p.a, p.lda, p.b, p.beta, p.c, lo, hi)
+}
+
+// gemvRange computes the entries [lo, hi) of Gemv's y.
+func gemvRange(trans bool, m, n int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64, lo, hi int) {
 	var buf [gemvRows]float64
-	if !p.transA { // y_i = alpha·A_i·x + beta·y_i
+	if !trans { // y_i = alpha·A_i·x + beta·y_i
 		for i0 := lo; i0 < hi; i0 += gemvRows {
 			nb := min(gemvRows, hi-i0)
 			d := buf[:nb]
-			vec.DotRows(d, a[i0*lda:], lda, x, p.n, nb)
+			vec.DotRows(d, a[i0*lda:], lda, x, n, nb)
 			yb := y[i0 : i0+nb]
 			switch beta {
 			case 0:
@@ -117,8 +123,8 @@ func (p *problem) gemvPart(lo, hi int) {
 	scale(1, hi-lo, beta, y[lo:hi], hi-lo)
 	for jc := lo; jc < hi; jc += gemvCols {
 		w := min(gemvCols, hi-jc)
-		for i0 := 0; i0 < p.m; i0 += gemvRows {
-			nb := min(gemvRows, p.m-i0)
+		for i0 := 0; i0 < m; i0 += gemvRows {
+			nb := min(gemvRows, m-i0)
 			s := buf[:nb]
 			for r := range s {
 				s[r] = alpha * x[i0+r]
