@@ -309,7 +309,7 @@ func (p *problem) split() {
 // part computes part q of p.
 func (p *problem) part(q int) {
 	if p.gemv {
-		p.gemvPart(p.rowCut[q], p.rowCut[q+1])
+		gemvRange(p.transA, p.m, p.n, p.alpha, p.a, p.lda, p.b, p.beta, p.c, p.rowCut[q], p.rowCut[q+1])
 		return
 	}
 	i0, i1 := p.rowCut[q/p.pn], p.rowCut[q/p.pn+1]

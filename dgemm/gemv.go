@@ -50,10 +50,14 @@ func Gemv(trans bool, m, n int, alpha float64, a []float64, lda int, x []float64
 		scale(1, ly, beta, y, ly)
 		return
 	}
-	if m*n < parMinFlops || Threads() == 1 {
-		// One part, without the pool: a pooled problem's Put can allocate
-		// after a collection has emptied the pool, and one-row products
-		// are most of a looped sweep's calls.
+	t := 1 // parts: as many as Threads allows, gemvMinPart entries each at least
+	if m*n >= parMinFlops {
+		t = max(1, min(Threads(), ly/gemvMinPart))
+	}
+	if t == 1 {
+		// On the caller, without the pool: a pooled problem's Put can
+		// allocate after a collection has emptied the pool, and one-row
+		// products are most of a looped sweep's calls.
 		gemvRange(trans, m, n, alpha, a, lda, x, beta, y, 0, ly)
 		return
 	}
@@ -62,7 +66,7 @@ func Gemv(trans bool, m, n int, alpha float64, a []float64, lda int, x []float64
 	p.m, p.n = m, n
 	p.alpha, p.beta = alpha, beta
 	p.a, p.lda, p.b, p.c = a, lda, x, y
-	p.splitGemv(ly)
+	p.splitGemv(ly, t)
 	p.runParts()
 }
 
@@ -76,22 +80,14 @@ const (
 	gemvRows    = 64
 )
 
-// splitGemv cuts y (ly entries) into as many parts as Threads allows
-// with at least gemvMinPart entries each, cut at multiples of 8.
-func (p *problem) splitGemv(ly int) {
-	p.pn = 1
-	t := max(1, min(Threads(), ly/gemvMinPart))
-	p.pm = t
+// splitGemv cuts y (ly entries) into t parts at multiples of 8.
+func (p *problem) splitGemv(ly, t int) {
+	p.pn, p.pm = 1, t
 	p.rowCut[0] = 0
 	for q := 1; q < t; q++ {
 		p.rowCut[q] = ly / 8 * q / t * 8
 	}
 	p.rowCut[t] = ly
-}
-
-// gemvPart computes the entries [lo, hi) of a Gemv's y.
-func (p *problem) gemvPart(lo, hi int) {
-	gemvRange(p.transA, p.m, p.n, p.alpha, p.a, p.lda, p.b, p.beta, p.c, lo, hi)
 }
 
 // gemvRange computes the entries [lo, hi) of Gemv's y.
