@@ -430,9 +430,7 @@ func (p *problem) block(ws *workspace, directA, directB bool, i0, i1, j0, j1 int
 // eight runs of kc contiguous entries, as quick to stream as a packed one,
 // so it is always read in place (measured 5–10 % faster than packing up to
 // n = 1024); a transposed A, whose steps are lda apart, only if it serves
-// at most directAMax column panels (3: the weight gradients of 64-wide
-// layers, 64 × 64 × 288 and 64 × 72 × 576 with A transposed, took 25–35 %
-// less time read in place than packed). An untransposed B is read in place if
+// at most the kernel's directAMax column panels. An untransposed B is read in place if
 // a column panel serves at most directBMax row panels, or if all of B fits
 // in directBBytes, the L2 (64 × 576 × 288 gains a quarter); a larger B is
 // packed, since its panels' rows, far apart, would miss the caches
@@ -443,16 +441,23 @@ func (p *problem) direct(rows, cols int) (a, b bool) {
 	case !kr.direct || directOverride < 0:
 		return false, false
 	case directOverride > 0:
-		return true, !p.transB
+		return true, p.inPlaceB()
 	}
-	a = !p.transA || (min(kr.nc, cols)+kr.nr-1)/kr.nr <= directAMax
-	b = !p.transB && ((rows+kr.mr-1)/kr.mr <= directBMax || 8*p.k*p.n <= directBBytes)
+	a = !p.transA || (min(kr.nc, cols)+kr.nr-1)/kr.nr <= kr.directAMax
+	b = p.inPlaceB() && ((rows+kr.mr-1)/kr.mr <= directBMax || 8*p.k*p.n <= directBBytes)
 	return a, b
+}
+
+// inPlaceB reports whether the kernel can read B in place at all: B is
+// untransposed, and the kernel's unmasked loads stay within B's rows. Tiles
+// start at multiples of nr, so only the last tile of a row can be partial,
+// and its last vector is whole if n is a multiple of the vector width.
+func (p *problem) inPlaceB() bool {
+	return !p.transB && (p.kern.wholeB == 0 || p.n%p.kern.wholeB == 0)
 }
 
 // The thresholds of problem.direct.
 var (
-	directAMax   = 3
 	directBMax   = 4
 	directBBytes = 2 << 20
 )

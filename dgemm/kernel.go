@@ -33,6 +33,17 @@ type kernel struct {
 	// in place rather than packed; otherwise it needs packed panels.
 	direct bool
 
+	// directAMax is the most column panels a transposed A serves when it
+	// is read in place (problem.direct): its steps are lda apart, so past
+	// this it is packed.
+	directAMax int
+
+	// wholeB, if nonzero, is the width of the vectors in which tile loads
+	// B's rows without a lane mask, the last one included: B is read in
+	// place only when n is a multiple of it, so that no load runs past a
+	// row's end (and past the end of the slice on the last row).
+	wholeB int
+
 	ok    bool   // whether this CPU can run it
 	needs string // what it needs of the CPU
 }

@@ -219,6 +219,52 @@ var kernAVX2CTable = [6][2]asmKernel{
 }
 
 //go:noescape
+func kernAVX2R_1_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2R_1_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2R_2_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2R_2_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2R_3_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2R_3_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2R_4_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2R_4_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2R_5_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2R_5_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2R_6_1(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+//go:noescape
+func kernAVX2R_6_2(k int, a, b, c *float64, ldc int, alpha, beta float64, mask *uint64, as, bs int)
+
+// kernAVX2RTable holds the AVX2 and FMA, 6×8 tile in ymm kernels, A mode R, by rows-1 and vectors-1.
+var kernAVX2RTable = [6][2]asmKernel{
+	{kernAVX2R_1_1, kernAVX2R_1_2},
+	{kernAVX2R_2_1, kernAVX2R_2_2},
+	{kernAVX2R_3_1, kernAVX2R_3_2},
+	{kernAVX2R_4_1, kernAVX2R_4_2},
+	{kernAVX2R_5_1, kernAVX2R_5_2},
+	{kernAVX2R_6_1, kernAVX2R_6_2},
+}
+
+//go:noescape
 func packCopy24(dst, src *float64, ld, kc int)
 
 //go:noescape

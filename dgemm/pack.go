@@ -27,6 +27,12 @@ func packA(kr *kernel, dst, a []float64, lda int, trans bool, i0, p0, mc, kc int
 				}
 				continue
 			}
+			if rows == 6 && mr == 6 {
+				for p := range kc {
+					*(*[6]float64)(d[6*p:]) = *(*[6]float64)(a[(p0+p)*lda+i:])
+				}
+				continue
+			}
 			for p := range kc {
 				src := a[(p0+p)*lda+i:][:rows]
 				dp := d[p*mr : p*mr+mr]

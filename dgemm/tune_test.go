@@ -68,7 +68,7 @@ func TestTune(t *testing.T) {
 		res := make([][]float64, len(cfgs))
 		for r := 0; r < reps; r++ {
 			for ci, cf := range cfgs {
-				directAMax, directBMax = cf[0], cf[1]
+				active.directAMax, directBMax = cf[0], cf[1]
 				directOverride = 0
 				if cf[0] < 0 {
 					directOverride = cf[1]
