@@ -74,10 +74,11 @@ var avx2Kernel = kernel{
 	tile:    tileAVX2,
 	jrOuter: true,
 	direct:  true,
-	// In place took 0.4–0.85 of packing's time for transposed A up to 256
-	// columns (32 × 32 × 544, 16 × 32 × 128, 784 × 256 × 544) on a Zen 3
-	// core, and 1.07–1.2 at 576 and 512 (64 × 576 × 288, 512³).
-	directAMax: 32,
+	// On a Zen 3 core, in place took 0.2–0.8 of packing's time for a
+	// transposed A with up to 8 column panels (32 × 4 × 128, 16 × 32 × 128,
+	// 32 × 32 × 544, 128 × 64 × 544), and 1.1–1.25 of it with 32 (784 ×
+	// 256 × 544, 16 × 256 × 544).
+	directAMax: 8,
 	wholeB:     4,
 	ok:         cpu.X86.HasAVX2 && cpu.X86.HasFMA,
 	needs:      "AVX2 and FMA",
