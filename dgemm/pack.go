@@ -21,18 +21,11 @@ func packA(kr *kernel, dst, a []float64, lda int, trans bool, i0, p0, mc, kc int
 				continue
 			}
 			if rows == 8 && mr == 8 {
-				for p := range kc {
-					s, dp := a[(p0+p)*lda+i:][:8], d[8*p:][:8]
-					dp[0], dp[1], dp[2], dp[3] = s[0], s[1], s[2], s[3]
-					dp[4], dp[5], dp[6], dp[7] = s[4], s[5], s[6], s[7]
-				}
+				moveRuns8(d, a, lda, p0*lda+i, kc)
 				continue
 			}
 			if rows == 6 && mr == 6 {
-				for p := range kc {
-					s, dp := a[(p0+p)*lda+i:][:6], d[6*p:][:6]
-					dp[0], dp[1], dp[2], dp[3], dp[4], dp[5] = s[0], s[1], s[2], s[3], s[4], s[5]
-				}
+				moveRuns6(d, a, lda, p0*lda+i, kc)
 				continue
 			}
 			for p := range kc {
@@ -63,6 +56,25 @@ func packA(kr *kernel, dst, a []float64, lda int, trans bool, i0, p0, mc, kc int
 				d[p*mr+r] = 0
 			}
 		}
+	}
+}
+
+// moveRuns8 sets d[8p : 8p+8] = src[off + p·ld:][:8] for p < kc, by
+// element moves: copy8's portable twin, for a panel of a transposed A or an
+// untransposed B that fills it.
+func moveRuns8(d, src []float64, ld, off, kc int) {
+	for p := range kc {
+		s, dp := src[off+p*ld:][:8], d[8*p:][:8]
+		dp[0], dp[1], dp[2], dp[3] = s[0], s[1], s[2], s[3]
+		dp[4], dp[5], dp[6], dp[7] = s[4], s[5], s[6], s[7]
+	}
+}
+
+// moveRuns6 is moveRuns8 for runs of 6, the avx2 kernel's panel height.
+func moveRuns6(d, src []float64, ld, off, kc int) {
+	for p := range kc {
+		s, dp := src[off+p*ld:][:6], d[6*p:][:6]
+		dp[0], dp[1], dp[2], dp[3], dp[4], dp[5] = s[0], s[1], s[2], s[3], s[4], s[5]
 	}
 }
 
@@ -107,11 +119,7 @@ func packB(kr *kernel, dst, b []float64, ldb int, trans bool, j0, p0, nc, kc int
 				continue
 			}
 			if cols == 8 && nr == 8 {
-				for p := range kc {
-					s, dp := b[(p0+p)*ldb+j:][:8], d[8*p:][:8]
-					dp[0], dp[1], dp[2], dp[3] = s[0], s[1], s[2], s[3]
-					dp[4], dp[5], dp[6], dp[7] = s[4], s[5], s[6], s[7]
-				}
+				moveRuns8(d, b, ldb, p0*ldb+j, kc)
 				continue
 			}
 			for p := range kc {
