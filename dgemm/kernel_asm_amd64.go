@@ -74,10 +74,10 @@ var avx2Kernel = kernel{
 	tile:    tileAVX2,
 	jrOuter: true,
 	direct:  true,
-	// On a Zen 3 core, in place took 0.2–0.8 of packing's time for a
+	// On a Zen 3 core, in place took 0.3–0.8 of packing's time for a
 	// transposed A with up to 8 column panels (32 × 4 × 128, 16 × 32 × 128,
-	// 32 × 32 × 544, 128 × 64 × 544), and 1.1–1.25 of it with 32 (784 ×
-	// 256 × 544, 16 × 256 × 544).
+	// 32 × 32 × 544, 784 × 32 × 512), about the same for 128 × 64 × 544, and
+	// 1.2–1.4 of it for 64 × 64 × 288 (docs/dgemm.md).
 	directAMax: 8,
 	wholeB:     4,
 	ok:         cpu.X86.HasAVX2 && cpu.X86.HasFMA,

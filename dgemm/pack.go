@@ -6,26 +6,22 @@ package dgemm
 // the kernel can run the full tile height on it.
 func packA(kr *kernel, dst, a []float64, lda int, trans bool, i0, p0, mc, kc int) {
 	mr := kr.mr
-	for t := 0; t*mr < mc; t++ {
+	t0 := 0
+	if trans && !kr.fastPack {
+		// op(A)(i, p) = a[p·lda + i]: the full panels are runs of A's rows,
+		// moved a row of A at a time (see packRuns).
+		t0 = mc / mr
+		packRuns(dst, a, lda, p0*lda+i0, mr, t0, kc)
+	}
+	for t := t0; t*mr < mc; t++ {
 		rows := min(mr, mc-t*mr)
 		d := dst[t*mr*kc : (t+1)*mr*kc]
 		i := i0 + t*mr
 		if trans {
-			// op(A)(i, p) = a[p·lda + i]: each step is a run of A's row,
-			// one zmm move, or else moved element by element when it fills
-			// the panel (copy's call, and an array assignment's memmove,
-			// cost more than the moves: packing 784 × 544 for the avx2
-			// kernel's 6-row panels took a fifth of a product by memmove).
+			// Each step is a run of A's row, one zmm move for a full
+			// panel of the avx512 kernel.
 			if rows == 8 && mr == 8 && kr.fastPack {
 				copy8(d, a, lda, p0*lda+i, kc)
-				continue
-			}
-			if rows == 8 && mr == 8 {
-				moveRuns8(d, a, lda, p0*lda+i, kc)
-				continue
-			}
-			if rows == 6 && mr == 6 {
-				moveRuns6(d, a, lda, p0*lda+i, kc)
 				continue
 			}
 			for p := range kc {
@@ -59,25 +55,6 @@ func packA(kr *kernel, dst, a []float64, lda int, trans bool, i0, p0, mc, kc int
 	}
 }
 
-// moveRuns8 sets d[8p : 8p+8] = src[off + p·ld:][:8] for p < kc, by
-// element moves: copy8's portable twin, for a panel of a transposed A or an
-// untransposed B that fills it.
-func moveRuns8(d, src []float64, ld, off, kc int) {
-	for p := range kc {
-		s, dp := src[off+p*ld:][:8], d[8*p:][:8]
-		dp[0], dp[1], dp[2], dp[3] = s[0], s[1], s[2], s[3]
-		dp[4], dp[5], dp[6], dp[7] = s[4], s[5], s[6], s[7]
-	}
-}
-
-// moveRuns6 is moveRuns8 for runs of 6, the avx2 kernel's panel height.
-func moveRuns6(d, src []float64, ld, off, kc int) {
-	for p := range kc {
-		s, dp := src[off+p*ld:][:6], d[6*p:][:6]
-		dp[0], dp[1], dp[2], dp[3], dp[4], dp[5] = s[0], s[1], s[2], s[3], s[4], s[5]
-	}
-}
-
 // packRows8 interleaves eight rows of kc entries, the first at src[off] and
 // the next at strides of ld, into d: d[8p+r] = row r's entry p.
 func packRows8(d, src []float64, ld, off, kc int) {
@@ -102,24 +79,22 @@ func packRows8(d, src []float64, ld, off, kc int) {
 // dst[t·nr·kc + p·nr + j]. Columns past nc in the last panel are zero.
 func packB(kr *kernel, dst, b []float64, ldb int, trans bool, j0, p0, nc, kc int) {
 	nr := kr.nr
-	for t := 0; t*nr < nc; t++ {
+	t0 := 0
+	if !trans && !kr.fastPack {
+		// op(B)(p, j) = b[p·ldb + j]: the full panels are runs of B's rows,
+		// moved a row of B at a time (see packRuns).
+		t0 = nc / nr
+		packRuns(dst, b, ldb, p0*ldb+j0, nr, t0, kc)
+	}
+	for t := t0; t*nr < nc; t++ {
 		cols := min(nr, nc-t*nr)
 		d := dst[t*nr*kc : (t+1)*nr*kc]
 		j := j0 + t*nr
 		if !trans {
-			// op(B)(p, j) = b[p·ldb + j]: each step is a run of B's row.
-			if cols == 24 && nr == 24 {
-				if kr.fastPack {
-					copy24(d, b, ldb, p0*ldb+j, kc)
-					continue
-				}
-				for p := range kc {
-					*(*[24]float64)(d[24*p:]) = *(*[24]float64)(b[(p0+p)*ldb+j:])
-				}
-				continue
-			}
-			if cols == 8 && nr == 8 {
-				moveRuns8(d, b, ldb, p0*ldb+j, kc)
+			// Each step is a run of B's row, three zmm moves for a full
+			// panel of the avx512 kernel.
+			if cols == 24 && nr == 24 && kr.fastPack {
+				copy24(d, b, ldb, p0*ldb+j, kc)
 				continue
 			}
 			for p := range kc {
@@ -168,5 +143,47 @@ func packRows8Stride(d []float64, ds int, src []float64, ld, off, kc int) {
 		dp := (*[8]float64)(d[ds*p:])
 		dp[0], dp[1], dp[2], dp[3] = r0[p], r1[p], r2[p], r3[p]
 		dp[4], dp[5], dp[6], dp[7] = r4[p], r5[p], r6[p], r7[p]
+	}
+}
+
+// packRuns moves np full panels of w = mr entries a step, whose step p is
+// the run src[off + p·ld + t·w:][:w] for panel t, into d: d[t·w·kc + p·w +
+// r] = src[off + p·ld + t·w + r]. It reads src a row at a time, all np
+// runs of a step before the next, so that the rows stream in order; panel
+// by panel, each step was a jump of ld, and the misses cost more than the
+// moves (784 × 256 × 512 with A transposed ran at 23–25 GFLOP/s packed
+// panel by panel, 27–33 row by row, avx2 kernel, one Zen 3 thread). Runs
+// of 6 and 8, the avx2 kernel's, are element moves: copy's call costs
+// more.
+func packRuns(d, src []float64, ld, off, w, np, kc int) {
+	n := w * np
+	switch w {
+	case 6:
+		for p := range kc {
+			s, o := src[off+p*ld:][:n], 6*p
+			for t := 0; t < n; t += 6 {
+				q, dp := s[t:t+6], d[o:o+6]
+				dp[0], dp[1], dp[2], dp[3], dp[4], dp[5] = q[0], q[1], q[2], q[3], q[4], q[5]
+				o += 6 * kc
+			}
+		}
+	case 8:
+		for p := range kc {
+			s, o := src[off+p*ld:][:n], 8*p
+			for t := 0; t < n; t += 8 {
+				q, dp := s[t:t+8], d[o:o+8]
+				dp[0], dp[1], dp[2], dp[3] = q[0], q[1], q[2], q[3]
+				dp[4], dp[5], dp[6], dp[7] = q[4], q[5], q[6], q[7]
+				o += 8 * kc
+			}
+		}
+	default:
+		for p := range kc {
+			s, o := src[off+p*ld:][:n], w*p
+			for t := 0; t < n; t += w {
+				copy(d[o:o+w], s[t:t+w])
+				o += w * kc
+			}
+		}
 	}
 }
