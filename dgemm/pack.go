@@ -156,6 +156,9 @@ func packRows8Stride(d []float64, ds int, src []float64, ld, off, kc int) {
 // of 6 and 8, the avx2 kernel's, are element moves: copy's call costs
 // more.
 func packRuns(d, src []float64, ld, off, w, np, kc int) {
+	if np == 0 {
+		return
+	}
 	n := w * np
 	switch w {
 	case 6:
