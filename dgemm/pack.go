@@ -146,7 +146,8 @@ func packRows8Stride(d []float64, ds int, src []float64, ld, off, kc int) {
 	}
 }
 
-// packRuns moves np full panels of w = mr entries a step, whose step p is
+// packRuns moves np full panels of w entries a step (the kernel's mr for a
+// transposed A, nr for an untransposed B), whose step p is
 // the run src[off + p·ld + t·w:][:w] for panel t, into d: d[t·w·kc + p·w +
 // r] = src[off + p·ld + t·w + r]. It reads src a row at a time, all np
 // runs of a step before the next, so that the rows stream in order; panel
